@@ -1,0 +1,81 @@
+"""Runs rules over a model. Each rule is isolated: one that raises becomes an
+internal error finding on the resource it was checking, and the run goes on."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from batchlint.model import LINTED_KINDS, Model, Resource
+from batchlint.rule import Context, Finding, NotVerified, Rule, option_values
+
+IGNORE_TAG = "batchlint:ignore"
+_KIND_ORDER = {kind: i for i, kind in enumerate(LINTED_KINDS)}
+
+
+@dataclass
+class Report:
+    rules: list[Rule]
+    findings: list[Finding] = field(default_factory=list)
+    not_verified: list[NotVerified] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    """A rule as configured for one run."""
+
+    rule: Rule
+    severity: str
+    options: Mapping[str, Any]
+
+
+def run(model: Model, runs: list[RuleRun]) -> Report:
+    report = Report([r.rule for r in runs])
+    memo: dict[Any, Any] = {}
+    for item in runs:
+        rule = item.rule
+        ctx = Context(model, option_values(rule, item.options), memo)
+        for kind in rule.kinds:
+            for resource in model.linted(kind):
+                ignored = _ignored(resource)
+                for result in _check(rule, resource, ctx):
+                    muted = rule.id in ignored or rule.name in ignored
+                    if isinstance(result, NotVerified):
+                        if not muted:
+                            report.not_verified.append(result)
+                        continue
+                    if result.severity != item.severity:
+                        result = replace(result, severity=item.severity)
+                    (report.suppressed if muted else report.findings).append(result)
+    report.findings.sort(key=_order)
+    report.not_verified.sort(key=_order)
+    return report
+
+
+def _check(rule: Rule, resource: Resource, ctx: Context) -> list[Finding | NotVerified]:
+    try:
+        return list(rule.check(resource, ctx))
+    except Exception as exc:  # isolate the rule; the message names no values
+        if os.environ.get("BATCHLINT_DEBUG"):
+            traceback.print_exc(file=sys.stderr)
+        message = (f"internal error in rule {rule.id} ({rule.name}) on {resource.label}: "
+                   f"{type(exc).__name__}; the check did not run. Please report it "
+                   "(BATCHLINT_DEBUG=1 prints the traceback)")
+        return [Finding(rule.id, rule.name, "error", message, resource)]
+
+
+def _ignored(resource: Resource) -> set[str]:
+    value = resource.tags.get(IGNORE_TAG, "")
+    return {part.strip().upper() if part.strip().upper().startswith("BL") else part.strip()
+            for part in value.split(",") if part.strip()}
+
+
+def _order(item: Finding | NotVerified) -> tuple[Any, ...]:
+    res = item.resource
+    return (_KIND_ORDER.get(res.kind, 99), res.account or "", res.region or "", res.name,
+            res.arn or "", item.rule_id)

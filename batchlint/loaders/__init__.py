@@ -1,0 +1,81 @@
+"""Files → one model. Loaders never import rules."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from batchlint.errors import InputError
+from batchlint.loaders import awscli, snapshot
+from batchlint.loaders.builder import Document, ModelBuilder
+from batchlint.model import Model
+
+
+@dataclass
+class Loaded:
+    model: Model
+    documents: dict[str, Document] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
+    """Read every file into one view; files that are not Batch configuration become notes."""
+    builder = ModelBuilder()
+    documents: dict[str, Document] = {}
+    notes: list[str] = []
+    iam_lists: dict[str, set[str]] = {}
+    for path in paths:
+        if path in documents:
+            continue
+        doc = read_document(path)
+        if snapshot.recognises(doc.data):
+            snapshot.load(doc, builder)
+        elif awscli.recognises(doc.data):
+            awscli.load(doc, builder, iam_lists)
+        else:
+            notes.append(f"skipped {path}: not AWS Batch configuration")
+            continue
+        documents[path] = doc
+    awscli.finish(builder, iam_lists)
+    return Loaded(builder.build(all_revisions), documents, notes)
+
+
+def read_document(path: str) -> Document:
+    text = read_text(path)
+    if not text.strip():
+        raise InputError(path, "empty file")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise InputError(path, "invalid JSON: nested too deeply") from None
+    return Document(path, text, data)
+
+
+def read_text(path: str) -> str:
+    if os.path.isdir(path):
+        raise InputError(path, "is a directory; pass the files in it (for example "
+                               f"{os.path.join(path, '*.json')})")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    return decode(path, raw)
+
+
+def decode(path: str, raw: bytes) -> str:
+    """UTF-8 (with or without BOM), or UTF-16 with a BOM as PowerShell redirection writes it."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not {encoding.replace('-sig', '').upper()} text "
+                               f"(undecodable byte at offset {exc.start})") from None

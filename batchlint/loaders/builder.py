@@ -1,0 +1,130 @@
+"""Collects resources from any number of documents into one Model.
+
+The same resource given twice (say, a role in `list-roles` and in `get-role`)
+becomes one resource whose data merges both; the first origin is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from batchlint import model as m
+from batchlint import shapes
+from batchlint.errors import InputError
+from batchlint.jsonpos import JsonLocator
+from batchlint.model import Json, Origin, Pointer, Resource, Scope, parse_arn
+
+# kind -> (shape, name field, ARN field)
+KIND_FIELDS: dict[str, tuple[Any, str, str | None]] = {
+    m.COMPUTE_ENVIRONMENT: (shapes.COMPUTE_ENVIRONMENT, "computeEnvironmentName",
+                            "computeEnvironmentArn"),
+    m.JOB_QUEUE: (shapes.JOB_QUEUE, "jobQueueName", "jobQueueArn"),
+    m.JOB_DEFINITION: (shapes.JOB_DEFINITION, "jobDefinitionName", "jobDefinitionArn"),
+    m.JOB: (shapes.JOB, "jobId", "jobArn"),
+    m.LAUNCH_TEMPLATE: (shapes.LAUNCH_TEMPLATE, "LaunchTemplateId", None),
+    m.LAUNCH_TEMPLATE_VERSION: (shapes.LAUNCH_TEMPLATE_VERSION, "LaunchTemplateId", None),
+    m.IMAGE: (shapes.IMAGE, "ImageId", None),
+    m.INSTANCE_TYPE: (shapes.INSTANCE_TYPE, "InstanceType", None),
+    m.IAM_ROLE: (shapes.ROLE, "RoleName", "Arn"),
+    m.INSTANCE_PROFILE: (shapes.INSTANCE_PROFILE, "InstanceProfileName", "Arn"),
+    m.SERVICE_QUOTA: (shapes.SERVICE_QUOTA, "QuotaCode", "QuotaArn"),
+}
+
+
+class Document:
+    """One parsed file: its path, its data, and positions on demand."""
+
+    def __init__(self, path: str, text: str, data: Json):
+        self.path = path
+        self.text = text
+        self.data = data
+        self._locator: JsonLocator | None = None
+
+    def position(self, pointer: Pointer) -> tuple[int, int]:
+        if self._locator is None:
+            self._locator = JsonLocator(self.text)
+        return self._locator.position(pointer)
+
+    def fail(self, pointer: Pointer, message: str) -> InputError:
+        line, col = self.position(pointer)
+        return InputError(self.path, message, line, col)
+
+
+def pointer_text(pointer: Pointer) -> str:
+    out = ""
+    for part in pointer:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the document"
+
+
+class ModelBuilder:
+    def __init__(self) -> None:
+        self._resources: dict[tuple[str, str | None, str | None, str], Resource] = {}
+        self.complete: set[Scope] = set()
+        self.unavailable: dict[Scope, str] = {}
+
+    def expect_list(self, doc: Document, pointer: Pointer, value: Json) -> list[Json]:
+        if not isinstance(value, list):
+            raise doc.fail(pointer, f"{pointer_text(pointer)} must be a list, "
+                                    f"not {shapes.json_type(value)}")
+        return value
+
+    def add_all(self, doc: Document, kind: str, pointer: Pointer, items: Json,
+                account: str | None = None, region: str | None = None) -> list[Resource]:
+        items = self.expect_list(doc, pointer, items)
+        return [self.add(doc, kind, (*pointer, i), item, account, region)
+                for i, item in enumerate(items)]
+
+    def add(self, doc: Document, kind: str, pointer: Pointer, item: Json,
+            account: str | None = None, region: str | None = None) -> Resource:
+        spec, name_field, arn_field = KIND_FIELDS[kind]
+        problem = shapes.shape_error(item, spec)
+        if problem:
+            where, expected = problem
+            at = (*pointer, *where)
+            raise doc.fail(at, f"{pointer_text(at)} must be {expected}")
+        name = item.get(name_field)
+        if not isinstance(name, str) or not name:
+            raise doc.fail(pointer, f"{pointer_text(pointer)} has no {name_field}")
+        arn = item.get(arn_field) if arn_field else None
+        _, arn_region, arn_account = parse_arn(arn)
+        res = Resource(
+            kind=kind,
+            name=name,
+            data=item,
+            arn=arn if isinstance(arn, str) else None,
+            account=arn_account or account,
+            region=arn_region or region,
+            origin=Origin(doc.path, pointer),
+        )
+        return self._merge(res)
+
+    def _merge(self, res: Resource) -> Resource:
+        ident = res.arn or res.name
+        if res.kind == m.LAUNCH_TEMPLATE_VERSION:
+            ident = f"{res.name}:{res.data.get('VersionNumber')}"
+        key = (res.kind, res.account, res.region if res.kind not in _GLOBAL else None, ident)
+        seen = self._resources.get(key)
+        if seen is None:
+            self._resources[key] = res
+            return res
+        merged = Resource(seen.kind, seen.name, _merge_data(seen.data, res.data), seen.arn,
+                          seen.account, seen.region, seen.origin)
+        self._resources[key] = merged
+        return merged
+
+    def build(self, all_revisions: bool = False) -> m.Model:
+        return m.Model(tuple(self._resources.values()), frozenset(self.complete),
+                       dict(self.unavailable), all_revisions)
+
+
+_GLOBAL = {m.IAM_ROLE, m.INSTANCE_PROFILE}
+
+
+def _merge_data(old: Mapping[str, Json], new: Mapping[str, Json]) -> dict[str, Json]:
+    out = dict(old)
+    for key, value in new.items():
+        if key not in out or out[key] in (None, [], {}):
+            out[key] = value
+    return out

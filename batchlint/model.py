@@ -1,0 +1,247 @@
+"""The one model that every source is converted to.
+
+Each resource keeps the shape the AWS API returns (camelCase for Batch as
+``aws batch describe-*`` prints it, PascalCase for EC2 and IAM), its identity
+and where it came from. Lookups across resources answer in three ways: the
+resource, :class:`Absent` (the data for that scope is complete and the resource
+is not in it) or :class:`Unknown` (the data was not collected): unknown is not
+absent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Json = Any
+PathPart = str | int
+Pointer = tuple[PathPart, ...]
+
+# Kinds of resource, named as they appear in findings.
+COMPUTE_ENVIRONMENT = "compute-environment"
+JOB_QUEUE = "job-queue"
+JOB_DEFINITION = "job-definition"
+JOB = "job"
+LAUNCH_TEMPLATE = "launch-template"
+LAUNCH_TEMPLATE_VERSION = "launch-template-version"
+IMAGE = "image"
+INSTANCE_TYPE = "instance-type"
+IAM_ROLE = "iam-role"
+INSTANCE_PROFILE = "instance-profile"
+SERVICE_QUOTA = "service-quota"
+
+LINTED_KINDS = (COMPUTE_ENVIRONMENT, JOB_QUEUE, JOB_DEFINITION)
+
+# Datasets whose collection is tracked, so that a missing resource can be told
+# apart from data that was never collected.
+IAM = "iam"
+LAUNCH_TEMPLATES = "launch-templates"
+IMAGES = "images"
+INSTANCE_TYPES = "instance-types"
+SERVICE_QUOTAS = "service-quotas"
+JOBS = "jobs"
+
+_DATASET_WORDS = {
+    IAM: "IAM roles and instance profiles",
+    LAUNCH_TEMPLATES: "launch template versions",
+    IMAGES: "AMIs (ec2 describe-images)",
+    INSTANCE_TYPES: "instance types (ec2 describe-instance-types)",
+    SERVICE_QUOTAS: "service quotas",
+    JOBS: "jobs (batch list-jobs)",
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a resource came from: a file and the JSON pointer to it, or a live scan."""
+
+    path: str | None = None
+    pointer: Pointer = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Resource:
+    """One resource in its API shape. ``data`` is shared, never mutated."""
+
+    kind: str
+    name: str
+    data: Mapping[str, Json]
+    arn: str | None = None
+    account: str | None = None
+    region: str | None = None
+    origin: Origin = field(default_factory=Origin)
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        tags = self.data.get("tags")
+        if isinstance(tags, Mapping):
+            return {str(k): str(v) for k, v in tags.items()}
+        return {}
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} `{self.name}`"
+
+
+@dataclass(frozen=True)
+class Absent:
+    """The data for the scope was complete and the resource is not in it."""
+
+    what: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """The data needed to answer was not collected; ``reason`` says why."""
+
+    reason: str
+
+
+Lookup = Resource | Absent | Unknown
+
+
+def parse_arn(arn: object) -> tuple[str | None, str | None, str | None]:
+    """(service, region, account) of an ARN; Nones when it is not one."""
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return None, None, None
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return None, None, None
+    return parts[2] or None, parts[3] or None, parts[4] or None
+
+
+def arn_resource_name(arn: str) -> str:
+    """Last path segment of an ARN's resource part (role/path/name → name)."""
+    resource = arn.split(":", 5)[-1]
+    return resource.rsplit("/", 1)[-1]
+
+
+Scope = tuple[str, str | None, str | None]  # (dataset, account, region)
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """Every resource of one view, with indexes for the lookups rules make.
+
+    ``complete`` names the (dataset, account, region) scopes whose data is
+    complete (region None for global data such as IAM); ``unavailable`` gives
+    the reason for scopes that could not be collected.
+    """
+
+    resources: tuple[Resource, ...] = ()
+    complete: frozenset[Scope] = frozenset()
+    unavailable: Mapping[Scope, str] = field(default_factory=dict)
+    all_revisions: bool = False
+    _by_kind: dict[str, list[Resource]] = field(init=False, repr=False)
+    _by_key: dict[tuple[str, str], list[Resource]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_kind: dict[str, list[Resource]] = defaultdict(list)
+        by_key: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+        for res in self.resources:
+            by_kind[res.kind].append(res)
+            for key in _keys(res):
+                by_key[(res.kind, key)].append(res)
+        object.__setattr__(self, "_by_kind", dict(by_kind))
+        object.__setattr__(self, "_by_key", dict(by_key))
+
+    # -- iteration ---------------------------------------------------------
+    def of_kind(self, kind: str) -> list[Resource]:
+        return self._by_kind.get(kind, [])
+
+    def linted(self, kind: str) -> Iterator[Resource]:
+        """Resources rules run on: job definitions only ACTIVE, latest revision."""
+        if kind != JOB_DEFINITION or self.all_revisions:
+            yield from self.of_kind(kind)
+            return
+        latest: dict[tuple[str | None, str | None, str], Resource] = {}
+        for res in self.of_kind(kind):
+            if str(res.data.get("status", "ACTIVE")).upper() != "ACTIVE":
+                continue
+            key = (res.account, res.region, res.name)
+            seen = latest.get(key)
+            if seen is None or _revision(res) > _revision(seen):
+                latest[key] = res
+        yield from latest.values()
+
+    def in_region(self, kind: str, account: str | None, region: str | None) -> list[Resource]:
+        return [r for r in self.of_kind(kind) if _in_scope(r, account, region)]
+
+    # -- lookups -----------------------------------------------------------
+    def find(
+        self, kind: str, ref: str, account: str | None = None, region: str | None = None
+    ) -> Resource | None:
+        """The resource of ``kind`` named, identified or ARN'd by ``ref``."""
+        for res in self._by_key.get((kind, ref), ()):
+            if _in_scope(res, account, region):
+                return res
+        return None
+
+    def find_all(
+        self, kind: str, ref: str, account: str | None = None, region: str | None = None
+    ) -> list[Resource]:
+        return [r for r in self._by_key.get((kind, ref), ()) if _in_scope(r, account, region)]
+
+    def lookup(
+        self,
+        kind: str,
+        ref: str,
+        dataset: str,
+        account: str | None,
+        region: str | None = None,
+    ) -> Lookup:
+        found = self.find(kind, ref, account, region)
+        if found is not None:
+            return found
+        return self.missing(dataset, account, region, f"{kind} `{ref}`")
+
+    def missing(self, dataset: str, account: str | None, region: str | None, what: str) -> Lookup:
+        """Absent when ``dataset`` is complete for the scope, else Unknown with the reason."""
+        if self.is_complete(dataset, account, region):
+            return Absent(what)
+        for scope in ((dataset, account, region), (dataset, account, None), (dataset, None, None)):
+            if scope in self.unavailable:
+                return Unknown(f"{what}: {self.unavailable[scope]}")
+        where = f" for account {account}" if account else ""
+        if region and dataset != IAM:
+            where += f" in {region}"
+        return Unknown(f"{what} is not in the data given: no complete {_DATASET_WORDS[dataset]}"
+                       f"{where} were provided")
+
+    def is_complete(self, dataset: str, account: str | None, region: str | None = None) -> bool:
+        if account is None:
+            return False
+        return (dataset, account, region) in self.complete or (
+            (dataset, account, None) in self.complete
+        )
+
+
+def _revision(res: Resource) -> int:
+    rev = res.data.get("revision")
+    return rev if isinstance(rev, int) else 0
+
+
+def _in_scope(res: Resource, account: str | None, region: str | None) -> bool:
+    if account and res.account and res.account != account:
+        return False
+    return not (region and res.region and res.region != region)
+
+
+def _keys(res: Resource) -> Iterable[str]:
+    yield res.name
+    if res.arn:
+        yield res.arn
+    ident = _IDENTITY_FIELDS.get(res.kind)
+    if ident:
+        value = res.data.get(ident)
+        if isinstance(value, str):
+            yield value
+
+
+_IDENTITY_FIELDS = {
+    LAUNCH_TEMPLATE: "LaunchTemplateId",
+    LAUNCH_TEMPLATE_VERSION: "LaunchTemplateId",
+    SERVICE_QUOTA: "QuotaCode",
+}

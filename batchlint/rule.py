@@ -1,0 +1,153 @@
+"""What a rule is: metadata, documentation and one check, written once.
+
+A Python rule subclasses :class:`Rule`, sets the metadata as class attributes,
+writes its documentation as the class docstring (ruff's sections) and
+implements :meth:`Rule.check`. The check is pure: it reads one resource and the
+read-only model and yields :class:`Finding` and :class:`NotVerified` values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from batchlint.model import Model, Pointer, Resource
+
+SEVERITIES = ("note", "warning", "error")  # ascending
+TAGS = ("reliability", "cost", "security", "performance", "availability")
+PRECISIONS = ("very-high", "high", "medium", "low")
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+ID_PATTERN = re.compile(r"^BL\d{3}$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: str
+    message: str
+    resource: Resource
+    path: Pointer = ()
+
+
+@dataclass(frozen=True)
+class NotVerified:
+    rule_id: str
+    rule_name: str
+    resource: Resource
+    reason: str
+
+
+Result = Finding | NotVerified
+
+
+@dataclass(frozen=True)
+class Option:
+    """A typed rule option that configuration may override."""
+
+    default: int | float | str | bool
+    description: str
+
+
+@dataclass
+class Context:
+    """What a check may read besides its resource: the model, options, a per-run memo."""
+
+    model: Model
+    options: Mapping[str, Any] = field(default_factory=dict)
+    _memo: dict[Any, Any] = field(default_factory=dict)
+
+    def option(self, name: str) -> Any:
+        return self.options[name]
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """Compute a value once per run (for rules that look at a whole region)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        result: T = self._memo[key]
+        return result
+
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_path(path: str | Pointer) -> Pointer:
+    """``computeResources.ec2Configuration[0].imageType`` → a pointer tuple."""
+    if isinstance(path, tuple):
+        return path
+    parts: list[str | int] = []
+    for name, index in _SEGMENT.findall(path):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
+
+
+class Rule:
+    """Base of every rule. Subclasses set the metadata and implement ``check``."""
+
+    id: str = ""
+    name: str = ""
+    summary: str = ""
+    severity: str = "warning"
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    options: Mapping[str, Option] = {}
+    enabled_by_default: bool = True
+    precision: str = "high"
+    source: str = ""  # the file the rule was loaded from
+
+    @property
+    def doc(self) -> str:
+        return _dedent(type(self).__doc__ or "")
+
+    def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
+        raise NotImplementedError
+
+    def finding(self, resource: Resource, message: str, path: str | Pointer = ()) -> Finding:
+        return Finding(self.id, self.name, self.severity, message, resource, parse_path(path))
+
+    def not_verified(self, resource: Resource, reason: str) -> NotVerified:
+        return NotVerified(self.id, self.name, resource, reason)
+
+
+def _dedent(text: str) -> str:
+    import textwrap
+
+    lines = text.strip("\n").splitlines()
+    if not lines:
+        return ""
+    first, rest = lines[0].strip(), textwrap.dedent("\n".join(lines[1:]))
+    return (first + "\n" + rest).strip() + "\n"
+
+
+def metadata_problems(rule: Rule) -> list[str]:
+    """Why a rule's metadata is unusable; empty when it is fine."""
+    problems = []
+    if not ID_PATTERN.match(rule.id):
+        problems.append(f"id {rule.id!r} is not of the form BLnnn")
+    if not NAME_PATTERN.match(rule.name):
+        problems.append(f"name {rule.name!r} is not kebab-case")
+    if rule.severity not in SEVERITIES:
+        problems.append(f"severity {rule.severity!r} is not one of {', '.join(SEVERITIES)}")
+    if not rule.summary:
+        problems.append("summary is empty")
+    if not rule.kinds:
+        problems.append("kinds is empty")
+    unknown_tags = [t for t in rule.tags if t not in TAGS]
+    if unknown_tags:
+        problems.append(f"unknown tags {unknown_tags}")
+    if rule.precision not in PRECISIONS:
+        problems.append(f"precision {rule.precision!r} is not one of {', '.join(PRECISIONS)}")
+    return problems
+
+
+def option_values(rule: Rule, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """The rule's options with configured overrides applied (types checked by caller)."""
+    values: dict[str, Any] = {name: opt.default for name, opt in rule.options.items()}
+    values.update(overrides)
+    return values

@@ -1,0 +1,62 @@
+"""Every rule's cases, fed through the real loader and engine.
+
+``tests/rules/cases/<code>/`` holds ``pass*.json`` (no finding of the rule),
+``fail*.json`` (findings on exactly the resources ``expected.json`` lists) and
+``unverified*.json`` (no finding; *not verified* on exactly the resources
+listed). ``expected.json`` maps each file name to its ``kind/name`` list, and
+may give rule options per file under ``"_options"``. ``pytest -k bl301`` runs
+one rule's cases.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from batchlint.engine import RuleRun, run
+from batchlint.loaders import load_files
+from batchlint.registry import load_rules
+
+CASES = Path(__file__).parent / "cases"
+RULES = {rule.id: rule for rule in load_rules(entry_points=False)}
+
+
+def _cases() -> list[tuple[str, Path]]:
+    return [
+        (folder.name, case)
+        for folder in sorted(CASES.iterdir())
+        if folder.is_dir()
+        for case in sorted(folder.glob("*.json"))
+        if case.name != "expected.json"
+    ]
+
+
+def _expected(folder: Path) -> dict[str, object]:
+    result: dict[str, object] = json.loads((folder / "expected.json").read_text())
+    return result
+
+
+@pytest.mark.parametrize(("code", "case"), _cases(), ids=lambda v: getattr(v, "stem", v))
+def test_case(code: str, case: Path) -> None:
+    rule = RULES[code.upper()]
+    expected = _expected(case.parent)
+    options = expected.get("_options", {}).get(case.name, {})  # type: ignore[attr-defined]
+    loaded = load_files([str(case)])
+    report = run(loaded.model, [RuleRun(rule, rule.severity, options)])
+    failing = sorted(f"{f.resource.kind}/{f.resource.name}" for f in report.findings)
+    unverified = sorted(f"{n.resource.kind}/{n.resource.name}" for n in report.not_verified)
+    assert not [f.message for f in report.findings if f.message.startswith("internal error")]
+    if case.name.startswith("fail"):
+        assert failing, f"{case.name} raised no {code} finding"
+        assert failing == sorted(expected[case.name])  # type: ignore[arg-type]
+    elif case.name.startswith("pass"):
+        assert failing == [], [f.message for f in report.findings]
+    elif case.name.startswith("unverified"):
+        assert failing == [], [f.message for f in report.findings]
+        assert unverified == sorted(expected[case.name])  # type: ignore[arg-type]
+    else:
+        pytest.fail(f"{case.name}: case files start with pass, fail or unverified")
+    for finding in report.findings:
+        assert finding.resource.name in finding.message, "messages name the resource"
