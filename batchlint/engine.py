@@ -49,7 +49,7 @@ def run(model: Model, runs: list[RuleRun]) -> Report:
                         if not muted:
                             report.not_verified.append(result)
                         continue
-                    if result.severity != item.severity:
+                    if result.severity != item.severity and not result.internal:
                         result = replace(result, severity=item.severity)
                     (report.suppressed if muted else report.findings).append(result)
     report.findings.sort(key=_order)
@@ -66,7 +66,7 @@ def _check(rule: Rule, resource: Resource, ctx: Context) -> list[Finding | NotVe
         message = (f"internal error in rule {rule.id} ({rule.name}) on {resource.label}: "
                    f"{type(exc).__name__}; the check did not run. Please report it "
                    "(BATCHLINT_DEBUG=1 prints the traceback)")
-        return [Finding(rule.id, rule.name, "error", message, resource)]
+        return [Finding(rule.id, rule.name, "error", message, resource, internal=True)]
 
 
 def _ignored(resource: Resource) -> set[str]:

@@ -33,6 +33,7 @@ class Finding:
     message: str
     resource: Resource
     path: Pointer = ()
+    internal: bool = False  # the rule raised; always an error, whatever the config says
 
 
 @dataclass(frozen=True)

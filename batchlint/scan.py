@@ -1,0 +1,86 @@
+"""``batchlint scan`` on files: config → rules → loaders → engine → reporter → exit code."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from batchlint import config as cfg
+from batchlint.engine import Report, RuleRun, run
+from batchlint.errors import BatchlintError
+from batchlint.loaders import load_files
+from batchlint.model import LINTED_KINDS
+from batchlint.registry import load_rules
+from batchlint.rule import SEVERITIES
+
+
+@dataclass
+class ScanOptions:
+    paths: list[str]
+    output_format: str = "text"
+    output: str | None = None
+    fail_on: str | None = None
+    select: str | None = None
+    ignore: str | None = None
+    config: str | None = None
+    rules_dirs: list[str] = field(default_factory=list)
+    strict: bool = False
+    all_revisions: bool = False
+
+
+def run_scan(options: ScanOptions) -> int:
+    """Scan, write the report, return the exit code."""
+    config = cfg.load_config(options.config or cfg.find_config())
+    rules = load_rules([*config.rules_dirs, *options.rules_dirs])
+    unknown = cfg.unknown_rule_settings(rules, config)
+    if unknown:
+        raise BatchlintError(f"{config.path}: [rules.{unknown[0]}] names no rule")
+    select = cfg.split_selectors(options.select)
+    chosen = cfg.choose_rules(
+        rules,
+        select if select is not None else config.select,
+        [*config.ignore, *(cfg.split_selectors(options.ignore) or ())],
+    )
+    runs = [RuleRun(rule, *cfg.settings_for(rule, config)) for rule in chosen]
+    loaded = load_files(options.paths, options.all_revisions)
+    for note in loaded.notes:
+        print(f"batchlint: {note}", file=sys.stderr)
+    report = run(loaded.model, runs)
+    checked = sum(1 for kind in LINTED_KINDS for _ in loaded.model.linted(kind))
+    with _output(options.output) as out:
+        if options.output_format == "json":
+            from batchlint.reporters import json_report
+
+            json_report.write(report, loaded.documents, out)
+        else:
+            from batchlint.reporters import text
+
+            text.write(report, loaded.documents, out, checked)
+    fail_on = options.fail_on or config.fail_on or "warning"
+    strict = options.strict or bool(config.strict)
+    return exit_code(report, fail_on, strict)
+
+
+def exit_code(report: Report, fail_on: str, strict: bool) -> int:
+    if strict and report.not_verified:
+        return 1
+    if fail_on == "never":
+        return 0
+    threshold = SEVERITIES.index(fail_on)
+    return int(any(SEVERITIES.index(f.severity) >= threshold for f in report.findings))
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[IO[str]]:
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    try:
+        fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise BatchlintError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    with fh:
+        yield fh
