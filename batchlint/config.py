@@ -18,7 +18,6 @@ The first of those files found in the current folder or a parent is used.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +91,8 @@ def load_config(path: str | None) -> Config:
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    import tomllib
+
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
