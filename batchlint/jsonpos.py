@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from batchlint.model import PathPart, Pointer
 

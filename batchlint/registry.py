@@ -1,4 +1,4 @@
-"""Finding rules: built-in ``rules/``, ``--rules-dir`` folders, the ``batchlint.rules`` entry points.
+"""Finding rules: built-in ``rules/``, ``--rules-dir`` folders, ``batchlint.rules`` entry points.
 
 All go through the same loader. A folder holds rule files: Python files that
 define a :class:`~batchlint.rule.Rule` subclass, and declarative ``.toml``

@@ -173,7 +173,16 @@ summary = "maxvCpus above 10000."
 condition = "computeResources.maxvCpus > `10000`"
 path = "computeResources.maxvCpus"
 message = "compute environment `{name}` allows {computeResources.maxvCpus} vCPUs"
-doc = "## What it does\\nx\\n## Why is this bad?\\nx\\n## Example\\nx\\n## Use instead\\nx\\n## References\\nx"
+doc = """## What it does
+x
+## Why is this bad?
+x
+## Example
+x
+## Use instead
+x
+## References
+x"""
 '''
 
 

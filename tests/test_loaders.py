@@ -73,8 +73,9 @@ def test_snapshot_datasets_present_are_complete(write_json) -> None:
         "accounts": [{"account": "123456789012", "regions": [
             {"region": "eu-west-1", "computeEnvironments": [compute_environment("a")],
              "images": []}],
-            "notCollected": [{"dataset": "service-quotas", "region": "eu-west-1",
-                              "reason": "AccessDeniedException on servicequotas:GetServiceQuota"}]}],
+            "notCollected": [{
+                "dataset": "service-quotas", "region": "eu-west-1",
+                "reason": "AccessDeniedException on servicequotas:GetServiceQuota"}]}],
     })
     model = load_files([path]).model
     assert isinstance(model.lookup(m.IMAGE, "ami-1", m.IMAGES, "123456789012", "eu-west-1"),

@@ -70,10 +70,7 @@ def read_text(path: str) -> str:
 
 def decode(path: str, raw: bytes) -> str:
     """UTF-8 (with or without BOM), or UTF-16 with a BOM as PowerShell redirection writes it."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
+    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
