@@ -173,8 +173,12 @@ class Model:
     def find(
         self, kind: str, ref: str, account: str | None = None, region: str | None = None
     ) -> Resource | None:
-        """The resource of ``kind`` named, identified or ARN'd by ``ref``."""
-        for res in self._by_key.get((kind, ref), ()):
+        """The resource of ``kind`` named, identified or ARN'd by ``ref``.
+
+        IAM names are unique regardless of case, so IAM lookups ignore it.
+        """
+        key = ref.lower() if kind in _CASE_INSENSITIVE else ref
+        for res in self._by_key.get((kind, key), ()):
             if _in_scope(res, account, region):
                 return res
         return None
@@ -182,7 +186,8 @@ class Model:
     def find_all(
         self, kind: str, ref: str, account: str | None = None, region: str | None = None
     ) -> list[Resource]:
-        return [r for r in self._by_key.get((kind, ref), ()) if _in_scope(r, account, region)]
+        key = ref.lower() if kind in _CASE_INSENSITIVE else ref
+        return [r for r in self._by_key.get((kind, key), ()) if _in_scope(r, account, region)]
 
     def lookup(
         self,
@@ -230,14 +235,20 @@ def _in_scope(res: Resource, account: str | None, region: str | None) -> bool:
 
 
 def _keys(res: Resource) -> Iterable[str]:
-    yield res.name
+    keys = [res.name]
     if res.arn:
-        yield res.arn
+        keys.append(res.arn)
     ident = _IDENTITY_FIELDS.get(res.kind)
     if ident:
         value = res.data.get(ident)
         if isinstance(value, str):
-            yield value
+            keys.append(value)
+    if res.kind in _CASE_INSENSITIVE:
+        return {key.lower() for key in keys}
+    return dict.fromkeys(keys)
+
+
+_CASE_INSENSITIVE = {IAM_ROLE, INSTANCE_PROFILE}
 
 
 _IDENTITY_FIELDS = {

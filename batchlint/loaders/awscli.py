@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from batchlint import model as m
 from batchlint.loaders.builder import Document, ModelBuilder
-from batchlint.model import Json, Resource
+from batchlint.model import Json
 
 # top-level key -> kind, for the outputs that are a plain list of resources
 LIST_KEYS = {
@@ -51,14 +51,14 @@ def load(doc: Document, builder: ModelBuilder, iam_lists: dict[str, set[str]]) -
         if key in data:
             added = builder.add_all(doc, kind, (key,), data[key])
             if kind in (m.IAM_ROLE, m.INSTANCE_PROFILE):
-                _add_profile_roles(doc, builder, added)
+                builder.add_profile_roles(doc, added)
                 if not truncated:
                     for account in {r.account for r in added if r.account}:
                         iam_lists.setdefault(account, set()).add(key)
     for key, kind in ONE_KEYS.items():
         if key in data:
             res = builder.add(doc, kind, (key,), data[key])
-            _add_profile_roles(doc, builder, [res])
+            builder.add_profile_roles(doc, [res])
     if AUTH_DETAILS in data:
         roles = builder.add_all(doc, m.IAM_ROLE, (AUTH_DETAILS,), data[AUTH_DETAILS])
         for i, role in enumerate(roles):
@@ -69,15 +69,6 @@ def load(doc: Document, builder: ModelBuilder, iam_lists: dict[str, set[str]]) -
         if unfiltered:
             for account in {r.account for r in roles if r.account}:
                 builder.complete.add((m.IAM, account, None))
-
-
-def _add_profile_roles(doc: Document, builder: ModelBuilder, added: list[Resource]) -> None:
-    """The roles inside an instance profile exist too: add them as roles."""
-    for res in added:
-        if res.kind != m.INSTANCE_PROFILE:
-            continue
-        for i, role in enumerate(res.data.get("Roles") or []):
-            builder.add(doc, m.IAM_ROLE, (*res.origin.pointer, "Roles", i), role)
 
 
 def finish(builder: ModelBuilder, iam_lists: dict[str, set[str]]) -> None:

@@ -100,6 +100,14 @@ class ModelBuilder:
         )
         return self._merge(res)
 
+    def add_profile_roles(self, doc: Document, added: list[Resource]) -> None:
+        """The roles inside an instance profile exist too: add them as roles."""
+        for res in added:
+            if res.kind != m.INSTANCE_PROFILE:
+                continue
+            for i, role in enumerate(res.data.get("Roles") or []):
+                self.add(doc, m.IAM_ROLE, (*res.origin.pointer, "Roles", i), role, res.account)
+
     def _merge(self, res: Resource) -> Resource:
         ident = res.arn or res.name
         if res.kind == m.LAUNCH_TEMPLATE_VERSION:

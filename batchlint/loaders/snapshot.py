@@ -69,8 +69,9 @@ def _load_iam(doc: Document, builder: ModelBuilder, at: Pointer, account: str,
         return
     iam = _object(doc, (*at, "iam"), iam)
     builder.add_all(doc, m.IAM_ROLE, (*at, "iam", "roles"), iam.get("roles", []), account)
-    builder.add_all(doc, m.INSTANCE_PROFILE, (*at, "iam", "instanceProfiles"),
-                    iam.get("instanceProfiles", []), account)
+    profiles = builder.add_all(doc, m.INSTANCE_PROFILE, (*at, "iam", "instanceProfiles"),
+                               iam.get("instanceProfiles", []), account)
+    builder.add_profile_roles(doc, profiles)
     if iam.get("complete") is True:
         builder.complete.add((m.IAM, account, None))
 

@@ -1,0 +1,102 @@
+"""BL102: the instance profile of an EC2/SPOT compute environment is missing or cannot work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from batchlint import iam
+from batchlint.compute import is_managed_ec2, resources_of
+from batchlint.model import Absent, Resource, Unknown
+from batchlint.rule import Context, Result, Rule
+
+SERVICE = "ec2.amazonaws.com"
+POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+PATH = "computeResources.instanceRole"
+
+
+class InstanceRoleMissing(Rule):
+    """
+    ## What it does
+    Reports a managed EC2 or SPOT compute environment whose `instanceRole` is
+    missing, is an IAM role ARN instead of an instance profile, or names an
+    instance profile that does not exist, holds no role, or whose role
+    `ec2.amazonaws.com` may not assume or that lacks the
+    `AmazonEC2ContainerServiceforEC2Role` managed policy.
+
+    ## Why is this bad?
+    The ECS agent on each instance registers with the cluster using this role.
+    Without it, instances launch but never join, and jobs sit in `RUNNABLE` with
+    no error on the job. The role behind `ecsInstanceRole` is created by the
+    console's first-run wizard, so accounts set up by other means often lack it.
+
+    ## Example
+    ```json
+    {"computeEnvironmentName": "genomics-spot", "type": "MANAGED",
+     "computeResources": {"type": "SPOT",
+                          "instanceRole": "arn:aws:iam::123456789012:role/ecsInstanceRole"}}
+    ```
+
+    ## Use instead
+    Name an instance profile whose role trusts `ec2.amazonaws.com` and has
+    `arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role` attached:
+    ```json
+    {"computeEnvironmentName": "genomics-spot", "type": "MANAGED",
+     "computeResources": {"type": "SPOT", "instanceRole":
+        "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole"}}
+    ```
+
+    ## References
+    - [Amazon ECS instance role](https://docs.aws.amazon.com/batch/latest/userguide/instance_IAM_role.html)
+    - [ComputeResource](https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html)
+    - [AmazonEC2ContainerServiceforEC2Role](https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEC2ContainerServiceforEC2Role.html)
+    """
+
+    id = "BL102"
+    name = "instance-role-missing"
+    summary = ("A managed EC2/SPOT compute environment's instance profile is missing, or its "
+               "role is not assumable by EC2 or lacks AmazonEC2ContainerServiceforEC2Role.")
+    severity = "error"
+    kinds = ("compute-environment",)
+    tags = ("reliability", "availability")
+    references = (
+        "https://docs.aws.amazon.com/batch/latest/userguide/instance_IAM_role.html",
+        "https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html",
+        "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEC2ContainerServiceforEC2Role.html",
+    )
+    precision = "high"
+
+    def check(self, resource: Resource, ctx: Context) -> Iterator[Result]:
+        ce = resource
+        if not is_managed_ec2(ce):
+            return
+        ref = resources_of(ce).get("instanceRole")
+        fix = f"name an instance profile whose role trusts {SERVICE} with {POLICY_ARN} attached"
+        if not ref or not isinstance(ref, str):
+            yield self.finding(ce, f"compute environment `{ce.name}` has no instanceRole; {fix}",
+                               "computeResources")
+            return
+        if iam.is_role_arn(ref):
+            profile_arn = ref.replace(":role/", ":instance-profile/", 1)
+            yield self.finding(ce, f"compute environment `{ce.name}`: instanceRole `{ref}` is an "
+                               "IAM role ARN, but Batch needs an instance profile; give the "
+                               f"profile's ARN (such as `{profile_arn}`) or name instead", PATH)
+            return
+        profile = iam.resolve_instance_profile(ctx.model, ref, ce.account)
+        if isinstance(profile, Unknown):
+            yield self.not_verified(ce, f"instanceRole: {profile.reason}")
+            return
+        if isinstance(profile, Absent):
+            yield self.finding(ce, f"compute environment `{ce.name}`: instance profile `{ref}` "
+                               f"does not exist: {profile.what}; {fix}", PATH)
+            return
+        role = iam.profile_role(ctx.model, profile)
+        if role is None:
+            yield self.finding(ce, f"compute environment `{ce.name}`: instance profile `{ref}` "
+                               f"holds no role; add one to it that trusts {SERVICE} with "
+                               f"{POLICY_ARN} attached", PATH)
+            return
+        for problem, text in iam.role_issues(role, SERVICE, POLICY_ARN):
+            about = f"role `{iam.role_name(role)}` of instance profile `{profile.name}` {text}"
+            yield (self.finding(ce, f"compute environment `{ce.name}`: {about}", PATH)
+                   if problem else self.not_verified(ce, about))
+
