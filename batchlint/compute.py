@@ -80,11 +80,15 @@ def resolve_compute_environment(model: Model, ref: str, queue: Resource) -> Reso
     return model.find(m.COMPUTE_ENVIRONMENT, ref, queue.account, queue.region)
 
 
+def _order(entry: Mapping[str, Json]) -> int:
+    value = entry.get("order")
+    return value if isinstance(value, int) else 0
+
+
 def queue_compute_environments(model: Model, queue: Resource) -> tuple[list[Resource], list[str]]:
     """(environments found, references not in the data) of a queue, in order."""
     order = queue.data.get("computeEnvironmentOrder") or []
-    entries = sorted((e for e in order if isinstance(e, Mapping)),
-                     key=lambda e: e.get("order") if isinstance(e.get("order"), int) else 0)
+    entries = sorted((e for e in order if isinstance(e, Mapping)), key=_order)
     found, missing = [], []
     for entry in entries:
         ref = entry.get("computeEnvironment")

@@ -1,0 +1,146 @@
+"""Facts about job definitions that several rules share: where the containers are.
+
+A job definition holds its containers in one of several places, depending on
+its type and orchestration:
+
+- ``containerProperties`` (ECS container job);
+- ``ecsProperties.taskProperties[].containers[]`` (ECS multi-container job);
+- ``eksProperties.podProperties.containers[]`` and ``.initContainers[]`` (EKS job,
+  whose environment list is ``env``, not ``environment``);
+- ``nodeProperties.nodeRangeProperties[]`` holding any of the above per node range
+  (``container``, ``ecsProperties``, ``eksProperties``).
+
+Only fields listed in :mod:`batchlint.shapes` are type-checked by the loader, so
+every step here checks types and skips what does not fit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from batchlint.model import Json, Resource
+
+
+@dataclass(frozen=True)
+class Container:
+    """One container of a job definition and where it sits."""
+
+    path: str  # e.g. "nodeProperties.nodeRangeProperties[0].container"
+    data: Mapping[str, Json]
+    env_key: str  # "environment" (ECS) or "env" (EKS)
+
+
+@dataclass(frozen=True)
+class EnvironmentVariable:
+    """One entry of a container's environment list. ``value`` may be any JSON value."""
+
+    path: str  # e.g. "containerProperties.environment[2]"
+    name: str
+    value: Json
+    container: Container
+
+
+def containers(jobdef: Resource) -> Iterator[Container]:
+    """Every container of the job definition, in document order."""
+    yield from _containers_in(jobdef.data, "")
+    node_ranges = _mapping(jobdef.data.get("nodeProperties")).get("nodeRangeProperties")
+    for i, node_range in _items(node_ranges):
+        at = f"nodeProperties.nodeRangeProperties[{i}]"
+        container = node_range.get("container")
+        if isinstance(container, Mapping):
+            yield Container(f"{at}.container", container, "environment")
+        yield from _containers_in(node_range, f"{at}.")
+
+
+def environment(jobdef: Resource) -> Iterator[EnvironmentVariable]:
+    """Every environment variable with a string name, of every container."""
+    for container in containers(jobdef):
+        for i, entry in _items(container.data.get(container.env_key)):
+            name = entry.get("name")
+            if isinstance(name, str) and name:
+                yield EnvironmentVariable(f"{container.path}.{container.env_key}[{i}]", name,
+                                          entry.get("value"), container)
+
+
+def _containers_in(props: Mapping[str, Json], prefix: str) -> Iterator[Container]:
+    """Containers under ``containerProperties``, ``ecsProperties`` and ``eksProperties``."""
+    container = props.get("containerProperties")
+    if isinstance(container, Mapping):
+        yield Container(f"{prefix}containerProperties", container, "environment")
+    tasks = _mapping(props.get("ecsProperties")).get("taskProperties")
+    for t, task in _items(tasks):
+        for c, item in _items(task.get("containers")):
+            path = f"{prefix}ecsProperties.taskProperties[{t}].containers[{c}]"
+            yield Container(path, item, "environment")
+    pod = _mapping(_mapping(props.get("eksProperties")).get("podProperties"))
+    for key in ("initContainers", "containers"):
+        for c, item in _items(pod.get(key)):
+            yield Container(f"{prefix}eksProperties.podProperties.{key}[{c}]", item, "env")
+
+
+def _mapping(value: Json) -> Mapping[str, Json]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _items(value: Json) -> Iterator[tuple[int, Mapping[str, Json]]]:
+    """(index, item) for the items of a list that are objects; nothing for a non-list."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                yield i, item
+
+
+# -- secret-looking environment variables (BL303) ---------------------------------
+#
+# A name is split into words (on `_`, `-`, `.` and camelCase) and looks secret
+# when it ends with a secret word, optionally followed only by words that still
+# describe the secret itself (SECRET_KEY_BASE, DB_PASSWORD_VALUE). A name that
+# ends with any other word (…_ARN, …_NAME, …_ID, …_FILE, …_URL, …_TTL) names or
+# configures a secret rather than holding it, so ACCESS_KEY_ID (the public half of
+# an access key), PASSWORD_FILE and TOKEN_ENDPOINT pass.
+_SECRET_WORDS: tuple[tuple[str, ...], ...] = (
+    ("PASSWORD",), ("PASSWD",), ("PASSPHRASE",), ("SECRET",), ("TOKEN",), ("APIKEY",),
+    ("API", "KEY"), ("PRIVATE", "KEY"), ("PRIVATEKEY",), ("ACCESS", "KEY"), ("ACCESSKEY",),
+    ("CREDENTIAL",), ("CREDENTIALS",), ("ENCRYPTION", "KEY"), ("SIGNING", "KEY"),
+)
+# One-word spellings (DBPASSWORD, AUTHTOKEN, CLIENTSECRET).
+_SECRET_SUFFIXES = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY")
+_SECRET_TAIL = frozenset({"KEY", "VALUE", "STRING", "BASE", "B64", "BASE64", "RAW", "TEXT",
+                          "PLAIN", "PLAINTEXT", "JSON"})
+# Well-known names that only look secret: GOOGLE_APPLICATION_CREDENTIALS is a file path.
+_NOT_SECRET = frozenset({"GOOGLE_APPLICATION_CREDENTIALS"})
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+_REFERENCE_VALUE = re.compile(r"^\s*arn:aws[a-z-]*:|\{\{resolve:")
+
+
+def looks_secret(name: str) -> bool:
+    """Whether an environment variable's name says it holds a secret."""
+    if name.upper() in _NOT_SECRET:
+        return False
+    words = [w.upper() for w in _WORD_SPLIT.split(name) if w]
+    end = len(words)
+    while end > 0:
+        head = words[:end]
+        if any(tuple(head[-len(s):]) == s for s in _SECRET_WORDS if len(s) <= len(head)):
+            return True
+        if head[-1].endswith(_SECRET_SUFFIXES):
+            return True
+        if head[-1] == "PWD" and end > 1:  # MYSQL_PWD, DB_PWD; a bare PWD is the shell's cwd
+            return True
+        if head[-1] not in _SECRET_TAIL:
+            return False
+        end -= 1
+    return False
+
+
+def is_literal_value(value: Json) -> bool:
+    """A value set in the definition itself: a non-empty string or number that is not a
+    reference (an ARN, a CloudFormation ``{{resolve:…}}`` dynamic reference). A snapshot's
+    ``<redacted>`` stands for a literal value. Objects (template intrinsics) are references."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and bool(value.strip()) and not _REFERENCE_VALUE.search(value)

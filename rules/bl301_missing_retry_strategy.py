@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from batchlint import model as m
+from batchlint.compute import SPOT_TYPES, compute_type, is_enabled
+from batchlint.model import Model, Resource
+from batchlint.rule import Context, Result, Rule
+
+PATTERN = ('retryStrategy: {attempts: 3, evaluateOnExit: [{onStatusReason: "Host EC2*", '
+           'action: RETRY}, {onReason: "*", action: EXIT}]}')
+
+
+class MissingRetryStrategy(Rule):
+    """
+    ## What it does
+    Reports a job definition with no `retryStrategy`, or whose `attempts` is
+    below 2 (unset means 1). The message says when enabled `SPOT` or
+    `FARGATE_SPOT` compute environments exist in the same account and region.
+
+    ## Why is this bad?
+    By default a job gets one attempt: a reclaimed Spot instance, a failed host
+    or an internal service error fails it for good, and the workflow around it
+    fails too. A reclaimed host shows `statusReason` `Host EC2 (instance i-…)
+    terminated.`, which a retry strategy can match.
+
+    ## Example
+    ```json
+    {"jobDefinitionName": "align", "type": "container",
+     "containerProperties": {"image": "bwa:0.7.17"}}
+    ```
+
+    ## Use instead
+    Retry infrastructure failures and exit on everything else; the catch-all
+    `EXIT` goes last, because a failure that matches no entry is retried:
+    ```json
+    {"retryStrategy": {"attempts": 3, "evaluateOnExit": [
+      {"onStatusReason": "Host EC2*", "action": "RETRY"},
+      {"onReason": "*", "action": "EXIT"}]}}
+    ```
+    Fargate Spot interruptions report `Your Spot Task was interrupted.` instead,
+    which `Host EC2*` does not match.
+
+    ## References
+    - [Automated job retries](https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html)
+    - [RetryStrategy](https://docs.aws.amazon.com/batch/latest/APIReference/API_RetryStrategy.html)
+    """
+
+    id = "BL301"
+    name = "missing-retry-strategy"
+    summary = "A job definition has no retryStrategy or fewer than 2 attempts."
+    severity = "warning"
+    kinds = (m.JOB_DEFINITION,)
+    tags = ("reliability",)
+    references = (
+        "https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html",
+        "https://docs.aws.amazon.com/batch/latest/APIReference/API_RetryStrategy.html",
+    )
+    precision = "very-high"
+
+    def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
+        strategy = resource.data.get("retryStrategy")
+        attempts = strategy.get("attempts") if isinstance(strategy, Mapping) else None
+        if isinstance(attempts, int) and attempts >= 2:
+            return
+        if not isinstance(strategy, Mapping):
+            problem, path = "has no retryStrategy", ""
+        elif attempts is None:
+            problem, path = "has a retryStrategy without attempts (1 attempt)", "retryStrategy"
+        else:
+            problem, path = f"sets retryStrategy.attempts to {attempts}", "retryStrategy.attempts"
+        spot = ctx.memo(("BL301", "spot-environments", resource.account, resource.region),
+                        lambda: _spot_environments(ctx.model, resource))
+        where = f" in {resource.region}" if resource.region else ""
+        context = f", and Spot compute environments run{where} ({spot})" if spot else ""
+        yield self.finding(resource, f"job definition `{resource.name}` {problem}, so one host "
+                           f"failure or Spot reclaim fails the job for good{context}; add "
+                           f"{PATTERN}", path)
+
+
+def _spot_environments(model: Model, resource: Resource) -> str:
+    """The enabled Spot compute environments of the resource's account and region, named."""
+    names = sorted(ce.name for ce in model.in_region(m.COMPUTE_ENVIRONMENT, resource.account,
+                                                     resource.region)
+                   if is_enabled(ce) and compute_type(ce) in SPOT_TYPES)
+    shown = ", ".join(f"`{name}`" for name in names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
