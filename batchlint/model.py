@@ -238,8 +238,7 @@ def _keys(res: Resource) -> Iterable[str]:
     keys = [res.name]
     if res.arn:
         keys.append(res.arn)
-    ident = _IDENTITY_FIELDS.get(res.kind)
-    if ident:
+    for ident in _IDENTITY_FIELDS.get(res.kind, ()):
         value = res.data.get(ident)
         if isinstance(value, str):
             keys.append(value)
@@ -251,8 +250,10 @@ def _keys(res: Resource) -> Iterable[str]:
 _CASE_INSENSITIVE = {IAM_ROLE, INSTANCE_PROFILE}
 
 
+# Besides name and ARN, resources are found by these fields: launch templates
+# are referenced by id or by name.
 _IDENTITY_FIELDS = {
-    LAUNCH_TEMPLATE: "LaunchTemplateId",
-    LAUNCH_TEMPLATE_VERSION: "LaunchTemplateId",
-    SERVICE_QUOTA: "QuotaCode",
+    LAUNCH_TEMPLATE: ("LaunchTemplateId", "LaunchTemplateName"),
+    LAUNCH_TEMPLATE_VERSION: ("LaunchTemplateId", "LaunchTemplateName"),
+    SERVICE_QUOTA: ("QuotaCode",),
 }

@@ -1,0 +1,246 @@
+"""A compute environment's launch template version, AMI and image type.
+
+``resolve_version`` turns ``computeResources.launchTemplate`` into the
+launch-template-version resource Batch uses, or says why it cannot
+(:class:`Absent` / :class:`Unknown`). ``images`` lists the AMIs the environment
+runs (one per ``ec2Configuration`` entry) and where each is chosen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from batchlint import model as m
+from batchlint.compute import resources_of
+from batchlint.model import Absent, Json, Lookup, Model, Resource, Unknown
+from batchlint.rule import Context
+
+AL1 = "ECS_AL1"
+ROOT_DEVICE = "/dev/xvda"  # AL2 and AL2023: one root volume that also holds Docker's data
+AL1_DOCKER_DEVICE = "/dev/xvdcz"  # AL1: a separate Docker volume (devicemapper thin pool)
+DEFAULT_ROOT_GIB = 30  # AL2 / AL2023 ECS-optimized AMIs
+AL1_DOCKER_GIB = 22  # AL1 ECS-optimized AMI, 2015.09.d and later
+AL1_IMAGE_NAME = "amzn-ami-*-amazon-ecs-optimized"
+
+
+def reference(ce: Resource) -> Mapping[str, Json] | None:
+    """``computeResources.launchTemplate``, or None when the environment has none."""
+    spec = resources_of(ce).get("launchTemplate")
+    if not isinstance(spec, Mapping):
+        return None
+    if not _ref(spec):
+        return None
+    return spec
+
+
+def describe(ce: Resource) -> str:
+    """``launch template `lt-0abc` version $Default``, for messages."""
+    spec = reference(ce) or {}
+    return f"launch template `{_ref(spec)}` version {_version(spec)}"
+
+
+def resolve_version(ctx: Context, ce: Resource) -> Lookup | None:
+    """The launch template version the environment launches with; None without a template.
+
+    ``$Default`` (or no version) is the version flagged ``DefaultVersion`` or the
+    template's ``DefaultVersionNumber``; ``$Latest`` is the template's
+    ``LatestVersionNumber`` when the template is given, else the highest version
+    present; a number is that version.
+    """
+    spec = reference(ce)
+    if spec is None:
+        return None
+    ref, version = _ref(spec), _version(spec)
+    versions = ctx.model.find_all(m.LAUNCH_TEMPLATE_VERSION, ref, ce.account, ce.region)
+    template = ctx.model.find(m.LAUNCH_TEMPLATE, ref, ce.account, ce.region)
+    number: int | None = None
+    if version == "$Default":
+        flagged = [v for v in versions if v.data.get("DefaultVersion") is True]
+        if flagged:
+            return flagged[0]
+        number = _int(template.data.get("DefaultVersionNumber")) if template else None
+    elif version == "$Latest":
+        if template is not None:
+            number = _int(template.data.get("LatestVersionNumber"))
+        else:
+            numbered = [v for v in versions if _int(v.data.get("VersionNumber")) is not None]
+            if numbered:
+                return max(numbered, key=lambda v: v.data["VersionNumber"])
+    elif version.isdigit():
+        number = int(version)
+    else:
+        return Unknown(f"{describe(ce)}: the version is not a number, $Default or $Latest")
+    for found in versions:
+        if number is not None and _int(found.data.get("VersionNumber")) == number:
+            return found
+    return ctx.model.missing(m.LAUNCH_TEMPLATES, ce.account, ce.region, describe(ce))
+
+
+def template_data(version: Resource | None) -> Mapping[str, Json]:
+    """``LaunchTemplateData`` of a version, or an empty mapping."""
+    data = version.data.get("LaunchTemplateData") if version is not None else None
+    return data if isinstance(data, Mapping) else {}
+
+
+def block_device(data: Mapping[str, Json], device: str) -> Mapping[str, Json] | None:
+    """The ``BlockDeviceMappings`` entry (of a template or an image) for ``device``."""
+    for mapping in data.get("BlockDeviceMappings") or []:
+        if isinstance(mapping, Mapping) and mapping.get("DeviceName") == device:
+            return mapping
+    return None
+
+
+def volume_gib(mapping: Mapping[str, Json] | None) -> int | None:
+    """``Ebs.VolumeSize`` of a block device mapping, when set."""
+    ebs = mapping.get("Ebs") if mapping is not None else None
+    size = ebs.get("VolumeSize") if isinstance(ebs, Mapping) else None
+    return _int(size)
+
+
+def why(lookup: Absent | Unknown) -> str:
+    """The reason a lookup gives for a not-verified result."""
+    if isinstance(lookup, Absent):
+        return f"{lookup.what} does not exist in the data given, which is complete"
+    return lookup.reason
+
+
+# -- image types and AMIs -----------------------------------------------------
+
+
+def default_image_type(ce: Resource) -> str:
+    """The image type Batch uses when ``ec2Configuration`` sets none (AL2023 since 2026-01-12)."""
+    orchestration = str(ce.data.get("containerOrchestrationType", "")).upper()
+    eks = orchestration == "EKS" or isinstance(ce.data.get("eksConfiguration"), Mapping)
+    return "EKS_AL2023" if eks else "ECS_AL2023"
+
+
+def configurations(ce: Resource) -> list[Mapping[str, Json]]:
+    """The ``ec2Configuration`` entries (objects only)."""
+    entries = resources_of(ce).get("ec2Configuration") or []
+    return [e for e in entries if isinstance(e, Mapping)]
+
+
+def image_types(ce: Resource) -> list[str]:
+    """Every image type the environment uses, upper-cased; the default when none is set."""
+    found = [str(e["imageType"]).upper() for e in configurations(ce)
+             if isinstance(e.get("imageType"), str)]
+    return found or [default_image_type(ce)]
+
+
+def effective_image_type(ce: Resource) -> str:
+    """``ec2Configuration[0].imageType`` when set, else the default image type."""
+    entries = configurations(ce)
+    first = entries[0].get("imageType") if entries else None
+    return first.upper() if isinstance(first, str) else default_image_type(ce)
+
+
+def is_al1(image_type: str) -> bool:
+    return image_type.upper() == AL1
+
+
+def is_al1_image(image: Resource) -> bool:
+    """An Amazon Linux 1 ECS-optimized AMI, by its name (``amzn-ami-*-amazon-ecs-optimized``)."""
+    name = image.data.get("Name")
+    return isinstance(name, str) and fnmatchcase(name, AL1_IMAGE_NAME)
+
+
+def docker_device(image_type: str) -> str:
+    """The device holding Docker's images and containers on Batch's AMI of that type."""
+    return AL1_DOCKER_DEVICE if is_al1(image_type) else ROOT_DEVICE
+
+
+@dataclass(frozen=True)
+class Image:
+    """An AMI a compute environment runs.
+
+    ``image_id`` None means Batch's own AMI for ``image_type``; ``path`` is where
+    the AMI is chosen; ``unknown`` says why the AMI cannot be known (the launch
+    template that may pin it is not in the data).
+    """
+
+    image_type: str
+    image_id: str | None
+    path: str
+    unknown: str | None = None
+
+
+def images(ce: Resource, version: Lookup | None) -> list[Image]:
+    """The AMIs the environment runs, one per distinct ``ec2Configuration`` entry.
+
+    Precedence: ``imageIdOverride``, then ``computeResources.imageId``, then the
+    launch template's ``ImageId`` (``version`` from :func:`resolve_version`), then
+    Batch's AMI for the image type.
+    """
+    cr = resources_of(ce)
+    entries = configurations(ce) or [{}]
+    lt_image = template_data(version if isinstance(version, Resource) else None).get("ImageId")
+    out: list[Image] = []
+    seen: set[tuple[str, str | None, str | None]] = set()
+    for i, entry in enumerate(entries):
+        image_type = entry.get("imageType")
+        kind = image_type.upper() if isinstance(image_type, str) else default_image_type(ce)
+        override, image_id = entry.get("imageIdOverride"), cr.get("imageId")
+        if isinstance(override, str) and override:
+            image = Image(kind, override, f"computeResources.ec2Configuration[{i}].imageIdOverride")
+        elif isinstance(image_id, str) and image_id:
+            image = Image(kind, image_id, "computeResources.imageId")
+        elif isinstance(version, Absent | Unknown):
+            image = Image(kind, None, "computeResources.launchTemplate", why(version))
+        elif isinstance(lt_image, str) and lt_image:
+            image = Image(kind, lt_image, "computeResources.launchTemplate")
+        else:
+            image = Image(kind, None, f"computeResources.ec2Configuration[{i}].imageType")
+        if (kind, image.image_id, image.unknown) not in seen:
+            seen.add((kind, image.image_id, image.unknown))
+            out.append(image)
+    return out
+
+
+@dataclass(frozen=True)
+class AmiDisk:
+    """The disk an AMI gives Docker: ``device``, its size (None when not known), why not."""
+
+    device: str
+    gib: int | None
+    ami: str  # how messages name the AMI
+    unknown: str = ""
+
+
+def ami_disk(model: Model, ce: Resource, image: Image) -> AmiDisk:
+    """Docker's device and its size: Batch's AMI by image type, a pinned AMI by its data."""
+    device = docker_device(image.image_type)
+    if image.image_id is None:
+        default = AL1_DOCKER_GIB if is_al1(image.image_type) else DEFAULT_ROOT_GIB
+        return AmiDisk(device, default, f"Batch's {image.image_type} AMI")
+    ami = f"AMI `{image.image_id}`"
+    found = model.lookup(m.IMAGE, image.image_id, m.IMAGES, ce.account, ce.region)
+    if not isinstance(found, Resource):
+        return AmiDisk(device, None, ami, why(found))
+    root = found.data.get("RootDeviceName")
+    device = AL1_DOCKER_DEVICE if is_al1_image(found) else str(root or device)
+    size = volume_gib(block_device(found.data, device))
+    return AmiDisk(device, size, ami, f"{ami} gives no VolumeSize for {device}")
+
+
+# -- lookups ------------------------------------------------------------------
+
+
+def _ref(spec: Mapping[str, Json]) -> str:
+    for key in ("launchTemplateId", "launchTemplateName"):
+        value = spec.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _version(spec: Mapping[str, Json]) -> str:
+    version = spec.get("version")
+    if isinstance(version, int) and not isinstance(version, bool):
+        return str(version)
+    return version.strip() if isinstance(version, str) and version.strip() else "$Default"
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

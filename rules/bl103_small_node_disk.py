@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from batchlint import launch_templates as lt
+from batchlint import model as m
+from batchlint.compute import is_managed_ec2
+from batchlint.model import Absent, Resource, Unknown
+from batchlint.rule import Context, Finding, Option, Result, Rule
+
+
+class SmallNodeDisk(Rule):
+    """Instances keep a small Docker disk: the AMI's default or a volume below the minimum.
+
+    ## What it does
+    Checks the disk that holds Docker's images and containers on the instances of
+    a managed EC2 or SPOT compute environment: `/dev/xvda` on Amazon Linux 2 and
+    2023, `/dev/xvdcz` on Amazon Linux 1, or the root device of a pinned AMI. It
+    is reported when no launch template sets that device's `VolumeSize`, so the
+    AMI's default disk (a single 30 GiB root volume on the ECS-optimized AMIs)
+    stays, or when the mapped `VolumeSize` is below `min_node_disk_gib` (default
+    50). A launch template version, or a pinned AMI whose size decides, that is
+    not in the data given makes the check not verified.
+
+    ## Why is this bad?
+    Batch packs several jobs onto one instance, and every job's image layers,
+    containers and scratch data share this one disk. A 30 GiB disk fills after a
+    few large images: later jobs fail with `CannotPullContainerError: ... no space
+    left on device` or `DockerTimeoutError`, and ECS image cleanup runs only every
+    10 minutes.
+
+    ## Example
+    ```json
+    {"computeEnvironmentName": "genomics-spot", "type": "MANAGED",
+     "computeResources": {"type": "SPOT", "maxvCpus": 256, "instanceTypes": ["r6i"]}}
+    ```
+
+    ## Use instead
+    A launch template that maps the root device to a larger volume:
+    ```json
+    {"LaunchTemplateData": {"BlockDeviceMappings": [{"DeviceName": "/dev/xvda",
+      "Ebs": {"VolumeSize": 100, "VolumeType": "gp3", "Encrypted": true}}]}}
+    ```
+    referenced as `"launchTemplate": {"launchTemplateName": "batch-disk", "version": "$Latest"}`.
+
+    ## References
+    - [Launch template support](https://docs.aws.amazon.com/batch/latest/userguide/launch-templates.html)
+    - [Amazon ECS-optimized AMI storage configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-ami-storage-config.html)
+    """
+
+    id = "BL103"
+    name = "small-node-disk"
+    summary = ("A managed EC2/SPOT compute environment keeps the AMI's default 30 GiB disk or "
+               "maps a Docker/root volume below min_node_disk_gib.")
+    severity = "warning"
+    kinds = (m.COMPUTE_ENVIRONMENT,)
+    tags = ("reliability",)
+    references = (
+        "https://docs.aws.amazon.com/batch/latest/userguide/launch-templates.html",
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-ami-storage-config.html",
+    )
+    options: Mapping[str, Option] = {
+        "min_node_disk_gib": Option(50, "Smallest Docker/root volume accepted, in GiB."),
+    }
+
+    def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
+        if not is_managed_ec2(resource):
+            return
+        version = lt.resolve_version(ctx, resource)
+        if isinstance(version, Absent | Unknown):
+            yield self.not_verified(
+                resource, f"the launch template sets the node disk, and {lt.why(version)}")
+            return
+        results = [r for image in lt.images(resource, version)
+                   if (r := self._check_image(resource, ctx, image, version)) is not None]
+        # one result per environment: a finding if any AMI has one, else a not-verified
+        yield from sorted(results, key=lambda r: not isinstance(r, Finding))[:1]
+
+    def _check_image(self, ce: Resource, ctx: Context, image: lt.Image,
+                     version: Resource | None) -> Result | None:
+        minimum = int(ctx.option("min_node_disk_gib"))
+        disk = lt.ami_disk(ctx.model, ce, image)
+        device = disk.device
+        mapped = lt.volume_gib(lt.block_device(lt.template_data(version), device))
+        size = mapped if mapped is not None else disk.gib
+        if size is None:
+            return self.not_verified(ce, f"no launch template sets the size of {device}, so the "
+                                         f"disk is that of the pinned AMI, and {disk.unknown}")
+        if size >= minimum:
+            return None
+        fix = f"map {device} to at least {minimum} GiB"
+        if mapped is not None:
+            what = f"uses {lt.describe(ce)}, which maps {device} to {size} GiB"
+            fix = f"raise that VolumeSize to at least {minimum} GiB"
+        elif version is not None:
+            what = (f"uses {lt.describe(ce)}, which sets no size for {device}, so it keeps the "
+                    f"{size} GiB of {disk.ami}")
+        else:
+            what = f"keeps the {size} GiB default disk of {disk.ami}"
+            fix = f"attach a launch template that maps {device} to at least {minimum} GiB"
+        return self.finding(ce, f"compute environment `{ce.name}` {what}, below {minimum} GiB; "
+                                f"{fix}", "computeResources.launchTemplate")
