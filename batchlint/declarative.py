@@ -7,7 +7,6 @@ severity = "note"
 kinds = ["compute-environment"]
 summary = "..."
 tags = ["reliability"]
-references = ["https://..."]
 condition = "type == 'UNMANAGED'"        # truthy → a finding
 path = "type"                            # where the finding points
 message = "compute environment `{name}` is {type}: ..."

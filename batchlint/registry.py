@@ -18,7 +18,7 @@ from typing import Any
 
 from batchlint.declarative import load_declarative
 from batchlint.errors import BatchlintError
-from batchlint.rule import Rule, metadata_problems
+from batchlint.rule import Rule, doc_references, metadata_problems
 
 ENTRY_POINT_GROUP = "batchlint.rules"
 
@@ -139,6 +139,8 @@ def _check(rules: list[Rule]) -> None:
     by_id: dict[str, Rule] = {}
     by_name: dict[str, Rule] = {}
     for rule in rules:
+        if not rule.references:  # written once, in the doc's References section
+            rule.references = doc_references(rule.doc)
         problems = metadata_problems(rule)
         if problems:
             raise BatchlintError(f"{rule.source}: rule {rule.id or '?'}: {'; '.join(problems)}")

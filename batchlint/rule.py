@@ -116,6 +116,15 @@ class Rule:
         return NotVerified(self.id, self.name, resource, reason)
 
 
+_URL = re.compile(r"https?://[^\s)>\]]+")
+
+
+def doc_references(doc: str) -> tuple[str, ...]:
+    """The links of a rule's ``## References`` section, in order."""
+    _, _, section = doc.partition("## References")
+    return tuple(dict.fromkeys(url.rstrip(".,") for url in _URL.findall(section)))
+
+
 def _dedent(text: str) -> str:
     import textwrap
 

@@ -60,12 +60,6 @@ class ServiceRoleMissing(Rule):
     severity = "error"
     kinds = ("compute-environment",)
     tags = ("reliability", "availability")
-    references = (
-        "https://docs.aws.amazon.com/batch/latest/userguide/service_IAM_role.html",
-        "https://docs.aws.amazon.com/batch/latest/userguide/using-service-linked-roles-batch-general.html",
-        "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBatchServiceRole.html",
-        "https://docs.aws.amazon.com/batch/latest/APIReference/API_CreateComputeEnvironment.html",
-    )
     precision = "high"
 
     def check(self, resource: Resource, ctx: Context) -> Iterator[Result]:

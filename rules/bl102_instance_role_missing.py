@@ -58,11 +58,6 @@ class InstanceRoleMissing(Rule):
     severity = "error"
     kinds = ("compute-environment",)
     tags = ("reliability", "availability")
-    references = (
-        "https://docs.aws.amazon.com/batch/latest/userguide/instance_IAM_role.html",
-        "https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html",
-        "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEC2ContainerServiceforEC2Role.html",
-    )
     precision = "high"
 
     def check(self, resource: Resource, ctx: Context) -> Iterator[Result]:

@@ -55,10 +55,6 @@ class SmallNodeDisk(Rule):
     severity = "warning"
     kinds = (m.COMPUTE_ENVIRONMENT,)
     tags = ("reliability",)
-    references = (
-        "https://docs.aws.amazon.com/batch/latest/userguide/launch-templates.html",
-        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-ami-storage-config.html",
-    )
     options: Mapping[str, Option] = {
         "min_node_disk_gib": Option(50, "Smallest Docker/root volume accepted, in GiB."),
     }

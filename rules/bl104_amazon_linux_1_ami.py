@@ -54,11 +54,6 @@ class AmazonLinux1Ami(Rule):
     severity = "error"
     kinds = (m.COMPUTE_ENVIRONMENT,)
     tags = ("reliability", "security")
-    references = (
-        "https://docs.aws.amazon.com/batch/latest/APIReference/API_Ec2Configuration.html",
-        "https://aws.amazon.com/blogs/containers/amazon-ecs-optimized-amazon-linux-ami-end-of-life",
-        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-ami-storage-config.html",
-    )
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         if not is_managed_ec2(resource):

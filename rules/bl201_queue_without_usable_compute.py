@@ -45,10 +45,6 @@ class QueueWithoutUsableCompute(Rule):
     severity = "error"
     kinds = (m.JOB_QUEUE,)
     tags = ("reliability", "availability")
-    references = (
-        "https://docs.aws.amazon.com/batch/latest/userguide/job_stuck_in_runnable.html",
-        "https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeEnvironmentOrder.html",
-    )
     precision = "very-high"
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:

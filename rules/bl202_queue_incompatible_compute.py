@@ -60,10 +60,6 @@ class QueueIncompatibleCompute(Rule):
     severity = "error"
     kinds = (m.JOB_QUEUE,)
     tags = ("reliability",)
-    references = (
-        "https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeEnvironmentOrder.html",
-        "https://docs.aws.amazon.com/batch/latest/userguide/service_limits.html",
-    )
     precision = "high"  # architectures may be guessed from instance type names
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:

@@ -48,12 +48,6 @@ class SpotOnlyQueue(Rule):
     severity = "note"
     kinds = (m.JOB_QUEUE,)
     tags = ("reliability", "availability")
-    references = (
-        "https://docs.aws.amazon.com/whitepapers/latest/genomics-data-transfer-analytics-and-"
-        "machine-learning/appendix-h-handling-secondary-analysis-task-errors-and-workflow-"
-        "failures.html",
-        "https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeEnvironmentOrder.html",
-    )
     precision = "very-high"
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:

@@ -52,10 +52,6 @@ class MissingRetryStrategy(Rule):
     severity = "warning"
     kinds = (m.JOB_DEFINITION,)
     tags = ("reliability",)
-    references = (
-        "https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html",
-        "https://docs.aws.amazon.com/batch/latest/APIReference/API_RetryStrategy.html",
-    )
     precision = "very-high"
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:

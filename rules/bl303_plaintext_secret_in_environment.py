@@ -58,12 +58,6 @@ class PlaintextSecretInEnvironment(Rule):
     severity = "error"
     kinds = (m.JOB_DEFINITION,)
     tags = ("security",)
-    references = (
-        "https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data.html",
-        "https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data-secrets.html",
-        "https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data-parameters.html",
-        "https://docs.aws.amazon.com/batch/latest/APIReference/API_EksSecret.html",
-    )
     precision = "medium"  # a name is only a hint: an ACCESS_KEY may hold a key ID
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:

@@ -54,12 +54,6 @@ class VcpuQuotaBelowMaxVcpus(Rule):
     severity = "warning"
     kinds = (m.COMPUTE_ENVIRONMENT,)
     tags = ("availability", "reliability")
-    references = (
-        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html"
-        "#ec2-on-demand-instances-limits",
-        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-limits.html",
-        "https://docs.aws.amazon.com/batch/latest/userguide/allocation-strategies.html",
-    )
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         use = ctx.memo(("BL401", "quota-use"), lambda: quotas.quota_use(ctx.model))
