@@ -72,6 +72,11 @@ def main_options(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Linter and account health checker for AWS Batch."""
+    # JSON may carry lone surrogates ("\ud800"); print them escaped rather than crash
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 @app.command()

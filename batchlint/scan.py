@@ -79,7 +79,7 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         yield sys.stdout
         return
     try:
-        fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        fh = open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
     except OSError as exc:
         raise BatchlintError(f"{path}: cannot write: {exc.strerror or exc}") from None
     with fh:
