@@ -3,9 +3,12 @@
 The stdlib parser gives no positions, and json-source-map (pure Python) maps
 every value of a file eagerly at about 0.45 s per MiB, far too slow for a
 10,000-job-definition snapshot. Positions are needed only for the few places
-findings point at, so this walks the text lazily: at each container it lists
-the children's offsets once, skipping each child with the stdlib's C scanner
-(``raw_decode``), and remembers them, so a whole run costs O(file size).
+findings point at, so this walks the text lazily: inside a container it reads
+members in order only as far as the one asked for, skipping each earlier
+sibling with the stdlib's C scanner (``raw_decode``), and remembers where it
+stopped. Each value is skipped at most once per container it sits in, and the
+member descended into is never decoded, so a whole run reads each part of the
+file about once.
 """
 
 from __future__ import annotations
@@ -13,20 +16,37 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from array import array
+from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from batchlint.model import PathPart, Pointer
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+# Objects this shallow are walked member by member when skipped: a snapshot's
+# root, accounts and regions. Deeper objects are single resources, decoded whole.
+_WALKED_OBJECT_DEPTH = 5
+
+
+@dataclass
+class _Container:
+    """The members of one object or array read so far, and where reading stopped."""
+
+    is_object: bool
+    depth: int  # 0 for the document itself
+    resume: int  # offset of the next member, once ``pending`` is skipped
+    pending: int | None = None  # offset of the last member's value, not yet skipped
+    count: int = 0
+    done: bool = False
+    members: dict[PathPart, tuple[int, int]] = field(default_factory=dict)
 
 
 class JsonLocator:
     def __init__(self, text: str):
         self.text = text
-        self._line_starts: list[int] | None = None
-        # container offset -> {key: (key offset, value offset)}
-        self._children: dict[int, dict[PathPart, tuple[int, int]]] = {}
+        self._line_starts: array[int] | None = None
+        self._containers: dict[int, _Container] = {}
 
     def position(self, pointer: Pointer) -> tuple[int, int]:
         """1-based (line, column) of the deepest part of ``pointer`` present in the text.
@@ -38,49 +58,85 @@ class JsonLocator:
     def offset(self, pointer: Pointer) -> int:
         value_at = self._skip_ws(0)
         mark = value_at
-        for part in pointer:
+        for depth, part in enumerate(pointer):
             if value_at >= len(self.text) or self.text[value_at] not in "{[":
                 break
-            children = self._members(value_at)
-            if part not in children:
+            found = self._member(value_at, depth, part)
+            if found is None:
                 break
-            mark, value_at = children[part]
+            mark, value_at = found
         return mark
 
     def _skip_ws(self, i: int) -> int:
         match = _WS.match(self.text, i)
         return match.end() if match else i
 
-    def _members(self, start: int) -> dict[PathPart, tuple[int, int]]:
-        cached = self._children.get(start)
-        if cached is not None:
-            return cached
-        members: dict[PathPart, tuple[int, int]] = {}
-        text, is_object = self.text, self.text[start] == "{"
-        i, index = self._skip_ws(start + 1), 0
+    def _member(self, start: int, depth: int, part: PathPart) -> tuple[int, int] | None:
+        box = self._containers.get(start)
+        if box is None:
+            box = _Container(self.text[start] == "{", depth, self._skip_ws(start + 1))
+            self._containers[start] = box
+        found = box.members.get(part)
+        while found is None and not box.done:
+            found = self._read_next(box, part)
+        return found
+
+    def _read_next(self, box: _Container, wanted: PathPart) -> tuple[int, int] | None:
+        """Read one more member; its (key, value) offsets when it is ``wanted``."""
+        text = self.text
         try:
-            while i < len(text) and text[i] not in "}]":
-                key_at = i
-                key: PathPart = index
-                if is_object:
-                    key, i = scanstring(text, i + 1)
-                    i = self._skip_ws(i) + 1  # the colon
-                    i = self._skip_ws(i)
-                value_at = i
-                _, i = _DECODER.raw_decode(text, i)
-                members.setdefault(key, (key_at if is_object else value_at, value_at))
-                index += 1
-                i = self._skip_ws(i)
-                if i < len(text) and text[i] == ",":
-                    i = self._skip_ws(i + 1)
+            if box.pending is not None:
+                end = self._skip(box.pending, box.depth + 1)
+                box.pending = None
+                self._advance(box, end)
+            i = box.resume
+            if i >= len(text) or text[i] in "}]":
+                box.done = True
+                return None
+            key_at, key = i, box.count
+            if box.is_object:
+                key, i = scanstring(text, i + 1)
+                i = self._skip_ws(self._skip_ws(i) + 1)  # past the colon
         except (ValueError, IndexError):
-            pass  # positions are best effort; the document itself parsed already
-        self._children[start] = members
-        return members
+            box.done = True  # positions are best effort; the document itself parsed already
+            return None
+        box.members.setdefault(key, (key_at if box.is_object else i, i))
+        box.count += 1
+        box.pending = i
+        return box.members[key] if key == wanted else None
+
+    def _skip(self, i: int, depth: int) -> int:
+        """The end of the value at ``i``, which sits ``depth`` levels deep.
+
+        The C scanner skips fastest but builds the value: skipping a 20 MiB list of
+        job definitions that way costs 70 MiB at once. Lists and the outer objects
+        are walked member by member instead, so one resource is built at a time.
+        """
+        text = self.text
+        opener = text[i]
+        if opener != "[" and (opener != "{" or depth >= _WALKED_OBJECT_DEPTH):
+            return int(_DECODER.raw_decode(text, i)[1])
+        closer = "}" if opener == "{" else "]"
+        i = self._skip_ws(i + 1)
+        while text[i] != closer:
+            if opener == "{":
+                _, i = scanstring(text, i + 1)
+                i = self._skip_ws(self._skip_ws(i) + 1)  # past the colon
+            i = self._skip_ws(self._skip(i, depth + 1))
+            if text[i] == ",":
+                i = self._skip_ws(i + 1)
+        return i + 1
+
+    def _advance(self, box: _Container, i: int) -> None:
+        i = self._skip_ws(i)
+        if i < len(self.text) and self.text[i] == ",":
+            i = self._skip_ws(i + 1)
+        box.resume = i
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
-            starts = [0]
+            # an array of machine ints: a list of a million line starts costs 40 MiB
+            starts = array("q", [0])
             find, i = self.text.find, self.text.find("\n")
             while i != -1:
                 starts.append(i + 1)

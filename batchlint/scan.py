@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,25 @@ class ScanOptions:
 
 def run_scan(options: ScanOptions) -> int:
     """Scan, write the report, return the exit code."""
+    with _without_gc():
+        return _scan(options)
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """A scan's objects live until it ends and form almost no garbage cycles, but the
+    cyclic collector keeps walking the growing heap: on a 10,000-job-definition
+    snapshot that was half the run time, and made the cost per resource grow."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _scan(options: ScanOptions) -> int:
     config = cfg.load_config(options.config or cfg.find_config())
     rules = load_rules([*config.rules_dirs, *options.rules_dirs])
     unknown = cfg.unknown_rule_settings(rules, config)

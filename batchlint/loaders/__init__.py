@@ -51,6 +51,8 @@ def read_document(path: str) -> Document:
         raise InputError(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
         raise InputError(path, "invalid JSON: nested too deeply") from None
+    except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
+        raise InputError(path, "invalid JSON: a number is too long to read") from None
     return Document(path, text, data)
 
 
@@ -60,17 +62,26 @@ def read_text(path: str) -> str:
                                f"{os.path.join(path, '*.json')})")
     try:
         with open(path, "rb") as fh:
-            raw = fh.read()
+            encoding = _encoding(fh.read(2))
+        # decoded while read, so a large file is never held as bytes and text at once
+        with open(path, encoding=encoding, newline="") as fh:
+            return fh.read()
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
+    except UnicodeDecodeError:
+        with open(path, "rb") as fh:
+            return decode(path, fh.read())  # raises, naming the byte offset
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    return decode(path, raw)
+
+
+def _encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM), or UTF-16 with a BOM as PowerShell redirection writes it."""
+    return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
 
 
 def decode(path: str, raw: bytes) -> str:
-    """UTF-8 (with or without BOM), or UTF-16 with a BOM as PowerShell redirection writes it."""
-    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    encoding = _encoding(raw[:2])
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
