@@ -11,12 +11,15 @@ import functools
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from batchlint import __version__
 from batchlint.errors import BatchlintError
+
+if TYPE_CHECKING:
+    from batchlint.aws.live import LiveOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,6 +82,34 @@ def main_options(
             reconfigure(errors="backslashreplace")
 
 
+# Account options, shared by `scan` (with no PATH) and `export`.
+Profile = Annotated[str | None, typer.Option(
+    "--profile", help="AWS profile (else the default credential chain, AWS_PROFILE).")]
+Regions = Annotated[list[str] | None, typer.Option(
+    "--region", help="Region to read (repeatable) [default: the profile's region].")]
+AllRegions = Annotated[bool, typer.Option(
+    "--all-regions", help="Every region enabled for the account.")]
+RoleArns = Annotated[list[str] | None, typer.Option(
+    "--role-arn", help="Assume this role and read its account (repeatable).")]
+OrgRole = Annotated[str | None, typer.Option(
+    "--org-role", help="Assume this role name in every ACTIVE account of the organization.")]
+AllRevisions = Annotated[bool, typer.Option(
+    "--all-revisions", help="Every ACTIVE job definition revision, not only the latest of "
+                            "each name.")]
+
+
+def live_options(profile: str | None, region: list[str] | None, all_regions: bool,
+                 role_arn: list[str] | None, org_role: str | None, all_revisions: bool,
+                 with_jobs: bool = True) -> LiveOptions:
+    from batchlint.aws.live import LiveOptions
+
+    if region and all_regions:
+        raise BatchlintError("--region and --all-regions exclude each other")
+    return LiveOptions(profile=profile, regions=tuple(region or ()), all_regions=all_regions,
+                       role_arns=tuple(role_arn or ()), org_role=org_role,
+                       all_revisions=all_revisions, with_jobs=with_jobs)
+
+
 @app.command()
 @user_errors
 def scan(
@@ -103,24 +134,71 @@ def scan(
         "--rules-dir", help="A folder of your own rules (repeatable).")] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Checks that could not be verified fail the run.")] = False,
-    all_revisions: Annotated[bool, typer.Option(
-        "--all-revisions", help="Lint every ACTIVE job definition revision, not only the "
-                                "latest of each name.")] = False,
+    all_revisions: AllRevisions = False,
+    profile: Profile = None,
+    region: Regions = None,
+    all_regions: AllRegions = False,
+    role_arn: RoleArns = None,
+    org_role: OrgRole = None,
 ) -> None:
-    """Lint AWS Batch configuration files."""
+    """Lint AWS Batch files, or the live account when no PATH is given."""
     from batchlint.scan import ScanOptions, run_scan
 
-    if not paths:
-        raise BatchlintError(
-            "give the files to lint (raw AWS CLI JSON outputs or a snapshot); "
-            "scanning a live account is not available in this version")
+    live = None
+    if paths:
+        if profile or region or all_regions or role_arn or org_role:
+            raise BatchlintError("account options (--profile, --region, --all-regions, "
+                                 "--role-arn, --org-role) apply to live scans, without PATH")
+    else:
+        live = live_options(profile, region, all_regions, role_arn, org_role, all_revisions)
     options = ScanOptions(
-        paths=list(paths), output_format=output_format.value, output=output,
+        paths=list(paths or []), output_format=output_format.value, output=output,
         fail_on=fail_on.value if fail_on else None, select=select, ignore=ignore,
         config=config, rules_dirs=list(rules_dir or []), strict=strict,
-        all_revisions=all_revisions,
+        all_revisions=all_revisions, live=live,
     )
     raise typer.Exit(run_scan(options))
+
+
+@app.command()
+@user_errors
+def export(
+    output: Annotated[str, typer.Option("--output", "-o", help="The snapshot file to write "
+                                                              "(- for stdout).")],
+    profile: Profile = None,
+    region: Regions = None,
+    all_regions: AllRegions = False,
+    role_arn: RoleArns = None,
+    org_role: OrgRole = None,
+    all_revisions: AllRevisions = False,
+    keep_env_values: Annotated[bool, typer.Option(
+        "--keep-env-values", help="Keep container environment values (redacted by "
+                                  "default).")] = False,
+    include_jobs: Annotated[bool, typer.Option(
+        "--include-jobs", help="Also write RUNNABLE jobs (they change by the minute, so a "
+                               "snapshot with them no longer diffs cleanly).")] = False,
+) -> None:
+    """Write a snapshot of the live account(s) for `batchlint scan FILE` and git."""
+    from batchlint.export import write_snapshot
+
+    options = live_options(profile, region, all_regions, role_arn, org_role, all_revisions,
+                           with_jobs=include_jobs)
+    write_snapshot(options, output, keep_env_values, include_jobs)
+
+
+@app.command("iam-policy")
+def iam_policy(
+    multi_account: Annotated[bool, typer.Option(
+        "--multi-account", help="Add what --org-role and --role-arn need in the account the "
+                                "scan starts from (organizations:ListAccounts, "
+                                "sts:AssumeRole).")] = False,
+) -> None:
+    """Print the least-privilege, read-only IAM policy a live scan needs."""
+    import json
+
+    from batchlint.aws.policy import policy_document
+
+    print(json.dumps(policy_document(multi_account), indent=2))
 
 
 @app.command("rules")

@@ -1,4 +1,5 @@
-"""``batchlint scan`` on files: config → rules → loaders → engine → reporter → exit code."""
+"""``batchlint scan``: config → rules → loaders (files or live AWS) → engine → reporter →
+exit code."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import gc
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from batchlint import config as cfg
 from batchlint.engine import Report, RuleRun, run
 from batchlint.errors import BatchlintError
-from batchlint.loaders import load_files
+from batchlint.loaders import Loaded, load_files, load_live
 from batchlint.model import LINTED_KINDS
 from batchlint.registry import load_rules
 from batchlint.rule import SEVERITIES
+
+if TYPE_CHECKING:
+    from batchlint.aws.live import LiveOptions
 
 
 @dataclass
@@ -30,6 +34,7 @@ class ScanOptions:
     rules_dirs: list[str] = field(default_factory=list)
     strict: bool = False
     all_revisions: bool = False
+    live: LiveOptions | None = None  # set when no paths are given
 
 
 def run_scan(options: ScanOptions) -> int:
@@ -65,7 +70,7 @@ def _scan(options: ScanOptions) -> int:
         [*config.ignore, *(cfg.split_selectors(options.ignore) or ())],
     )
     runs = [RuleRun(rule, *cfg.settings_for(rule, config)) for rule in chosen]
-    loaded = load_files(options.paths, options.all_revisions)
+    loaded = _load(options)
     for note in loaded.notes:
         print(f"batchlint: {note}", file=sys.stderr)
     report = run(loaded.model, runs)
@@ -82,6 +87,20 @@ def _scan(options: ScanOptions) -> int:
     fail_on = options.fail_on or config.fail_on or "warning"
     strict = options.strict or bool(config.strict)
     return exit_code(report, fail_on, strict)
+
+
+def _load(options: ScanOptions) -> Loaded:
+    if options.paths or options.live is None:
+        return load_files(options.paths, options.all_revisions)
+    from batchlint.aws import live
+    from batchlint.export import normalise
+
+    step, stop = live.progress_printer()
+    try:
+        collection = live.collect(options.live, step)
+    finally:
+        stop()
+    return load_live(normalise(collection.snapshot), collection.notes, options.all_revisions)
 
 
 def exit_code(report: Report, fail_on: str, strict: bool) -> int:

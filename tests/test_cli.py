@@ -252,10 +252,11 @@ def test_non_batch_file_note_goes_to_stderr(cli, write_json) -> None:
     assert json.loads(result.stdout)["findings"] == []
 
 
-def test_no_paths_is_a_usage_error(cli) -> None:
-    result = cli("scan")
-    assert result.exit_code == 2
-    assert result.stderr.startswith("batchlint: error: give the files to lint")
+def test_account_options_need_a_live_scan(cli, write_json) -> None:
+    result = cli("scan", write_json("x.json", {"jobQueues": []}), "--profile", "prod")
+    assert (result.exit_code, result.stderr) == (
+        2, "batchlint: error: account options (--profile, --region, --all-regions, "
+           "--role-arn, --org-role) apply to live scans, without PATH\n")
 
 
 def test_text_output_plain_without_tty(cli, write_json, monkeypatch) -> None:

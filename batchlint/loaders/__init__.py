@@ -41,6 +41,16 @@ def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
     return Loaded(builder.build(all_revisions), documents, notes)
 
 
+LIVE = "(live AWS)"  # the label of a live scan's data; it has no file and no positions
+
+
+def load_live(data: dict[str, object], notes: list[str], all_revisions: bool = False) -> Loaded:
+    """A live collection, in the snapshot shape, as a model; findings carry no location."""
+    builder = ModelBuilder()
+    snapshot.load(Document(LIVE, "", data), builder)
+    return Loaded(builder.build(all_revisions), {}, list(notes))
+
+
 def read_document(path: str) -> Document:
     text = read_text(path)
     if not text.strip():

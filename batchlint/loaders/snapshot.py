@@ -48,6 +48,7 @@ def load(doc: Document, builder: ModelBuilder) -> None:
     for a, account_data in enumerate(accounts):
         at: Pointer = ("accounts", a)
         account = _string(doc, (*at, "account"), _object(doc, at, account_data).get("account"))
+        _load_not_collected(doc, builder, at, account, account_data.get("notCollected", []))
         _load_iam(doc, builder, at, account, account_data.get("iam"))
         regions = builder.expect_list(doc, (*at, "regions"), account_data.get("regions", []))
         for r, region_data in enumerate(regions):
@@ -58,9 +59,9 @@ def load(doc: Document, builder: ModelBuilder) -> None:
                 if key not in region_data:
                     continue
                 builder.add_all(doc, kind, (*rat, key), region_data[key], account, region)
-                if dataset:
+                partial = {(dataset, account, region), (dataset, account, None)}
+                if dataset and not partial & builder.unavailable.keys():
                     builder.complete.add((dataset, account, region))
-        _load_not_collected(doc, builder, at, account, account_data.get("notCollected", []))
 
 
 def _load_iam(doc: Document, builder: ModelBuilder, at: Pointer, account: str,
@@ -72,7 +73,7 @@ def _load_iam(doc: Document, builder: ModelBuilder, at: Pointer, account: str,
     profiles = builder.add_all(doc, m.INSTANCE_PROFILE, (*at, "iam", "instanceProfiles"),
                                iam.get("instanceProfiles", []), account)
     builder.add_profile_roles(doc, profiles)
-    if iam.get("complete") is True:
+    if iam.get("complete") is True and (m.IAM, account, None) not in builder.unavailable:
         builder.complete.add((m.IAM, account, None))
 
 

@@ -1,0 +1,209 @@
+"""A live scan's collection: which accounts and regions, read in parallel, into one snapshot.
+
+Regions (and accounts) are read concurrently by a bounded pool; each worker
+has its own boto3 session (sessions are not thread-safe) with the account's
+credentials, and all workers of one account share Batch's rate limit.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from batchlint import __version__
+from batchlint.aws import session as sess
+from batchlint.aws.collect import (
+    NOT_ENABLED,
+    Gap,
+    RegionCollector,
+    RegionData,
+    RegionUnavailable,
+    describe_error,
+    error_code,
+    iam_references,
+)
+from batchlint.aws.iam_collect import collect_iam
+from batchlint.errors import BatchlintError
+
+MAX_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    profile: str | None = None
+    regions: tuple[str, ...] = ()
+    all_regions: bool = False
+    role_arns: tuple[str, ...] = ()
+    org_role: str | None = None
+    all_revisions: bool = False
+    with_jobs: bool = True
+
+
+@dataclass
+class Account:
+    account_id: str
+    session: Any
+    limiter: sess.RateLimiter
+    regions: list[RegionData] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    iam: dict[str, Any] | None = None
+
+
+@dataclass
+class Collection:
+    snapshot: dict[str, Any]
+    notes: list[str]
+
+
+def collect(options: LiveOptions, progress: Callable[[str], None] | None = None,
+            session_factory: Callable[[str | None, str | None], Any] | None = None) -> Collection:
+    """Read every target account and region into one snapshot-shaped document."""
+    make_base = session_factory or sess.base_session
+    base = make_base(options.profile, options.regions[0] if options.regions else None)
+    notes: list[str] = []
+    accounts = _accounts(base, options, notes)
+    tasks = [(account, region) for account in accounts
+             for region in _regions(account, options, base, notes)]
+    report = progress or (lambda _: None)
+    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, max(len(tasks), 1))) as pool:
+        results = list(pool.map(
+            lambda task: _collect_region(task[0], task[1], options, report), tasks))
+    for (account, _), result in zip(tasks, results, strict=True):
+        if isinstance(result, RegionData):
+            account.regions.append(result)
+        else:
+            notes.append(result)
+    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, max(len(accounts), 1))) as pool:
+        list(pool.map(lambda account: _collect_iam(account, report), accounts))
+    return Collection(_snapshot(accounts), notes)
+
+
+def _accounts(base: Any, options: LiveOptions, notes: list[str]) -> list[Account]:
+    role_arns = list(options.role_arns)
+    if options.org_role:
+        role_arns += [f"arn:aws:iam::{account}:role/{options.org_role}"
+                      for account in _organization_accounts(base)]
+    if not role_arns:
+        return [Account(_account_id(base), base, sess.RateLimiter(sess.BATCH_CALLS_PER_SECOND))]
+    accounts = []
+    for arn in dict.fromkeys(role_arns):
+        try:
+            assumed = sess.assumed_session(base, arn, base.region_name)
+            accounts.append(Account(_account_id(assumed), assumed,
+                                    sess.RateLimiter(sess.BATCH_CALLS_PER_SECOND)))
+        except Exception as exc:  # one account's failure is reported, not fatal
+            notes.append(f"account of {arn} not scanned: {describe_error(exc, 'sts:AssumeRole')}")
+    if not accounts:
+        raise BatchlintError("no account could be scanned: " + "; ".join(notes))
+    return accounts
+
+
+def _organization_accounts(base: Any) -> list[str]:
+    from botocore.exceptions import ClientError
+
+    org = base.client("organizations", region_name=base.region_name or "us-east-1",
+                      config=sess.client_config())
+    try:
+        accounts = []
+        for page in org.get_paginator("list_accounts").paginate():
+            for account in page["Accounts"]:
+                state = account.get("State") or account.get("Status")
+                if state == "ACTIVE":
+                    accounts.append(account["Id"])
+        return sorted(accounts)
+    except ClientError as exc:
+        raise BatchlintError("cannot list the organization's accounts: "
+                             f"{describe_error(exc, 'organizations:ListAccounts')}") from None
+
+
+def _account_id(session: Any) -> str:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    sts = session.client("sts", region_name=session.region_name or "us-east-1",
+                         config=sess.client_config())
+    try:
+        return str(sts.get_caller_identity()["Account"])
+    except (ClientError, BotoCoreError) as exc:
+        if isinstance(exc, ClientError) and error_code(exc) in NOT_ENABLED | {"ExpiredToken"}:
+            raise BatchlintError(f"AWS rejected the credentials: {error_code(exc)}") from None
+        raise BatchlintError(f"cannot reach AWS: {exc}") from None
+
+
+def _regions(account: Account, options: LiveOptions, base: Any, notes: list[str]) -> list[str]:
+    if options.regions:
+        return list(dict.fromkeys(options.regions))
+    if options.all_regions:
+        from botocore.exceptions import ClientError
+
+        ec2 = account.session.client("ec2", region_name=base.region_name or "us-east-1",
+                                     config=sess.client_config())
+        try:
+            regions = ec2.describe_regions(AllRegions=False)["Regions"]
+        except ClientError as exc:
+            raise BatchlintError("cannot list the enabled regions: "
+                                 f"{describe_error(exc, 'ec2:DescribeRegions')}") from None
+        return sorted(r["RegionName"] for r in regions)
+    if base.region_name:
+        return [base.region_name]
+    raise BatchlintError("no region: pass --region or --all-regions, or set AWS_DEFAULT_REGION "
+                         "or a region in the profile")
+
+
+def _collect_region(account: Account, region: str, options: LiveOptions,
+                    report: Callable[[str], None]) -> RegionData | str:
+    try:
+        worker = sess.frozen_copy(account.session, region, account.limiter)
+        data = RegionCollector(worker, region, options.all_revisions, options.with_jobs).collect()
+        report(f"{account.account_id} {region}")
+        return data
+    except RegionUnavailable as exc:
+        report(f"{account.account_id} {region}")
+        return f"region {region} of account {account.account_id} not scanned: {exc}"
+
+
+def _collect_iam(account: Account, report: Callable[[str], None]) -> None:
+    ces = [ce for region in account.regions for ce in region.data["computeEnvironments"]]
+    roles, profiles = iam_references(ces, account.account_id)
+    data = collect_iam(account.session, roles, profiles)
+    account.iam = data.as_json()
+    account.gaps.extend(data.gaps)
+    report(f"{account.account_id} IAM")
+
+
+def _snapshot(accounts: list[Account]) -> dict[str, Any]:
+    out = []
+    for account in sorted(accounts, key=lambda a: a.account_id):
+        gaps = [*account.gaps, *(g for r in account.regions for g in r.gaps)]
+        entry: dict[str, Any] = {
+            "account": account.account_id,
+            "regions": [{"region": r.region, **r.data}
+                        for r in sorted(account.regions, key=lambda r: r.region)],
+        }
+        if account.iam is not None:
+            entry["iam"] = account.iam
+        if gaps:
+            entry["notCollected"] = [g.as_json() for g in gaps]
+        out.append(entry)
+    return {"batchlint_snapshot": 1, "generator": {"name": "batchlint", "version": __version__},
+            "accounts": out}
+
+
+def progress_printer() -> tuple[Callable[[str], None], Callable[[], None]]:
+    """A one-line progress display on stderr when it is a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        return (lambda _: None), (lambda: None)
+    from rich.console import Console
+    from rich.status import Status
+
+    done: list[str] = []
+    status = Status("reading AWS…", console=Console(stderr=True))
+    status.start()
+
+    def step(what: str) -> None:
+        done.append(what)
+        status.update(f"reading AWS… {len(done)} done (last: {what})")
+
+    return step, status.stop

@@ -1,0 +1,39 @@
+"""The least-privilege IAM policy a live scan needs: read-only, every action named.
+
+The collector makes no other call; a test records every call of a full scan
+against moto and checks it against this list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCAN_ACTIONS = (
+    "batch:DescribeComputeEnvironments",
+    "batch:DescribeJobDefinitions",
+    "batch:DescribeJobQueues",
+    "batch:ListJobs",
+    "ec2:DescribeImages",
+    "ec2:DescribeInstanceTypes",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeRegions",
+    "iam:GetInstanceProfile",
+    "iam:GetRole",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListRolePolicies",
+    "servicequotas:GetServiceQuota",
+)
+# Only for --org-role / --role-arn, in the account the scan starts from.
+MULTI_ACCOUNT_ACTIONS = ("organizations:ListAccounts", "sts:AssumeRole")
+
+
+def policy_document(multi_account: bool = False) -> dict[str, Any]:
+    statements: list[dict[str, Any]] = [
+        {"Sid": "BatchlintReadOnlyScan", "Effect": "Allow", "Action": list(SCAN_ACTIONS),
+         "Resource": "*"},
+    ]
+    if multi_account:
+        statements.append({"Sid": "BatchlintMultiAccount", "Effect": "Allow",
+                           "Action": list(MULTI_ACCOUNT_ACTIONS), "Resource": "*"})
+    return {"Version": "2012-10-17", "Statement": statements}

@@ -1,0 +1,113 @@
+"""boto3 sessions for live scans: read-only, enforced, with adaptive retries.
+
+boto3 is imported only here and in the collector, never for a file scan.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from batchlint.errors import BatchlintError
+
+if TYPE_CHECKING:
+    import boto3
+    from botocore.config import Config
+
+READ_PREFIXES = ("Describe", "List", "Get")
+ALSO_ALLOWED = {("sts", "AssumeRole"), ("sts", "GetCallerIdentity")}
+BATCH_CALLS_PER_SECOND = 50  # Batch's fixed per-account API rate
+
+
+class ReadOnlyViolation(BatchlintError):
+    """An AWS call that is not Describe*/List*/Get* was about to be sent."""
+
+
+def refuse_writes(model: Any, **_: Any) -> None:
+    """botocore ``before-parameter-build`` hook: refuse any call that could change state."""
+    service = model.service_model.service_name
+    if model.name.startswith(READ_PREFIXES) or (service, model.name) in ALSO_ALLOWED:
+        return
+    raise ReadOnlyViolation(f"refused {service}:{model.name}: batchlint only reads "
+                            "(Describe*, List*, Get*)")
+
+
+class RateLimiter:
+    """At most ``rate`` calls a second, shared by every thread of one account."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic):
+        self.interval = 1.0 / rate
+        self.clock = clock
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self, **_: Any) -> None:
+        with self._lock:
+            now = self.clock()
+            wait = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if wait > 0:
+            time.sleep(wait)
+
+
+def client_config() -> Config:
+    from botocore.config import Config
+
+    return Config(retries={"mode": "adaptive", "max_attempts": 8}, max_pool_connections=16,
+                  connect_timeout=10, read_timeout=30)
+
+
+def guard(session: boto3.Session, batch_limiter: RateLimiter | None = None) -> boto3.Session:
+    """Install the read-only refusal (and Batch's rate limit) on every client of ``session``."""
+    events = session._session.get_component("event_emitter")
+    events.register("before-parameter-build", refuse_writes, unique_id="batchlint-read-only")
+    if batch_limiter is not None:
+        events.register("before-call.batch", batch_limiter, unique_id="batchlint-batch-rate")
+    return session
+
+
+def base_session(profile: str | None, region: str | None) -> boto3.Session:
+    """The user's session: boto3's default credential chain, ``--profile`` when given."""
+    import boto3
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except ProfileNotFound:
+        raise BatchlintError(f"AWS profile {profile!r} not found in the AWS config files") from None
+    if session.get_credentials() is None:
+        where = f"profile {profile!r}" if profile else "the default credential chain"
+        raise BatchlintError(f"no AWS credentials for {where}")
+    return guard(session)
+
+
+def assumed_session(base: boto3.Session, role_arn: str, region: str | None) -> boto3.Session:
+    """A session for ``role_arn``, assumed with the base session's credentials."""
+    import boto3
+
+    sts = base.client("sts", region_name=region or base.region_name or "us-east-1",
+                      config=client_config())
+    creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="batchlint")["Credentials"]
+    session = boto3.Session(aws_access_key_id=creds["AccessKeyId"],
+                            aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"],
+                            region_name=region or base.region_name)
+    return guard(session)
+
+
+def frozen_copy(session: boto3.Session, region: str,
+                limiter: RateLimiter | None = None) -> boto3.Session:
+    """A session for one worker thread (boto3 sessions are not thread-safe), with the
+    same credentials resolved once."""
+    import boto3
+
+    creds = session.get_credentials()
+    if creds is None:
+        raise BatchlintError("no AWS credentials")
+    frozen = creds.get_frozen_credentials()
+    copy = boto3.Session(aws_access_key_id=frozen.access_key,
+                         aws_secret_access_key=frozen.secret_key,
+                         aws_session_token=frozen.token, region_name=region)
+    return guard(copy, limiter)
