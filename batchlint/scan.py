@@ -79,7 +79,7 @@ def _scan(options: ScanOptions) -> int:
         if options.output_format == "json":
             from batchlint.reporters import json_report
 
-            json_report.write(report, loaded.documents, out)
+            json_report.write(report, loaded.documents, out, loaded.notes)
         else:
             from batchlint.reporters import text
 

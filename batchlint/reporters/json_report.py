@@ -16,7 +16,8 @@ from batchlint.reporters import Located, locate_all, summary
 SCHEMA_VERSION = 1
 
 
-def write(report: Report, documents: Mapping[str, Document], out: IO[str]) -> None:
+def write(report: Report, documents: Mapping[str, Document], out: IO[str],
+          notes: list[str] | None = None) -> None:
     findings, gaps, suppressed = locate_all(report, documents)
     doc = {
         "schema_version": SCHEMA_VERSION,
@@ -33,6 +34,7 @@ def write(report: Report, documents: Mapping[str, Document], out: IO[str]) -> No
             for gap in gaps
         ],
         "suppressed": [_finding(item) for item in suppressed],
+        "notes": list(notes or []),  # files skipped, regions or accounts not scanned
         "summary": summary(report),
     }
     json.dump(doc, out, indent=2)
