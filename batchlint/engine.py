@@ -52,9 +52,28 @@ def run(model: Model, runs: list[RuleRun]) -> Report:
                     if result.severity != item.severity and not result.internal:
                         result = replace(result, severity=item.severity)
                     (report.suppressed if muted else report.findings).append(result)
+    report.findings = _link_related(report.findings)
     report.findings.sort(key=_order)
     report.not_verified.sort(key=_order)
     return report
+
+
+def _link_related(findings: list[Finding]) -> list[Finding]:
+    """Name, in a finding that has related resources, the other findings on them."""
+    if not any(f.related for f in findings):
+        return findings
+    by_resource: dict[int, list[Finding]] = {}
+    for f in findings:
+        by_resource.setdefault(id(f.resource), []).append(f)
+    linked = []
+    for f in findings:
+        causes = [other for res in f.related for other in by_resource.get(id(res), ())
+                  if other.rule_id != f.rule_id]
+        if causes:
+            named = "; ".join(f"{c.rule_id} {c.rule_name} on {c.resource.label}" for c in causes)
+            f = replace(f, message=f"{f.message}. Related findings: {named}")
+        linked.append(f)
+    return linked
 
 
 def _check(rule: Rule, resource: Resource, ctx: Context) -> list[Finding | NotVerified]:

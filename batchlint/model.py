@@ -10,6 +10,7 @@ absent.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -134,6 +135,7 @@ class Model:
     complete: frozenset[Scope] = frozenset()
     unavailable: Mapping[Scope, str] = field(default_factory=dict)
     all_revisions: bool = False
+    collected_at: datetime.datetime | None = None  # when live data was read, if known
     _by_kind: dict[str, list[Resource]] = field(init=False, repr=False)
     _by_key: dict[tuple[str, str], list[Resource]] = field(init=False, repr=False)
 

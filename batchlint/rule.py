@@ -8,6 +8,7 @@ read-only model and yields :class:`Finding` and :class:`NotVerified` values.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ class Finding:
     resource: Resource
     path: Pointer = ()
     internal: bool = False  # the rule raised; always an error, whatever the config says
+    # Resources whose findings by other rules explain this one (a stuck queue's compute
+    # environments): the engine names those findings in the message after the run.
+    related: tuple[Resource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,11 @@ class Context:
     model: Model
     options: Mapping[str, Any] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def now(self) -> datetime.datetime:
+        """When the data was read (a live scan, or a snapshot that records it), else now."""
+        return self.model.collected_at or datetime.datetime.now(datetime.UTC)
 
     def option(self, name: str) -> Any:
         return self.options[name]
@@ -109,8 +118,10 @@ class Rule:
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         raise NotImplementedError
 
-    def finding(self, resource: Resource, message: str, path: str | Pointer = ()) -> Finding:
-        return Finding(self.id, self.name, self.severity, message, resource, parse_path(path))
+    def finding(self, resource: Resource, message: str, path: str | Pointer = (),
+                related: tuple[Resource, ...] = ()) -> Finding:
+        return Finding(self.id, self.name, self.severity, message, resource, parse_path(path),
+                       related=related)
 
     def not_verified(self, resource: Resource, reason: str) -> NotVerified:
         return NotVerified(self.id, self.name, resource, reason)

@@ -6,6 +6,7 @@ becomes one resource whose data merges both; the first origin is kept.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,6 +64,7 @@ class ModelBuilder:
         self._resources: dict[tuple[str, str | None, str | None, str], Resource] = {}
         self.complete: set[Scope] = set()
         self.unavailable: dict[Scope, str] = {}
+        self.collected_at: datetime.datetime | None = None
 
     def expect_list(self, doc: Document, pointer: Pointer, value: Json) -> list[Json]:
         if not isinstance(value, list):
@@ -124,7 +126,7 @@ class ModelBuilder:
 
     def build(self, all_revisions: bool = False) -> m.Model:
         return m.Model(tuple(self._resources.values()), frozenset(self.complete),
-                       dict(self.unavailable), all_revisions)
+                       dict(self.unavailable), all_revisions, self.collected_at)
 
 
 _GLOBAL = {m.IAM_ROLE, m.INSTANCE_PROFILE}

@@ -7,6 +7,7 @@ not collected, and ``notCollected`` says why.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 
 from batchlint import model as m
@@ -44,6 +45,8 @@ def load(doc: Document, builder: ModelBuilder) -> None:
             raise doc.fail((FORMAT_KEY,), f"snapshot format {version} is newer than this "
                                           f"batchlint reads ({FORMAT_VERSION}); upgrade batchlint")
         raise doc.fail((FORMAT_KEY,), f"{FORMAT_KEY} must be {FORMAT_VERSION}")
+    if "collectedAt" in data:
+        builder.collected_at = _timestamp(doc, data["collectedAt"])
     accounts = builder.expect_list(doc, ("accounts",), data.get("accounts", []))
     for a, account_data in enumerate(accounts):
         at: Pointer = ("accounts", a)
@@ -102,3 +105,13 @@ def _string(doc: Document, at: Pointer, value: Json) -> str:
     if not isinstance(value, str) or not value:
         raise doc.fail(at, f"{pointer_text(at)} must be a non-empty string")
     return value
+
+
+def _timestamp(doc: Document, value: Json) -> datetime.datetime:
+    try:
+        stamp = datetime.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        stamp = None
+    if stamp is None:
+        raise doc.fail(("collectedAt",), "collectedAt must be an ISO 8601 time")
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=datetime.UTC)
