@@ -34,8 +34,18 @@ class RuleRun:
     options: Mapping[str, Any]
 
 
-def run(model: Model, runs: list[RuleRun]) -> Report:
+def run(models: Model | list[Model], runs: list[RuleRun]) -> Report:
+    """Every rule over every resource of each view (one model, or one per template)."""
     report = Report([r.rule for r in runs])
+    for model in [models] if isinstance(models, Model) else models:
+        _run_model(model, runs, report)
+    report.findings = _link_related(report.findings)
+    report.findings.sort(key=_order)
+    report.not_verified.sort(key=_order)
+    return report
+
+
+def _run_model(model: Model, runs: list[RuleRun], report: Report) -> None:
     memo: dict[Any, Any] = {}
     for item in runs:
         rule = item.rule
@@ -52,10 +62,6 @@ def run(model: Model, runs: list[RuleRun]) -> Report:
                     if result.severity != item.severity and not result.internal:
                         result = replace(result, severity=item.severity)
                     (report.suppressed if muted else report.findings).append(result)
-    report.findings = _link_related(report.findings)
-    report.findings.sort(key=_order)
-    report.not_verified.sort(key=_order)
-    return report
 
 
 def _link_related(findings: list[Finding]) -> list[Finding]:

@@ -73,8 +73,9 @@ def _scan(options: ScanOptions) -> int:
     loaded = _load(options)
     for note in loaded.notes:
         print(f"batchlint: {note}", file=sys.stderr)
-    report = run(loaded.model, runs)
-    checked = sum(1 for kind in LINTED_KINDS for _ in loaded.model.linted(kind))
+    report = run(loaded.models, runs)
+    checked = sum(1 for model in loaded.models for kind in LINTED_KINDS
+                  for _ in model.linted(kind))
     with _output(options.output) as out:
         if options.output_format == "json":
             from batchlint.reporters import json_report

@@ -7,16 +7,22 @@ import os
 from dataclasses import dataclass, field
 
 from batchlint.errors import InputError
-from batchlint.loaders import awscli, snapshot
+from batchlint.loaders import awscli, cloudformation, snapshot
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.model import Model
 
 
 @dataclass
 class Loaded:
-    model: Model
+    model: Model  # the one view of every snapshot and raw AWS CLI file
     documents: dict[str, Document] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # each template is a view of its own: its logical IDs mean nothing to another template
+    templates: list[Model] = field(default_factory=list)
+
+    @property
+    def models(self) -> list[Model]:
+        return [self.model, *self.templates]
 
 
 def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
@@ -25,6 +31,7 @@ def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
     documents: dict[str, Document] = {}
     notes: list[str] = []
     iam_lists: dict[str, set[str]] = {}
+    templates: list[Model] = []
     for path in paths:
         if path in documents:
             continue
@@ -33,12 +40,24 @@ def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
             snapshot.load(doc, builder)
         elif awscli.recognises(doc.data):
             awscli.load(doc, builder, iam_lists)
+        elif cloudformation.recognises(doc.data):
+            doc = _template_document(doc)
+            template = ModelBuilder()
+            if not cloudformation.load(doc, template):
+                notes.append(f"skipped {path}: a CloudFormation template without AWS Batch "
+                             "resources")
+                continue
+            templates.append(template.build(all_revisions))
         else:
             notes.append(f"skipped {path}: not AWS Batch configuration")
             continue
         documents[path] = doc
     awscli.finish(builder, iam_lists)
-    return Loaded(builder.build(all_revisions), documents, notes)
+    return Loaded(builder.build(all_revisions), documents, notes, templates)
+
+
+def _template_document(doc: Document) -> Document:
+    return cloudformation.TemplateDocument(doc.path, doc.text, doc.data, doc.positions)
 
 
 LIVE = "(live AWS)"  # the label of a live scan's data; it has no file and no positions
@@ -55,6 +74,11 @@ def read_document(path: str) -> Document:
     text = read_text(path)
     if not text.strip():
         raise InputError(path, "empty file")
+    if path.lower().endswith((".yaml", ".yml", ".template")):
+        from batchlint.loaders.yamlpos import load_yaml
+
+        data, positions = load_yaml(path, text)
+        return Document(path, text, data, positions)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

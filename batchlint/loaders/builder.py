@@ -34,15 +34,22 @@ KIND_FIELDS: dict[str, tuple[Any, str, str | None]] = {
 
 
 class Document:
-    """One parsed file: its path, its data, and positions on demand."""
+    """One parsed file: its path, its data, and positions — given (YAML) or on demand (JSON)."""
 
-    def __init__(self, path: str, text: str, data: Json):
+    def __init__(self, path: str, text: str, data: Json,
+                 positions: dict[Pointer, tuple[int, int]] | None = None):
         self.path = path
         self.text = text
         self.data = data
+        self.positions = positions
         self._locator: JsonLocator | None = None
 
     def position(self, pointer: Pointer) -> tuple[int, int]:
+        """Where the deepest part of ``pointer`` that the file has starts."""
+        if self.positions is not None:
+            while pointer not in self.positions:
+                pointer = pointer[:-1]
+            return self.positions[pointer]
         if self._locator is None:
             self._locator = JsonLocator(self.text)
         return self._locator.position(pointer)

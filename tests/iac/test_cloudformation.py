@@ -1,0 +1,245 @@
+"""CloudFormation templates: mapping, references, unknown values, positions, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from batchlint import model as m
+from batchlint.engine import RuleRun, run
+from batchlint.errors import InputError
+from batchlint.loaders import load_files
+from batchlint.registry import load_rules
+
+from ..conftest import REPO
+
+REALWORLD = REPO.parent / "shared" / "realworld" / "cfn"
+RULES = {r.id: r for r in load_rules(entry_points=False)}
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: 2010-09-09
+Parameters:
+  MaxCpus:
+    Type: Number
+    Default: 256
+  Subnets:
+    Type: List<AWS::EC2::Subnet::Id>
+Resources:
+  BatchRole:
+    Type: AWS::IAM::Role
+    Properties:
+      Path: /service-role/
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: batch.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBatchServiceRole
+  InstanceRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ec2.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+  Profile:
+    Type: AWS::IAM::InstanceProfile
+    Properties:
+      Roles: [!Ref InstanceRole]
+  Disk:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        BlockDeviceMappings:
+          - DeviceName: /dev/xvda
+            Ebs: {VolumeSize: 20}
+  Compute:
+    Type: AWS::Batch::ComputeEnvironment
+    Metadata:
+      batchlint:
+        ignore: [BL109]
+    Properties:
+      Type: MANAGED
+      ServiceRole: !GetAtt BatchRole.Arn
+      ComputeResources:
+        Type: EC2
+        AllocationStrategy: BEST_FIT_PROGRESSIVE
+        MinvCpus: 0
+        MaxvCpus: !Ref MaxCpus
+        InstanceTypes: [optimal]
+        Subnets: !Ref Subnets
+        InstanceRole: !GetAtt Profile.Arn
+        LaunchTemplate:
+          LaunchTemplateId: !Ref Disk
+          Version: !GetAtt Disk.LatestVersionNumber
+        Ec2Configuration:
+          - ImageType: ECS_AL2023
+  Imported:
+    Type: AWS::Batch::ComputeEnvironment
+    Properties:
+      Type: MANAGED
+      ServiceRole: !ImportValue shared-batch-service-role
+      ComputeResources:
+        Type: EC2
+        MaxvCpus: 16
+        InstanceTypes: [m5.large]
+        Subnets: [subnet-1]
+        InstanceRole: !ImportValue shared-instance-profile
+  Queue:
+    Type: AWS::Batch::JobQueue
+    Properties:
+      Priority: 1
+      ComputeEnvironmentOrder:
+        - Order: 1
+          ComputeEnvironment: !Ref Compute
+  Job:
+    Type: AWS::Batch::JobDefinition
+    Properties:
+      Type: container
+      Tags: {"batchlint:ignore": "BL305"}
+      ContainerProperties:
+        Image: public.ecr.aws/docker/library/busybox:1.36
+        ResourceRequirements:
+          - {Type: VCPU, Value: 1}
+          - {Type: MEMORY, Value: 2048}
+"""
+
+
+def _scan(path: Path, *codes: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    loaded = load_files([str(path)])
+    report = run(loaded.models, [RuleRun(RULES[c], RULES[c].severity, {}) for c in codes])
+    found: dict[str, list[str]] = {}
+    for f in report.findings:
+        found.setdefault(f.rule_id, []).append(f.resource.name)
+    gaps: dict[str, list[str]] = {}
+    for n in report.not_verified:
+        gaps.setdefault(n.rule_id, []).append(n.resource.name)
+    return found, gaps
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    path = tmp_path / "batch.yaml"
+    path.write_text(TEMPLATE)
+    return path
+
+
+def test_resources_are_mapped_to_api_shapes(template: Path) -> None:
+    model = load_files([str(template)]).templates[0]
+    ce = model.find(m.COMPUTE_ENVIRONMENT, "Compute")
+    assert ce is not None and ce.arn is None and ce.account is None
+    cr = ce.data["computeResources"]
+    assert cr["maxvCpus"] == 256  # the parameter's default
+    assert cr["instanceRole"] == "arn:aws:iam:::instance-profile/Profile"
+    assert cr["launchTemplate"] == {"launchTemplateId": "Disk", "version": "1"}
+    assert ce.data["serviceRole"] == "arn:aws:iam:::role/service-role/BatchRole"
+    assert ce.data["tags"] == {"batchlint:ignore": "BL109"}  # from Metadata
+    assert cr["subnets"] == "${unknown:parameter Subnets}"  # no default: not known
+    jd = model.find(m.JOB_DEFINITION, "Job")
+    assert jd is not None
+    assert jd.data["containerProperties"]["resourceRequirements"] == [
+        {"type": "VCPU", "value": "1"}, {"type": "MEMORY", "value": "2048"}]
+    profile = model.find(m.INSTANCE_PROFILE, "Profile")
+    assert profile is not None and profile.data["Roles"][0]["RoleName"] == "InstanceRole"
+
+
+def test_role_rules_work_from_the_template_alone(template: Path) -> None:
+    found, gaps = _scan(template, "BL101", "BL102")
+    assert found == {"BL102": ["Compute"]}  # InstanceRole lacks the ECS policy
+    # imports cannot be known statically: not verified, never a finding
+    assert gaps == {"BL101": ["Imported"], "BL102": ["Imported"]}
+
+
+def test_launch_template_disk_is_read(template: Path) -> None:
+    found, _ = _scan(template, "BL103")
+    assert found == {"BL103": ["Compute", "Imported"]}
+
+
+def test_suppressions_by_metadata_and_tags(template: Path, cli) -> None:
+    doc = json.loads(cli("scan", str(template), "--select", "BL109,BL305", "--format",
+                         "json").stdout)
+    assert {(f["rule_id"], f["resource"]["name"]) for f in doc["suppressed"]} >= {
+        ("BL109", "Compute"), ("BL305", "Job")}
+    assert not [f for f in doc["findings"] if f["resource"]["name"] in ("Compute", "Job")
+                and f["rule_id"] in ("BL109", "BL305")]
+
+
+def test_findings_point_at_the_template_property(template: Path, cli) -> None:
+    doc = json.loads(cli("scan", str(template), "--select", "BL102", "--format", "json").stdout)
+    [finding] = doc["findings"]
+    assert finding["resource"] == {"kind": "compute-environment", "name": "Compute",
+                                   "arn": None, "account": None, "region": None}
+    line = TEMPLATE.splitlines()[finding["location"]["line"] - 1]
+    assert line.strip().startswith("InstanceRole: !GetAtt Profile.Arn")
+
+
+def test_json_template(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"Resources": {"Q": {
+        "Type": "AWS::Batch::JobQueue",
+        "Properties": {"Priority": 1, "State": "ENABLED", "ComputeEnvironmentOrder": []}}}},
+        indent=2))
+    found, _ = _scan(path, "BL201")
+    assert found == {"BL201": ["Q"]}
+
+
+def test_templates_are_separate_views(tmp_path: Path) -> None:
+    queue = {"Resources": {"Queue": {"Type": "AWS::Batch::JobQueue", "Properties": {
+        "Priority": 1, "ComputeEnvironmentOrder": [{"Order": 1, "ComputeEnvironment": "CE"}]}}}}
+    other = {"Resources": {"CE": {"Type": "AWS::Batch::ComputeEnvironment",
+                                  "Properties": {"Type": "MANAGED", "State": "DISABLED"}}}}
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(queue))
+    b.write_text(json.dumps(other))
+    loaded = load_files([str(a), str(b)])
+    assert len(loaded.templates) == 2
+    report = run(loaded.models, [RuleRun(RULES["BL201"], "error", {})])
+    # the queue's CE is not in its own template: not verified, not DISABLED-by-association
+    assert [f.resource.name for f in report.findings] == []
+    assert [n.resource.name for n in report.not_verified] == ["Queue"]
+
+
+def test_template_without_batch_resources_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "bucket.yaml"
+    path.write_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
+    loaded = load_files([str(path)])
+    assert loaded.notes == [f"skipped {path}: a CloudFormation template without AWS Batch "
+                            "resources"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("Resources:\n  A:\n    Type: AWS::Batch::JobQueue\n  A:\n    Type: x\n",
+     ":4:3: duplicate key 'A'"),
+    ("Resources:\n  A:\n    Type: AWS::Batch::JobQueue\n    Properties: !Bogus x\n",
+     ":4:17: unknown tag !Bogus"),
+    ("Resources:\n  A: [1, 2\n", ":3:1: invalid YAML: did not find expected ',' or ']'"),
+    ("AWSTemplateFormatVersion: 2010-09-09\nDescription: nothing\n",
+     ":1:1: template has no Resources"),
+])
+def test_bad_templates(tmp_path: Path, cli, text: str, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError):
+        load_files([str(path)])
+    result = cli("scan", str(path))
+    assert (result.exit_code, result.stderr) == (2, f"batchlint: error: {path}{message}\n")
+
+
+def test_plain_yaml_is_not_batch_configuration(tmp_path: Path) -> None:
+    path = tmp_path / "config.yml"
+    path.write_text("name: web\nreplicas: 3\n")
+    assert load_files([str(path)]).notes == [f"skipped {path}: not AWS Batch configuration"]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REALWORLD.glob("*.yaml")))
+def test_real_templates_load(name: str, cli) -> None:
+    result = cli("scan", str(REALWORLD / name), "--format", "json", "--fail-on", "never")
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stdout
