@@ -8,12 +8,15 @@ runs (one per ``ec2Configuration`` entry) and where each is chosen.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.parser import HeaderParser
 from fnmatch import fnmatchcase
 
 from batchlint import model as m
 from batchlint.compute import resources_of
+from batchlint.export import REDACTED
 from batchlint.model import Absent, Json, Lookup, Model, Resource, Unknown
 from batchlint.rule import Context
 
@@ -244,3 +247,65 @@ def _version(spec: Mapping[str, Json]) -> str:
 
 def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# -- Amazon Linux 2, AMI devices and user data (BL105, BL106, BL112) ------------------
+
+# Amazon's AL2 AMIs by name: ECS-optimized (amzn2-ami-ecs-hvm-*, -gpu-, -inf-,
+# -kernel-5.10-) and EKS-optimized (amazon-eks-node-1.29-v…, -gpu-, -arm64-; the
+# AL2023 ones are amazon-eks-node-al2023-*).
+AL2_IMAGE_NAMES = ("amzn2-ami-ecs-*", "amazon-eks-node-[0-9]*", "amazon-eks-gpu-node-[0-9]*",
+                   "amazon-eks-arm64-node-[0-9]*")
+# Amazon's AL2 and AL2023 ECS/EKS AMIs: one root volume that also holds Docker's data.
+ROOT_DOCKER_IMAGE_NAMES = (*AL2_IMAGE_NAMES, "al2023-ami-ecs-*", "amazon-eks-node-al2023-*")
+
+
+def is_al2_image_type(image_type: str) -> bool:
+    """``ECS_AL2``, ``ECS_AL2_NVIDIA`` or ``EKS_AL2*`` (not the AL2023 types)."""
+    kind = image_type.upper()
+    if kind.startswith("EKS_AL2"):
+        return not kind.startswith("EKS_AL2023")
+    return kind in ("ECS_AL2", "ECS_AL2_NVIDIA")
+
+
+def image_name_matches(image: Resource, patterns: tuple[str, ...]) -> bool:
+    name = image.data.get("Name")
+    return isinstance(name, str) and any(fnmatchcase(name, p) for p in patterns)
+
+
+def is_al2_image(image: Resource) -> bool:
+    """An Amazon Linux 2 ECS- or EKS-optimized AMI, by its name."""
+    return image_name_matches(image, AL2_IMAGE_NAMES)
+
+
+def maps_device(data: Mapping[str, Json], device: str) -> bool:
+    """``BlockDeviceMappings`` (of a template or an image) attaches a volume at ``device``.
+
+    A mapping with ``NoDevice`` suppresses the device rather than adding one.
+    """
+    mapping = block_device(data, device)
+    return mapping is not None and "NoDevice" not in mapping
+
+
+def user_data_type(data: Mapping[str, Json]) -> str | None:
+    """The MIME content type of a launch template's ``UserData``; None without user data.
+
+    ``UserData`` is base64 (a value that is not is read as the text itself). Only
+    the header block is read, so a snapshot, which keeps just the MIME headers,
+    gives the same answer as the full text. ``""`` means no ``Content-Type``
+    header: a plain script or cloud-config, binary (gzip) data, or the snapshot's
+    ``<redacted>`` marker, which the exporter writes when it found no such header.
+    """
+    raw = data.get("UserData")
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    if raw == REDACTED:
+        return ""
+    try:
+        text = base64.b64decode("".join(raw.split()), validate=True).decode("utf-8")
+    except UnicodeDecodeError:  # binary, such as gzip
+        return ""
+    except ValueError:  # not base64 (binascii.Error, or not ASCII)
+        text = raw
+    headers = HeaderParser().parsestr(text, headersonly=True)
+    return headers.get_content_type() if "Content-Type" in headers else ""

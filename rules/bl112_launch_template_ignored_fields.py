@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from batchlint import launch_templates as lt
+from batchlint import model as m
+from batchlint.compute import is_managed_ec2
+from batchlint.model import Absent, Json, Resource, Unknown
+from batchlint.rule import Context, Result, Rule
+
+
+class LaunchTemplateIgnoredFields(Rule):
+    """The launch template sets fields Batch ignores, or user data that is not MIME multi-part.
+
+    ## What it does
+    Reads the launch template version a managed EC2 or SPOT compute environment
+    launches with and reports the fields Batch ignores: `InstanceType`,
+    `IamInstanceProfile`, a network interface's `SubnetId`,
+    `InstanceMarketOptions` and `DisableApiTermination`. It also reports
+    `UserData` that is not a MIME multi-part archive (its `Content-Type` header
+    is not `multipart/...`; a snapshot keeps just these headers). A launch
+    template version that is not in the data given makes the check not verified.
+
+    ## Why is this bad?
+    Batch builds its own launch template from yours and takes these settings
+    from the compute environment: instance types from `instanceTypes`, the
+    instance profile from `instanceRole`, subnets from `subnets`, Spot from the
+    environment's type, and it must be free to terminate instances. The ignored
+    fields mislead whoever reads the template into thinking they apply. Batch
+    also merges your user data with its own, which works only for a MIME
+    multi-part archive; otherwise the environment goes `INVALID` with
+    `Launch Template UserData is not MIME multipart format`.
+
+    ## Example
+    ```json
+    {"LaunchTemplateData": {"InstanceType": "m5.large",
+      "InstanceMarketOptions": {"MarketType": "spot"},
+      "UserData": "IyEvYmluL2Jhc2gKZWNobyBoZWxsbwo="}}
+    ```
+    (the user data is a plain `#!/bin/bash` script)
+
+    ## Use instead
+    Instance types, role, subnets and Spot on the compute environment, and user
+    data wrapped in a MIME multi-part archive (base64-encoded in the template):
+    ```
+    MIME-Version: 1.0
+    Content-Type: multipart/mixed; boundary="==BOUNDARY=="
+
+    --==BOUNDARY==
+    Content-Type: text/x-shellscript; charset="us-ascii"
+
+    #!/bin/bash
+    echo hello
+
+    --==BOUNDARY==--
+    ```
+
+    ## References
+    - [Launch template support](https://docs.aws.amazon.com/batch/latest/userguide/launch-templates.html)
+    - [Amazon EC2 user data in launch templates](https://docs.aws.amazon.com/batch/latest/userguide/launch-templates.html#lt-user-data)
+    """
+
+    id = "BL112"
+    name = "launch-template-ignored-fields"
+    summary = ("A compute environment's launch template sets fields Batch ignores (InstanceType, "
+               "IamInstanceProfile, subnets, market options) or non-MIME user data.")
+    severity = "warning"
+    kinds = (m.COMPUTE_ENVIRONMENT,)
+    tags = ("reliability",)
+
+    def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
+        if not is_managed_ec2(resource):
+            return
+        version = lt.resolve_version(ctx, resource)
+        if isinstance(version, Absent | Unknown):
+            yield self.not_verified(resource, f"the launch template's fields are not known: "
+                                              f"{lt.why(version)}")
+            return
+        data = lt.template_data(version)
+        where = f"compute environment `{resource.name}` uses {lt.describe(resource)}"
+        ignored = _ignored(data)
+        if ignored:
+            them = "them" if len(ignored) > 1 else "it"
+            yield self.finding(resource, f"{where}, which sets what Batch ignores: "
+                               f"{'; '.join(ignored)}; remove {them} from the template",
+                               "computeResources.launchTemplate")
+        kind = lt.user_data_type(data)
+        if kind is not None and not kind.startswith("multipart/"):
+            what = f"Content-Type {kind}" if kind else "no MIME Content-Type header"
+            yield self.finding(resource, f"{where}, whose user data is not a MIME multi-part "
+                               f"archive ({what}), so Batch cannot merge it with its own and the "
+                               "environment goes INVALID; wrap it in a `Content-Type: "
+                               "multipart/mixed` document", "computeResources.launchTemplate")
+
+
+def _ignored(data: Mapping[str, Json]) -> list[str]:
+    """Each field Batch ignores, with its value and where Batch takes the setting from."""
+    out = []
+    if isinstance(data.get("InstanceType"), str) and data["InstanceType"]:
+        out.append(f"InstanceType `{data['InstanceType']}` (Batch launches the compute "
+                   "environment's instanceTypes)")
+    profile = data.get("IamInstanceProfile")
+    if isinstance(profile, Mapping) and (profile.get("Arn") or profile.get("Name")):
+        out.append(f"IamInstanceProfile `{profile.get('Arn') or profile.get('Name')}` (instances "
+                   "get the compute environment's instanceRole)")
+    interfaces = data.get("NetworkInterfaces")
+    for i, nic in enumerate(interfaces if isinstance(interfaces, list) else []):
+        if isinstance(nic, Mapping) and nic.get("SubnetId"):
+            out.append(f"NetworkInterfaces[{i}].SubnetId `{nic['SubnetId']}` (instances go to "
+                       "the compute environment's subnets)")
+    market = data.get("InstanceMarketOptions")
+    if isinstance(market, Mapping) and market:
+        out.append(f"InstanceMarketOptions `{market.get('MarketType', '…')}` (Batch controls "
+                   "Spot from the compute environment's type)")
+    if data.get("DisableApiTermination") is True:
+        out.append("DisableApiTermination (Batch must be able to terminate instances)")
+    return out
