@@ -144,3 +144,39 @@ def is_literal_value(value: Json) -> bool:
     if isinstance(value, int | float):
         return True
     return isinstance(value, str) and bool(value.strip()) and not _REFERENCE_VALUE.search(value)
+
+
+# -- platform and retry strategy (BL304, BL307, BL308, BL309) ------------------------
+
+RETRY_PATTERN_FIELDS = ("onStatusReason", "onReason", "onExitCode")
+
+
+def on_fargate(jobdef: Resource) -> bool:
+    """Whether ``platformCapabilities`` names FARGATE (the default is EC2)."""
+    platforms = jobdef.data.get("platformCapabilities")
+    return isinstance(platforms, list) and any(
+        isinstance(p, str) and p.upper() == "FARGATE" for p in platforms)
+
+
+def retry_strategy(jobdef: Resource) -> Mapping[str, Json]:
+    """The ``retryStrategy`` object, or an empty mapping."""
+    return _mapping(jobdef.data.get("retryStrategy"))
+
+
+def exit_conditions(jobdef: Resource) -> list[tuple[int, Mapping[str, Json]]]:
+    """(index, entry) of every ``retryStrategy.evaluateOnExit`` entry that is an object."""
+    return list(_items(retry_strategy(jobdef).get("evaluateOnExit")))
+
+
+def is_catch_all_exit(condition: Mapping[str, Json]) -> bool:
+    """An entry that exits on any failure: action EXIT (any case), every pattern it gives ``*``.
+
+    The conditions of one entry must all match, so a ``*`` next to a narrower pattern
+    does not catch everything. An EXIT entry with no pattern at all counts as a
+    catch-all: whether Batch matches it is undocumented, and a rule should not fire on
+    a guess.
+    """
+    action = condition.get("action")
+    patterns = [condition[key] for key in RETRY_PATTERN_FIELDS if condition.get(key) is not None]
+    return (isinstance(action, str) and action.strip().upper() == "EXIT"
+            and all(p == "*" for p in patterns))

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from batchlint import model as m
+from batchlint.jobdefs import exit_conditions, is_catch_all_exit, retry_strategy
+from batchlint.model import Resource
+from batchlint.rule import Context, Result, Rule
+
+CATCH_ALL = '{"onReason": "*", "action": "EXIT"}'
+
+
+class RetryWithoutExitConditions(Rule):
+    """
+    ## What it does
+    Reports a job definition whose `retryStrategy.attempts` is 2 or more and that
+    either has no `evaluateOnExit` (or an empty one), or whose last
+    `evaluateOnExit` entry is not a catch-all `EXIT`: `action` `EXIT` (in any
+    case) with every pattern it gives (`onStatusReason`, `onReason`, `onExitCode`)
+    equal to `*`. Job definitions with fewer than 2 attempts are left to BL301.
+
+    ## Why is this bad?
+    Without `evaluateOnExit`, Batch retries every failure: an application bug, a
+    bad input or an out-of-memory kill runs again `attempts` times, costing time
+    and money before the job fails anyway. With `evaluateOnExit`, a failure that
+    matches no entry is also retried, so the list needs a final entry that exits
+    on anything the entries before it do not retry.
+
+    ## Example
+    ```json
+    {"retryStrategy": {"attempts": 3, "evaluateOnExit": [
+      {"onStatusReason": "Host EC2*", "action": "RETRY"}]}}
+    ```
+
+    ## Use instead
+    Retry what is worth retrying, then exit on everything else:
+    ```json
+    {"retryStrategy": {"attempts": 3, "evaluateOnExit": [
+      {"onStatusReason": "Host EC2*", "action": "RETRY"},
+      {"onReason": "*", "action": "EXIT"}]}}
+    ```
+
+    ## References
+    - [Automated job retries](https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html)
+    - [EvaluateOnExit](https://docs.aws.amazon.com/batch/latest/APIReference/API_EvaluateOnExit.html)
+    """
+
+    id = "BL307"
+    name = "retry-without-exit-conditions"
+    summary = ("A job definition allows 2+ attempts without evaluateOnExit or a final catch-all "
+               "EXIT, so failures that match nothing are retried.")
+    severity = "note"
+    kinds = (m.JOB_DEFINITION,)
+    tags = ("cost", "reliability")
+    precision = "high"
+
+    def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
+        attempts = retry_strategy(resource).get("attempts")
+        if not isinstance(attempts, int) or attempts < 2:
+            return
+        conditions = exit_conditions(resource)
+        who = f"job definition `{resource.name}` allows {attempts} attempts"
+        if not conditions:
+            yield self.finding(resource, f"{who} but has no evaluateOnExit, so every failure is "
+                               "retried, application errors included; add entries that RETRY "
+                               "infrastructure failures (onStatusReason \"Host EC2*\") and end "
+                               f"with {CATCH_ALL}", "retryStrategy")
+            return
+        last = conditions[-1][0]
+        if is_catch_all_exit(conditions[-1][1]):
+            return
+        early = [i for i, entry in conditions if is_catch_all_exit(entry)]
+        if early:
+            yield self.finding(resource, f"{who}, but its catch-all EXIT is evaluateOnExit"
+                               f"[{early[0]}], not the last entry, so the entries after it never "
+                               "apply; move the catch-all EXIT to the end",
+                               f"retryStrategy.evaluateOnExit[{early[0]}]")
+            return
+        yield self.finding(resource, f"{who} and its evaluateOnExit does not end with a "
+                           "catch-all EXIT, so every failure that matches no entry is retried; "
+                           f"append {CATCH_ALL}", f"retryStrategy.evaluateOnExit[{last}]")
