@@ -60,6 +60,7 @@ class Origin:
 
     path: str | None = None
     pointer: Pointer = ()
+    source: str = ""  # "cloudformation" or "terraform" for infrastructure as code
 
 
 @dataclass(frozen=True, eq=False)

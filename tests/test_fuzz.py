@@ -378,7 +378,7 @@ def lint(path: Path, data: bytes, *more: tuple[Path, bytes],
     except BatchlintError:
         _event("refused as input error")
         return None
-    report = run(loaded.model, RUNS)
+    report = run(loaded.models, RUNS)
     _event("findings" if report.findings else "not verified only" if report.not_verified
            else "linted, nothing reported" if loaded.model.resources else "no resources")
     _raise_again(loaded.model, report)

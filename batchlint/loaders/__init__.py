@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 
 from batchlint.errors import InputError
-from batchlint.loaders import awscli, cloudformation, snapshot
+from batchlint.loaders import awscli, cloudformation, snapshot, terraform
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.model import Model
 
@@ -40,6 +40,12 @@ def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
             snapshot.load(doc, builder)
         elif awscli.recognises(doc.data):
             awscli.load(doc, builder, iam_lists)
+        elif terraform.recognises(doc.data):
+            plan = ModelBuilder()
+            if not terraform.load(doc, plan):
+                notes.append(f"skipped {path}: a Terraform plan without AWS Batch resources")
+                continue
+            templates.append(plan.build(all_revisions))
         elif cloudformation.recognises(doc.data):
             doc = _template_document(doc)
             template = ModelBuilder()

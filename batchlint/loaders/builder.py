@@ -42,6 +42,7 @@ class Document:
         self.text = text
         self.data = data
         self.positions = positions
+        self.source = ""  # set for infrastructure as code: "cloudformation", "terraform"
         self._locator: JsonLocator | None = None
 
     def position(self, pointer: Pointer) -> tuple[int, int]:
@@ -105,7 +106,7 @@ class ModelBuilder:
             arn=arn if isinstance(arn, str) else None,
             account=arn_account or account,
             region=arn_region or region,
-            origin=Origin(doc.path, pointer),
+            origin=Origin(doc.path, pointer, doc.source),
         )
         return self._merge(res)
 

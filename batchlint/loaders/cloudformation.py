@@ -63,6 +63,11 @@ def unknown(what: str) -> str:
 class TemplateDocument(Document):
     """A template: positions by the template's own (PascalCase) keys."""
 
+    def __init__(self, path: str, text: str, data: Json,
+                 positions: dict[Pointer, tuple[int, int]] | None = None):
+        super().__init__(path, text, data, positions)
+        self.source = "cloudformation"
+
     def position(self, pointer: Pointer) -> tuple[int, int]:
         return super().position(_template_pointer(self.data, pointer))
 

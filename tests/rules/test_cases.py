@@ -44,7 +44,7 @@ def test_case(code: str, case: Path) -> None:
     expected = _expected(case.parent)
     options = expected.get("_options", {}).get(case.name, {})  # type: ignore[attr-defined]
     loaded = load_files([str(case)])
-    report = run(loaded.model, [RuleRun(rule, rule.severity, options)])
+    report = run(loaded.models, [RuleRun(rule, rule.severity, options)])
     failing = sorted(f"{f.resource.kind}/{f.resource.name}" for f in report.findings)
     unverified = sorted(f"{n.resource.kind}/{n.resource.name}" for n in report.not_verified)
     assert not [f.message for f in report.findings if f.message.startswith("internal error")]
