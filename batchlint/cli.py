@@ -36,6 +36,13 @@ app = typer.Typer(
 class Format(StrEnum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 class FailOn(StrEnum):
@@ -140,22 +147,34 @@ def scan(
     all_regions: AllRegions = False,
     role_arn: RoleArns = None,
     org_role: OrgRole = None,
+    snapshot: Annotated[str | None, typer.Option(
+        "--snapshot", help="Live scans: write the account's snapshot here and point findings "
+                           "at it (SARIF needs a file for every result).")] = None,
+    baseline: Annotated[str | None, typer.Option(
+        "--baseline", help="Report only findings that are not in this baseline file.")] = None,
+    write_baseline: Annotated[str | None, typer.Option(
+        "--write-baseline", help="Record the current findings in this baseline file.")] = None,
+    sarif_category: Annotated[str, typer.Option(
+        "--sarif-category", help="SARIF automationDetails category, for several uploads per "
+                                 "commit.")] = "batchlint",
 ) -> None:
     """Lint AWS Batch files, or the live account when no PATH is given."""
     from batchlint.scan import ScanOptions, run_scan
 
     live = None
     if paths:
-        if profile or region or all_regions or role_arn or org_role:
+        if profile or region or all_regions or role_arn or org_role or snapshot:
             raise BatchlintError("account options (--profile, --region, --all-regions, "
-                                 "--role-arn, --org-role) apply to live scans, without PATH")
+                                 "--role-arn, --org-role, --snapshot) apply to live scans, "
+                                 "without PATH")
     else:
         live = live_options(profile, region, all_regions, role_arn, org_role, all_revisions)
     options = ScanOptions(
         paths=list(paths or []), output_format=output_format.value, output=output,
         fail_on=fail_on.value if fail_on else None, select=select, ignore=ignore,
         config=config, rules_dirs=list(rules_dir or []), strict=strict,
-        all_revisions=all_revisions, live=live,
+        all_revisions=all_revisions, live=live, snapshot=snapshot, baseline=baseline,
+        write_baseline=write_baseline, sarif_category=sarif_category,
     )
     raise typer.Exit(run_scan(options))
 
@@ -204,8 +223,8 @@ def iam_policy(
 @app.command("rules")
 @user_errors
 def list_rules(
-    output_format: Annotated[Format, typer.Option("--format", "-f",
-                                                  help="Table or JSON.")] = Format.text,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f",
+                                                      help="Table or JSON.")] = ListFormat.text,
     rules_dir: Annotated[list[str] | None, typer.Option(
         "--rules-dir", help="Also list the rules in this folder (repeatable).")] = None,
 ) -> None:

@@ -35,6 +35,10 @@ class ScanOptions:
     strict: bool = False
     all_revisions: bool = False
     live: LiveOptions | None = None  # set when no paths are given
+    snapshot: str | None = None  # live scans: write the snapshot here and scan it
+    baseline: str | None = None
+    write_baseline: str | None = None
+    sarif_category: str = "batchlint"
 
 
 def run_scan(options: ScanOptions) -> int:
@@ -74,6 +78,14 @@ def _scan(options: ScanOptions) -> int:
     for note in loaded.notes:
         print(f"batchlint: {note}", file=sys.stderr)
     report = run(loaded.models, runs)
+    if options.write_baseline:
+        from batchlint.baseline import write_baseline
+
+        write_baseline(options.write_baseline, report.findings)
+    if options.baseline:
+        from batchlint.baseline import new_findings, read_baseline
+
+        report.findings = new_findings(report.findings, read_baseline(options.baseline))
     checked = sum(1 for model in loaded.models for kind in LINTED_KINDS
                   for _ in model.linted(kind))
     with _output(options.output) as out:
@@ -81,6 +93,15 @@ def _scan(options: ScanOptions) -> int:
             from batchlint.reporters import json_report
 
             json_report.write(report, loaded.documents, out, loaded.notes)
+        elif options.output_format == "sarif":
+            from batchlint.reporters import sarif
+
+            sarif.write(report, loaded.documents, out, options.sarif_category,
+                        {r.rule.id: r.severity for r in runs})
+        elif options.output_format == "github":
+            from batchlint.reporters import github
+
+            github.write(report, loaded.documents, out)
         else:
             from batchlint.reporters import text
 
@@ -101,6 +122,13 @@ def _load(options: ScanOptions) -> Loaded:
         collection = live.collect(options.live, step)
     finally:
         stop()
+    if options.snapshot:  # findings then point into the snapshot, as SARIF needs
+        from batchlint.export import dumps, save
+
+        save(options.snapshot, dumps(normalise(collection.snapshot, keep_env_values=False)))
+        loaded = load_files([options.snapshot], options.all_revisions)
+        loaded.notes[:0] = collection.notes
+        return loaded
     return load_live(normalise(collection.snapshot), collection.notes, options.all_revisions)
 
 

@@ -1,0 +1,44 @@
+"""Baselines: ``--write-baseline FILE`` records today's findings, ``--baseline FILE``
+reports only new ones. Findings are keyed by rule and resource identity, so
+reformatting or reordering a file changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+from batchlint.errors import BatchlintError
+from batchlint.fingerprint import fingerprint, identity
+from batchlint.rule import Finding
+
+FORMAT_KEY = "batchlint_baseline"
+
+
+def write_baseline(path: str, findings: list[Finding]) -> None:
+    entries = sorted({fingerprint(f): {"fingerprint": fingerprint(f), "rule_id": f.rule_id,
+                                       "resource": identity(f).split("|", 1)[1]}
+                      for f in findings}.values(), key=lambda e: (e["rule_id"], e["resource"]))
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump({FORMAT_KEY: 1, "findings": entries}, fh, indent=2, sort_keys=True)
+            fh.write("\n")
+    except OSError as exc:
+        raise BatchlintError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def read_baseline(path: str) -> set[str]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise BatchlintError(f"{path}: no such baseline file") from None
+    except (OSError, ValueError) as exc:
+        raise BatchlintError(f"{path}: not a batchlint baseline: {exc}") from None
+    if not isinstance(data, dict) or data.get(FORMAT_KEY) != 1 or not isinstance(
+            data.get("findings"), list):
+        raise BatchlintError(f"{path}: not a batchlint baseline (no \"{FORMAT_KEY}\": 1)")
+    return {e["fingerprint"] for e in data["findings"]
+            if isinstance(e, dict) and isinstance(e.get("fingerprint"), str)}
+
+
+def new_findings(findings: list[Finding], known: set[str]) -> list[Finding]:
+    return [f for f in findings if fingerprint(f) not in known]

@@ -1,0 +1,48 @@
+"""``--format github``: workflow commands that GitHub Actions shows as annotations.
+
+``::error file=…,line=…,col=…,title=BL103 small-node-disk::message`` — notes are
+``::notice``; checks that could not be verified are notices too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import IO
+
+from batchlint.engine import Report
+from batchlint.loaders.builder import Document
+from batchlint.locations import Location
+from batchlint.reporters import locate_all
+
+COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def write(report: Report, documents: Mapping[str, Document], out: IO[str]) -> None:
+    findings, gaps, _ = locate_all(report, documents)
+    for item in findings:
+        f = item.finding
+        out.write(_command(COMMANDS[f.severity], item.location, f"{f.rule_id} {f.rule_name}",
+                           f.message))
+    for gap in gaps:
+        n = gap.gap
+        out.write(_command("notice", gap.location, f"{n.rule_id} {n.rule_name} (not verified)",
+                           f"{n.resource.label}: {n.reason}"))
+
+
+def _command(kind: str, location: Location | None, title: str, message: str) -> str:
+    params = []
+    if location is not None:
+        path = os.path.relpath(os.path.abspath(location.path)).replace(os.sep, "/")
+        params += [f"file={_property(path)}", f"line={location.line}",
+                   f"col={location.column}"]
+    params.append(f"title={_property(title)}")
+    return f"::{kind} {','.join(params)}::{_data(message)}\n"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,135 @@
+"""``--format sarif``: SARIF 2.1.0 as GitHub code scanning ingests it.
+
+One run; every enabled rule in ``tool.driver.rules`` from its own metadata;
+each result with exactly one physical location (a repository-relative URI and
+the offending property's line and column), the resource's ARN or logical ID as
+a logical location, and a fingerprint from the rule and the resource's
+identity — not the line — so alerts survive reformatting. Suppressed findings
+are results with ``suppressions``; checks that could not be verified are tool
+notifications, not alerts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import IO, Any
+
+from batchlint import __version__
+from batchlint.engine import Report
+from batchlint.errors import BatchlintError
+from batchlint.fingerprint import fingerprint
+from batchlint.loaders.builder import Document
+from batchlint.locations import Location
+from batchlint.reporters import Located, locate_all
+from batchlint.rule import Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/batchlint/batchlint"
+# A security rule's score (GitHub: 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low).
+SECURITY_SEVERITY = {"error": "8.0", "warning": "5.5", "note": "3.0"}
+PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
+
+
+def write(report: Report, documents: Mapping[str, Document], out: IO[str],
+          category: str = "batchlint", severities: Mapping[str, str] | None = None) -> None:
+    findings, gaps, suppressed = locate_all(report, documents)
+    missing = [item for item in (*findings, *suppressed) if item.location is None]
+    if missing:
+        raise BatchlintError("SARIF needs a file location for every result, and a live scan "
+                             "has none: add --snapshot FILE to write the account's snapshot "
+                             "and point the results at it")
+    rules = sorted(report.rules, key=lambda r: r.id)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    levels = dict(severities or {})
+    results = [_result(item, index, None) for item in findings]
+    results += [_result(item, index, "external") for item in suppressed]
+    run: dict[str, Any] = {
+        "tool": {"driver": {
+            "name": "batchlint",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "informationUri": INFORMATION_URI,
+            "rules": [_descriptor(rule, levels.get(rule.id, rule.severity)) for rule in rules],
+        }},
+        "automationDetails": {"id": f"{category.rstrip('/')}/"},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": _root_uri()}},
+        "results": results,
+        "invocations": [{
+            "executionSuccessful": True,
+            "toolExecutionNotifications": [
+                {"level": "note",
+                 "message": {"text": f"not verified: {g.gap.resource.label}: {g.gap.reason}"},
+                 "descriptor": {"id": g.gap.rule_id},
+                 **({"locations": [_physical(g.location)]} if g.location else {})}
+                for g in gaps],
+        }],
+    }
+    json.dump({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, out, indent=2)
+    out.write("\n")
+
+
+def _descriptor(rule: Rule, level: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {"tags": list(rule.tags), "precision": rule.precision}
+    if "security" in rule.tags:
+        properties["security-severity"] = SECURITY_SEVERITY[level]
+    else:
+        properties["problem.severity"] = PROBLEM_SEVERITY[level]
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary[:1024]},
+        "fullDescription": {"text": _first_section(rule.doc)[:1024] or rule.summary[:1024]},
+        "help": {"text": rule.doc, "markdown": rule.doc},
+        "defaultConfiguration": {"level": level},
+        "properties": properties,
+    }
+    if rule.references:
+        descriptor["helpUri"] = rule.references[0]
+    return descriptor
+
+
+def _first_section(doc: str) -> str:
+    """The text of the doc's first section (What it does), on one line."""
+    body = doc.split("## ", 2)[1] if doc.count("## ") >= 1 else doc
+    return " ".join(body.split("\n", 1)[-1].split())
+
+
+def _result(item: Located, index: Mapping[str, int], suppression: str | None) -> dict[str, Any]:
+    f = item.finding
+    assert item.location is not None
+    result: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "ruleIndex": index[f.rule_id],
+        "level": f.severity,
+        "message": {"text": f.message},
+        "locations": [{
+            **_physical(item.location),
+            "logicalLocations": [{"name": f.resource.name,
+                                  "fullyQualifiedName": f.resource.arn or f.resource.name,
+                                  "kind": f.resource.kind}],
+        }],
+        "partialFingerprints": {"batchlintResource/v1": fingerprint(f)},
+    }
+    if suppression:
+        result["suppressions"] = [{"kind": suppression, "justification":
+                                   "batchlint:ignore tag or Metadata on the resource"}]
+    return result
+
+
+def _physical(location: Location) -> dict[str, Any]:
+    return {"physicalLocation": {
+        "artifactLocation": {"uri": _relative_uri(location.path), "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": location.line, "startColumn": location.column},
+    }}
+
+
+def _relative_uri(path: str) -> str:
+    relative = os.path.relpath(os.path.abspath(path))
+    return relative.replace(os.sep, "/")
+
+
+def _root_uri() -> str:
+    root = os.getcwd().replace(os.sep, "/")
+    return "file://" + (root if root.startswith("/") else "/" + root) + "/"
