@@ -256,7 +256,7 @@ def test_account_options_need_a_live_scan(cli, write_json) -> None:
     result = cli("scan", write_json("x.json", {"jobQueues": []}), "--profile", "prod")
     assert (result.exit_code, result.stderr) == (
         2, "batchlint: error: account options (--profile, --region, --all-regions, "
-           "--role-arn, --org-role) apply to live scans, without PATH\n")
+           "--role-arn, --org-role, --snapshot) apply to live scans, without PATH\n")
 
 
 def test_text_output_plain_without_tty(cli, write_json, monkeypatch) -> None:
