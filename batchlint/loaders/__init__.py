@@ -83,7 +83,9 @@ def read_document(path: str) -> Document:
     if path.lower().endswith((".yaml", ".yml", ".template")):
         from batchlint.loaders.yamlpos import load_yaml
 
-        data, positions = load_yaml(path, text)
+        data, positions, problems = load_yaml(path, text)
+        if problems and cloudformation.recognises(data):
+            raise problems[0]  # what CloudFormation itself would reject
         return Document(path, text, data, positions)
     try:
         data = json.loads(text)

@@ -51,9 +51,8 @@ def recognises(data: Json) -> bool:
     if "AWSTemplateFormatVersion" in data:
         return True
     resources = data.get("Resources")
-    return isinstance(resources, Mapping) and any(
-        isinstance(r, Mapping) and str(r.get("Type", "")).startswith(("AWS::", "Custom::"))
-        for r in resources.values())
+    return isinstance(resources, Mapping) and bool(resources) and all(
+        isinstance(r, Mapping) and isinstance(r.get("Type"), str) for r in resources.values())
 
 
 def unknown(what: str) -> str:

@@ -29,7 +29,9 @@ SHORT_FORMS = {
 }
 
 
-def load_yaml(path: str, text: str) -> tuple[Json, Positions]:
+def load_yaml(path: str, text: str) -> tuple[Json, Positions, list[InputError]]:
+    """(data, positions, problems): problems are what CloudFormation would reject (unknown
+    tags, duplicate keys); they matter only if the file turns out to be a template."""
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -43,9 +45,9 @@ def load_yaml(path: str, text: str) -> tuple[Json, Positions]:
     except yaml.YAMLError as exc:
         raise InputError(path, f"invalid YAML: {exc}") from None
     if node is None:
-        return None, {}
+        return None, {}, []
     builder = _Builder(path, yaml.SafeLoader(""))
-    return builder.value(node, ()), builder.positions
+    return builder.value(node, ()), builder.positions, builder.problems
 
 
 class _Builder:
@@ -53,6 +55,7 @@ class _Builder:
         self.path = path
         self.constructor = constructor
         self.positions: Positions = {(): (1, 1)}
+        self.problems: list[InputError] = []
 
     def value(self, node: Any, at: Pointer) -> Json:
         import yaml
@@ -62,7 +65,8 @@ class _Builder:
             key = SHORT_FORMS[tag]
             return {key: self._short_form(node, tag, (*at, key))}
         if tag.startswith("!"):
-            raise self._fail(node, f"unknown tag {tag}")
+            self.problems.append(self._fail(node, f"unknown tag {tag}"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, at)
         if isinstance(node, yaml.SequenceNode):
@@ -89,7 +93,7 @@ class _Builder:
                 raise self._fail(key_node, "a mapping key must be a plain value")
             key = str(key_node.value)
             if key in out:
-                raise self._fail(key_node, f"duplicate key {key!r}")
+                self.problems.append(self._fail(key_node, f"duplicate key {key!r}"))
             self.positions[(*at, key)] = _mark(key_node)
             out[key] = self.value(value_node, (*at, key))
         return out
