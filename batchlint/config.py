@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from batchlint.errors import BatchlintError
+from batchlint.excludes import Exclude, parse_excludes
 from batchlint.rule import SEVERITIES, Rule
 
 FAIL_ON = (*SEVERITIES, "never")
-_KEYS = {"select", "ignore", "fail-on", "strict", "rules-dir", "rules"}
+_KEYS = {"select", "ignore", "fail-on", "strict", "rules-dir", "rules", "exclude"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Config:
     strict: bool | None = None
     rules_dirs: tuple[str, ...] = ()
     rule_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    excludes: tuple[Exclude, ...] = ()
 
 
 def find_config(start: str | None = None) -> str | None:
@@ -87,6 +89,7 @@ def load_config(path: str | None) -> Config:
         rules_dirs=tuple(os.path.join(base, d)
                          for d in _strings(path, "rules-dir", data.get("rules-dir", []))),
         rule_settings=rules,
+        excludes=parse_excludes(path, data.get("exclude", [])),
     )
 
 

@@ -14,6 +14,7 @@ from batchlint.model import LINTED_KINDS, Model, Resource
 from batchlint.rule import Context, Finding, NotVerified, Rule, option_values
 
 IGNORE_TAG = "batchlint:ignore"
+_TAG_REASON = "the resource's batchlint:ignore tag (or CloudFormation Metadata)"
 _KIND_ORDER = {kind: i for i, kind in enumerate(LINTED_KINDS)}
 
 
@@ -61,7 +62,10 @@ def _run_model(model: Model, runs: list[RuleRun], report: Report) -> None:
                         continue
                     if result.severity != item.severity and not result.internal:
                         result = replace(result, severity=item.severity)
-                    (report.suppressed if muted else report.findings).append(result)
+                    if muted:
+                        report.suppressed.append(replace(result, suppressed_by=_TAG_REASON))
+                    else:
+                        report.findings.append(result)
 
 
 def _link_related(findings: list[Finding]) -> list[Finding]:

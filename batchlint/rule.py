@@ -38,6 +38,7 @@ class Finding:
     # Resources whose findings by other rules explain this one (a stuck queue's compute
     # environments): the engine names those findings in the message after the run.
     related: tuple[Resource, ...] = ()
+    suppressed_by: str = ""  # why a suppressed finding is muted (tag, Metadata, config reason)
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,12 @@ def _scan(options: ScanOptions) -> int:
     for note in loaded.notes:
         print(f"batchlint: {note}", file=sys.stderr)
     report = run(loaded.models, runs)
+    if config.excludes:
+        from batchlint.excludes import apply_excludes
+
+        for note in apply_excludes(report, config.excludes):
+            print(f"batchlint: {note}", file=sys.stderr)
+            loaded.notes.append(note)
     if options.write_baseline:
         from batchlint.baseline import write_baseline
 

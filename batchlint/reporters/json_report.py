@@ -33,7 +33,8 @@ def write(report: Report, documents: Mapping[str, Document], out: IO[str],
             }
             for gap in gaps
         ],
-        "suppressed": [_finding(item) for item in suppressed],
+        "suppressed": [{**_finding(item), "suppressed_by": item.finding.suppressed_by}
+                       for item in suppressed],
         "notes": list(notes or []),  # files skipped, regions or accounts not scanned
         "summary": summary(report),
     }

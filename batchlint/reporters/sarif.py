@@ -113,8 +113,8 @@ def _result(item: Located, index: Mapping[str, int], suppression: str | None) ->
         "partialFingerprints": {"batchlintResource/v1": fingerprint(f)},
     }
     if suppression:
-        result["suppressions"] = [{"kind": suppression, "justification":
-                                   "batchlint:ignore tag or Metadata on the resource"}]
+        result["suppressions"] = [{"kind": suppression,
+                                   "justification": f.suppressed_by or "suppressed"}]
     return result
 
 
