@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 
 from batchlint import launch_templates as lt
 from batchlint import model as m
-from batchlint.compute import is_managed_ec2
+from batchlint.compute import is_managed_ec2, resources_of
 from batchlint.model import Absent, Json, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
 
@@ -15,7 +15,8 @@ class LaunchTemplateIgnoredFields(Rule):
     ## What it does
     Reads the launch template version a managed EC2 or SPOT compute environment
     launches with and reports the fields Batch ignores: `InstanceType`,
-    `IamInstanceProfile`, a network interface's `SubnetId`,
+    `IamInstanceProfile` (unless it names the environment's own `instanceRole`,
+    when ignoring it changes nothing), a network interface's `SubnetId`,
     `InstanceMarketOptions` and `DisableApiTermination`. It also reports
     `UserData` that is not a MIME multi-part archive (its `Content-Type` header
     is not `multipart/...`; a snapshot keeps just these headers). A launch
@@ -78,7 +79,7 @@ class LaunchTemplateIgnoredFields(Rule):
             return
         data = lt.template_data(version)
         where = f"compute environment `{resource.name}` uses {lt.describe(resource)}"
-        ignored = _ignored(data)
+        ignored = _ignored(data, resources_of(resource).get("instanceRole"))
         if ignored:
             them = "them" if len(ignored) > 1 else "it"
             yield self.finding(resource, f"{where}, which sets what Batch ignores: "
@@ -93,15 +94,21 @@ class LaunchTemplateIgnoredFields(Rule):
                                "multipart/mixed` document", "computeResources.launchTemplate")
 
 
-def _ignored(data: Mapping[str, Json]) -> list[str]:
+def _profile_name(ref: object) -> str:
+    """``arn:…:instance-profile/path/name`` or ``name`` → ``name``."""
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else ""
+
+
+def _ignored(data: Mapping[str, Json], instance_role: object = None) -> list[str]:
     """Each field Batch ignores, with its value and where Batch takes the setting from."""
     out = []
     if isinstance(data.get("InstanceType"), str) and data["InstanceType"]:
         out.append(f"InstanceType `{data['InstanceType']}` (Batch launches the compute "
                    "environment's instanceTypes)")
     profile = data.get("IamInstanceProfile")
-    if isinstance(profile, Mapping) and (profile.get("Arn") or profile.get("Name")):
-        out.append(f"IamInstanceProfile `{profile.get('Arn') or profile.get('Name')}` (instances "
+    named = profile.get("Arn") or profile.get("Name") if isinstance(profile, Mapping) else None
+    if isinstance(named, str) and named and _profile_name(named) != _profile_name(instance_role):
+        out.append(f"IamInstanceProfile `{named}` (instances "
                    "get the compute environment's instanceRole)")
     interfaces = data.get("NetworkInterfaces")
     for i, nic in enumerate(interfaces if isinstance(interfaces, list) else []):

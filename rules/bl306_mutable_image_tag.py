@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from batchlint import model as m
@@ -59,7 +60,13 @@ class MutableImageTag(Rule):
                                         "parameter substitution when the job is submitted, so "
                                         "its tag is not in the job definition")
                 continue
-            tag = image_tag(image)
+            last = image.rsplit("/", 1)[-1]  # a template value not known statically there
+            if _UNKNOWN.search(last) and ":" not in _UNKNOWN.sub("", last):
+                yield self.not_verified(resource, f"image `{image}` ({path}) comes from a value "
+                                        "the template alone does not give, so its tag is not "
+                                        "known")
+                continue
+            tag = image_tag(_UNKNOWN.sub("unknown", image))
             if tag is None:
                 problem = "has no tag, so it is pulled as `latest`"
             elif tag == "latest":
@@ -69,6 +76,9 @@ class MutableImageTag(Rule):
             yield self.finding(resource, f"job definition `{resource.name}` runs image "
                                f"`{image}` ({path}), which {problem}, a tag that moves with "
                                "every push; pin a version tag or a digest (`@sha256:…`)", path)
+
+
+_UNKNOWN = re.compile(r"\$\{unknown:[^}]*\}")
 
 
 def image_tag(image: str) -> str | None:

@@ -1,0 +1,337 @@
+"""Real-world CloudFormation templates: every rule's findings, pinned and checked by hand.
+
+The six templates under ``shared/realworld/cfn/`` are public templates copied byte
+for byte (see SOURCES.md there). Every rule runs, off-by-default ones included,
+and the exact set of ``(rule, logical id)`` findings and not-verified results is
+pinned. Each pinned finding was checked by hand against the template text and
+the AWS facts in ``shared/research/batch-facts.md``; the comment on each line
+says what in the template makes it right (line numbers are the template's).
+
+Known mistakes are pinned too, so a fix fails loudly: ``WRONG`` holds findings
+that fire although the configuration is fine (``xfail(strict=True)`` asserting
+they are gone), and ``MISSED`` holds findings or not-verified results that
+should be reported and are not (``xfail(strict=True)`` asserting they are
+there). Once one is fixed, its xfail passes, which fails the run: move the case
+into ``FINDINGS``/``NOT_VERIFIED`` (or drop it) then.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import pytest
+
+from batchlint.engine import RuleRun, run
+from batchlint.loaders import Loaded, load_files
+from batchlint.locations import locate
+from batchlint.registry import load_rules
+from batchlint.rule import Finding
+
+from ..conftest import REPO
+
+REALWORLD = REPO.parent / "shared" / "realworld" / "cfn"
+ALL_RULES = load_rules(entry_points=False)
+
+Key = tuple[str, str]  # (rule id, logical id)
+
+# ---------------------------------------------------------------------------
+# Findings, each checked by hand.
+# ---------------------------------------------------------------------------
+FINDINGS: dict[str, set[Key]] = {
+    "alphafold-batch.yaml": {
+        # BL109 (off by default): MinvCpus: 0 and no ScalingPolicy in ComputeResources
+        ("BL109", "PrivateCPUComputeEnvironmentOnDemand"),  # MinvCpus: 0 (line 134)
+        ("BL109", "PrivateCPUComputeEnvironmentSpot"),  # MinvCpus: 0 (line 195)
+        ("BL109", "PrivateGPUComputeEnvironment"),  # MinvCpus: 0 (line 221)
+        # the queue's only compute environment (line 249) is Type: SPOT (line 202); the
+        # on-demand environment sits behind a different queue, so no fallback here
+        ("BL203", "PrivateCPUJobQueueSpot"),
+        # BL305: none of the three job definitions has a Timeout property
+        ("BL305", "CPUFoldingJobDefinition"),  # lines 269-362
+        ("BL305", "GPUFoldingJobDefinition"),  # lines 364-464
+        ("BL305", "CPUDownloadJobDefinition"),  # lines 466-497
+        # BL307: RetryStrategy is only Attempts: 3, no EvaluateOnExit
+        ("BL307", "CPUFoldingJobDefinition"),  # line 358
+        ("BL307", "GPUFoldingJobDefinition"),  # line 460
+        ("BL307", "CPUDownloadJobDefinition"),  # line 493
+        # BL306: Image: !Join [":", [!Ref …RegistryURI, "latest"]]: the repository is a
+        # parameter, the tag an explicit `latest` (lines 275, 375, 472)
+        ("BL306", "CPUFoldingJobDefinition"),
+        ("BL306", "GPUFoldingJobDefinition"),
+        ("BL306", "CPUDownloadJobDefinition"),
+    },
+    "batch-genomics-env.yaml": {
+        ("BL108", "GenomicSpotEnv"),  # DesiredvCpus: 0 (line 41)
+        ("BL108", "GenomicOnDemandEnv"),  # DesiredvCpus: 0 (line 72)
+        ("BL109", "GenomicSpotEnv"),  # MinvCpus: 0 (line 40), no ScalingPolicy
+        ("BL109", "GenomicOnDemandEnv"),  # MinvCpus: 0 (line 71), no ScalingPolicy
+        # only compute environment (line 103) is GenomicSpotEnv, Type: SPOT (line 54)
+        ("BL203", "LowPriorityQueue"),
+    },
+    "batch-genomics-jobs.yaml": {
+        # BL301: RetryStrategy Attempts: 1, so one Spot reclaim fails the job
+        ("BL301", "IsaacJobDefinition"),  # line 24
+        ("BL301", "StrelkaJobDefinition"),  # line 63
+        ("BL301", "SnpEffJobDefinition"),  # line 105
+        ("BL301", "SamtoolsStatsJobDefinition"),  # line 141
+        # BL305: no Timeout in any of the four
+        ("BL305", "IsaacJobDefinition"),
+        ("BL305", "StrelkaJobDefinition"),
+        ("BL305", "SnpEffJobDefinition"),
+        ("BL305", "SamtoolsStatsJobDefinition"),
+        # BL306: !Sub "${AWS::AccountId}.dkr.ecr.us-east-1.amazonaws.com/<repo>": only the
+        # account (in the registry host) is unknown; the repository has no tag, so `latest`
+        ("BL306", "IsaacJobDefinition"),  # line 32 .../isaac
+        ("BL306", "StrelkaJobDefinition"),  # line 72 .../strelka
+        ("BL306", "SnpEffJobDefinition"),  # line 112 .../snpeff
+        ("BL306", "SamtoolsStatsJobDefinition"),  # line 148 .../samtools-stats
+        # BL309: ContainerProperties uses the deprecated top-level Vcpus/Memory
+        ("BL309", "IsaacJobDefinition"),  # Vcpus: 32, Memory: 80000 (lines 33-34)
+        ("BL309", "StrelkaJobDefinition"),  # Vcpus: 32, Memory: 32000 (lines 73-74)
+        ("BL309", "SnpEffJobDefinition"),  # Vcpus: 4, Memory: 10000 (lines 113-114)
+        ("BL309", "SamtoolsStatsJobDefinition"),  # Vcpus: 4, Memory: 40000 (lines 149-150)
+    },
+    "gwfcore-batch.yaml": {
+        # Ec2Configuration ImageType: ECS_AL2, whose support ended on 30 June 2026
+        ("BL105", "SpotComputeEnv"),  # line 165
+        ("BL105", "OnDemandComputeEnv"),  # line 198
+        # MinvCpus from a parameter whose Default is 0 (the parent stack, gwfcore-root,
+        # passes its own parameter, also defaulting to 0); no ScalingPolicy
+        ("BL109", "SpotComputeEnv"),  # !Ref DefaultCEMinvCpus (line 178, Default: 0 line 82)
+        ("BL109", "OnDemandComputeEnv"),  # !Ref PriorityCEMinvCpus (line 205, Default: 0 line 72)
+        # only compute environment (line 233) is SpotComputeEnv, Type: SPOT (line 184)
+        ("BL203", "DefaultQueue"),
+    },
+    "nextflow-resources.yaml": {
+        ("BL301", "BatchNextflowJobDefinition"),  # no RetryStrategy (lines 226-258)
+        ("BL305", "BatchNextflowJobDefinition"),  # no Timeout
+        ("BL309", "BatchNextflowJobDefinition"),  # Memory: 1024 (line 231), Vcpus: 2 (line 233)
+    },
+    "protein-folding-batch.yaml": {
+        # BL109: MinvCpus: 0, no ScalingPolicy. G5/P4d carry a Condition whose parameter
+        # defaults to "N" (lines 307, 336): the finding holds whenever they are created
+        ("BL109", "CPUComputeEnvironmentOnDemand"),  # line 229
+        ("BL109", "CPUComputeEnvironmentSpot"),  # line 259
+        ("BL109", "G4dnComputeEnvironment"),  # line 289
+        ("BL109", "G5ComputeEnvironment"),  # line 318
+        ("BL109", "P4dComputeEnvironment"),  # line 347
+        # only compute environment (line 383) is CPUComputeEnvironmentSpot, Type: SPOT (265)
+        ("BL203", "CPUSpotJobQueue"),
+        ("BL305", "DownloadJobDefinition"),  # no Timeout (lines 433-464)
+        ("BL307", "DownloadJobDefinition"),  # Attempts: 3 (line 459), no EvaluateOnExit
+        # BL306: Image: !Join [":", [!Ref DownloadContainerRegistryURI, "latest"]] (line 439)
+        ("BL306", "DownloadJobDefinition"),
+    },
+}
+
+# ---------------------------------------------------------------------------
+# Not verified: what each reason must name (the value that is not known).
+# ---------------------------------------------------------------------------
+_SLR = "AWSServiceRoleForBatch"  # no ServiceRole: the service-linked role is used
+_DEFAULT_AMI = "sets no imageType"  # no Ec2Configuration: AL2 or AL2023 by creation date
+
+NOT_VERIFIED: dict[str, dict[Key, str]] = {
+    "alphafold-batch.yaml": {
+        ("BL101", "PrivateCPUComputeEnvironmentOnDemand"): _SLR,
+        ("BL101", "PrivateCPUComputeEnvironmentSpot"): _SLR,
+        ("BL101", "PrivateGPUComputeEnvironment"): _SLR,
+        ("BL105", "PrivateCPUComputeEnvironmentOnDemand"): _DEFAULT_AMI,
+        ("BL105", "PrivateCPUComputeEnvironmentSpot"): _DEFAULT_AMI,
+        ("BL105", "PrivateGPUComputeEnvironment"): _DEFAULT_AMI,
+        ("BL401", "PrivateCPUComputeEnvironmentOnDemand"): "L-1216C47A",  # m5/r5/c5
+        ("BL401", "PrivateCPUComputeEnvironmentSpot"): "L-34B43A08",  # Spot standard
+        ("BL401", "PrivateGPUComputeEnvironment"): "L-DB2E81BA",  # g4dn: G and VT
+    },
+    "batch-genomics-env.yaml": {
+        # ServiceRole, InstanceRole: Fn::ImportValue (lines 28, 36, 60, 67)
+        ("BL101", "GenomicSpotEnv"): "Fn::ImportValue",
+        ("BL101", "GenomicOnDemandEnv"): "Fn::ImportValue",
+        ("BL102", "GenomicSpotEnv"): "Fn::ImportValue",
+        ("BL102", "GenomicOnDemandEnv"): "Fn::ImportValue",
+        # no launch template; ImageId: !Sub "${ImageId}", a parameter without default
+        ("BL103", "GenomicSpotEnv"): "parameter ImageId",
+        ("BL103", "GenomicOnDemandEnv"): "parameter ImageId",
+        ("BL104", "GenomicSpotEnv"): "parameter ImageId",
+        ("BL104", "GenomicOnDemandEnv"): "parameter ImageId",
+        ("BL105", "GenomicSpotEnv"): "parameter ImageId",
+        ("BL105", "GenomicOnDemandEnv"): "parameter ImageId",
+        ("BL401", "GenomicSpotEnv"): "L-34B43A08",  # c5.18xlarge, Spot
+        ("BL401", "GenomicOnDemandEnv"): "L-1216C47A",  # c5.18xlarge, On-Demand
+    },
+    "batch-genomics-jobs.yaml": {
+        # the compute environments are in the companion template, not in this view
+        ("BL302", "IsaacJobDefinition"): "no EC2 compute environment",
+        ("BL302", "StrelkaJobDefinition"): "no EC2 compute environment",
+        ("BL302", "SnpEffJobDefinition"): "no EC2 compute environment",
+        ("BL302", "SamtoolsStatsJobDefinition"): "no EC2 compute environment",
+    },
+    "gwfcore-batch.yaml": {
+        # parameters without Default: BatchServiceRoleArn, Ec2InstanceProfileArn,
+        # LaunchTemplateId, BatchComputeInstanceTypes (through !Split)
+        ("BL101", "SpotComputeEnv"): "parameter BatchServiceRoleArn",
+        ("BL101", "OnDemandComputeEnv"): "parameter BatchServiceRoleArn",
+        ("BL102", "SpotComputeEnv"): "parameter Ec2InstanceProfileArn",
+        ("BL102", "OnDemandComputeEnv"): "parameter Ec2InstanceProfileArn",
+        ("BL103", "SpotComputeEnv"): "parameter LaunchTemplateId",
+        ("BL103", "OnDemandComputeEnv"): "parameter LaunchTemplateId",
+        ("BL104", "SpotComputeEnv"): "parameter LaunchTemplateId",
+        ("BL104", "OnDemandComputeEnv"): "parameter LaunchTemplateId",
+        ("BL106", "SpotComputeEnv"): "parameter LaunchTemplateId",
+        ("BL106", "OnDemandComputeEnv"): "parameter LaunchTemplateId",
+        ("BL112", "SpotComputeEnv"): "parameter LaunchTemplateId",
+        ("BL112", "OnDemandComputeEnv"): "parameter LaunchTemplateId",
+        ("BL401", "SpotComputeEnv"): "Fn::Split",
+        ("BL401", "OnDemandComputeEnv"): "Fn::Split",
+    },
+    "nextflow-resources.yaml": {
+        ("BL302", "BatchNextflowJobDefinition"): "no EC2 compute environment",
+        # Image: !Sub ${ContainerBuildNextflow.Outputs.ContainerImage} (line 234): a nested
+        # stack's output, so the tag cannot be known from this template
+        ("BL306", "BatchNextflowJobDefinition"): "ContainerBuildNextflow.Outputs.ContainerImage",
+    },
+    "protein-folding-batch.yaml": {
+        ("BL101", "CPUComputeEnvironmentOnDemand"): _SLR,
+        ("BL101", "CPUComputeEnvironmentSpot"): _SLR,
+        ("BL101", "G4dnComputeEnvironment"): _SLR,
+        ("BL101", "G5ComputeEnvironment"): _SLR,
+        ("BL101", "P4dComputeEnvironment"): _SLR,
+        ("BL105", "CPUComputeEnvironmentOnDemand"): _DEFAULT_AMI,
+        ("BL105", "CPUComputeEnvironmentSpot"): _DEFAULT_AMI,
+        ("BL105", "G4dnComputeEnvironment"): _DEFAULT_AMI,
+        ("BL105", "G5ComputeEnvironment"): _DEFAULT_AMI,
+        ("BL105", "P4dComputeEnvironment"): _DEFAULT_AMI,
+        ("BL401", "CPUComputeEnvironmentOnDemand"): "L-1216C47A",  # m6i/r6i/c6i
+        ("BL401", "CPUComputeEnvironmentSpot"): "L-34B43A08",
+        # one result per quota: g4dn and g5 share G and VT, named on G4dnComputeEnvironment
+        ("BL401", "G4dnComputeEnvironment"): "`G5ComputeEnvironment` count against",
+        ("BL401", "P4dComputeEnvironment"): "L-417A185B",  # p4d: P
+    },
+}
+
+
+# ---------------------------------------------------------------------------
+# Known mistakes.
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Case:
+    template: str
+    rule: str
+    logical_id: str
+    why: str
+    not_verified: bool = False  # a MISSED not-verified result rather than a finding
+
+
+_SAME_PROFILE = ("the launch template's IamInstanceProfile is !Ref InstanceProfile (line {lt}), "
+                 "the very profile the compute environment's InstanceRole names (line {ce}): "
+                 "Batch ignoring the field changes nothing, so the configuration is fine")
+
+# Reviewed and fixed: BL112 no longer reports a launch template's IamInstanceProfile
+# that names the compute environment's own InstanceRole (alphafold line 77,
+# protein-folding line 131: Batch ignoring it changes nothing), and BL306 reads the
+# `latest` tag after a parameter's unknown repository and reports an image that is
+# wholly unknown (a nested stack's output) as not verified. Keep the lists for cases
+# found wrong later: each becomes a strict xfail until fixed.
+WRONG: list[Case] = []
+MISSED: list[Case] = []
+
+
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scan:
+    loaded: Loaded
+    findings: dict[Key, Finding]
+    not_verified: dict[Key, str]
+
+
+@functools.cache
+def scan(name: str) -> Scan:
+    loaded = load_files([str(REALWORLD / name)])
+    report = run(loaded.models, [RuleRun(r, r.severity, {}) for r in ALL_RULES])
+    return Scan(loaded,
+                {(f.rule_id, f.resource.name): f for f in report.findings},
+                {(n.rule_id, n.resource.name): n.reason for n in report.not_verified})
+
+
+def _keys(cases: list[Case], template: str, not_verified: bool) -> set[Key]:
+    return {(c.rule, c.logical_id) for c in cases
+            if c.template == template and c.not_verified == not_verified}
+
+
+TEMPLATES = sorted(FINDINGS)
+
+
+def test_every_template_is_pinned() -> None:
+    assert sorted(p.name for p in REALWORLD.glob("*.yaml")) == TEMPLATES
+    assert sorted(NOT_VERIFIED) == TEMPLATES
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_template_loads_without_error(name: str) -> None:
+    result = scan(name)
+    assert result.loaded.notes == []
+    assert len(result.loaded.templates) == 1
+    assert not [f for f in result.findings.values() if f.internal]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_findings_are_pinned(name: str) -> None:
+    found = set(scan(name).findings) - _keys(WRONG, name, False) - _keys(MISSED, name, False)
+    assert found == FINDINGS[name]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_not_verified_are_pinned(name: str) -> None:
+    gaps = scan(name).not_verified
+    assert set(gaps) - _keys(MISSED, name, True) == set(NOT_VERIFIED[name])
+    for key, fragment in NOT_VERIFIED[name].items():
+        assert fragment in gaps[key], (key, gaps[key])
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=f"{c.rule}-{c.logical_id}",
+                 marks=pytest.mark.xfail(strict=True, reason=c.why)) for c in WRONG])
+def test_wrong_findings_are_gone(case: Case) -> None:
+    assert (case.rule, case.logical_id) not in scan(case.template).findings
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=f"{c.rule}-{c.logical_id}",
+                 marks=pytest.mark.xfail(strict=True, reason=c.why)) for c in MISSED])
+def test_missed_results_are_reported(case: Case) -> None:
+    result = scan(case.template)
+    reported = result.not_verified if case.not_verified else result.findings
+    assert (case.rule, case.logical_id) in reported
+
+
+_SPLIT = ("InstanceTypes: !Split [',', !Ref BatchComputeInstanceTypes] (gwfcore lines 177, 204) "
+          "becomes `${unknown:Fn::Split}`: the reason names the function, not the parameter "
+          "whose value is unknown")
+
+
+@pytest.mark.xfail(strict=True, reason=_SPLIT)
+def test_split_reason_names_the_parameter() -> None:
+    reason = scan("gwfcore-batch.yaml").not_verified[("BL401", "SpotComputeEnv")]
+    assert "BatchComputeInstanceTypes" in reason
+
+
+@pytest.mark.parametrize(("name", "rule", "logical_id", "line", "text"), [
+    ("gwfcore-batch.yaml", "BL105", "SpotComputeEnv", 165, "- ImageType: ECS_AL2"),
+    ("gwfcore-batch.yaml", "BL109", "OnDemandComputeEnv", 205, "MinvCpus: !Ref PriorityCEMinvCpus"),
+    ("gwfcore-batch.yaml", "BL203", "DefaultQueue", 231, "ComputeEnvironmentOrder:"),
+    ("batch-genomics-env.yaml", "BL108", "GenomicSpotEnv", 41, "DesiredvCpus: 0"),
+    ("batch-genomics-jobs.yaml", "BL301", "StrelkaJobDefinition", 63, "Attempts: 1"),
+    ("batch-genomics-jobs.yaml", "BL306", "IsaacJobDefinition", 32, "Image: !Sub"),
+    ("batch-genomics-jobs.yaml", "BL309", "SnpEffJobDefinition", 113, "Vcpus: 4"),
+    ("alphafold-batch.yaml", "BL307", "GPUFoldingJobDefinition", 459, "RetryStrategy:"),
+    ("protein-folding-batch.yaml", "BL109", "P4dComputeEnvironment", 347, "MinvCpus: 0"),
+    ("nextflow-resources.yaml", "BL309", "BatchNextflowJobDefinition", 233, "Vcpus: 2"),
+])
+def test_findings_point_at_the_property(name: str, rule: str, logical_id: str, line: int,
+                                        text: str) -> None:
+    result = scan(name)
+    finding = result.findings[(rule, logical_id)]
+    location = locate(finding.resource, finding.path, result.loaded.documents)
+    assert location is not None and location.line == line
+    source = (REALWORLD / name).read_text().splitlines()[line - 1]
+    assert source.strip().startswith(text)
