@@ -107,7 +107,11 @@ def load(doc: Document, builder: ModelBuilder) -> bool:
         if not isinstance(props, Mapping):
             raise doc.fail(("Resources", logical_id, "Properties"), "Properties must be a mapping")
         at: Pointer = ("Resources", logical_id, "Properties")
-        data = _api_shape(kind_type, logical_id, resolver.resolve(props), resolver, resource)
+        try:
+            data = _api_shape(kind_type, logical_id, resolver.resolve(props), resolver, resource)
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError):
+            # a template CloudFormation would reject: say where, never a traceback
+            raise doc.fail(at, f"{logical_id} has properties of an unexpected shape") from None
         kind = BATCH_TYPES.get(kind_type) or {IAM_ROLE: m.IAM_ROLE,
                                               INSTANCE_PROFILE: m.INSTANCE_PROFILE,
                                               LAUNCH_TEMPLATE: m.LAUNCH_TEMPLATE_VERSION}[kind_type]

@@ -45,15 +45,21 @@ def load(doc: Document, builder: ModelBuilder) -> bool:
     resources = dict(_planned(root, ("planned_values", "root_module")))
     if not any(r["type"] in BATCH_TYPES for r, _ in resources.values()):
         return False
-    refs = dict(_references(plan.get("configuration")))
+    try:
+        refs = dict(_references(plan.get("configuration")))
+    except (AttributeError, TypeError, ValueError):
+        raise doc.fail(("configuration",), "configuration has an unexpected shape") from None
     plan_view = _Plan(resources, refs)
     for address, (resource, pointer) in resources.items():
         kind = BATCH_TYPES.get(resource["type"]) or _OTHER_KINDS.get(resource["type"])
         if kind is None:
             continue
-        data = plan_view.shape(address)
-        if data is not None:
-            builder.add(doc, kind, pointer, data)
+        try:
+            data = plan_view.shape(address)
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+            # a plan Terraform did not write: say where, never a traceback
+            raise doc.fail(pointer, f"{address} has values of an unexpected shape") from None
+        builder.add(doc, kind, pointer, data)
     return True
 
 
@@ -69,7 +75,8 @@ def _planned(module: Json, at: Pointer) -> Iterator[tuple[str, tuple[dict[str, A
         return
     for i, resource in enumerate(module.get("resources") or []):
         if isinstance(resource, Mapping) and resource.get("mode", "managed") == "managed" \
-                and isinstance(resource.get("address"), str):
+                and isinstance(resource.get("address"), str) \
+                and isinstance(resource.get("type"), str):
             yield resource["address"], (dict(resource), (*at, "resources", i))
     for i, child in enumerate(module.get("child_modules") or []):
         yield from _planned(child, (*at, "child_modules", i))
