@@ -42,6 +42,8 @@ def normalise(snapshot: dict[str, Any], keep_env_values: bool = True,
               include_jobs: bool = True) -> dict[str, Any]:
     """The snapshot as plain, sorted JSON values (a deep copy)."""
     out: dict[str, Any] = json.loads(json.dumps(snapshot, default=_jsonable))
+    if not include_jobs:  # without jobs the time of reading matters to no rule
+        out.pop("collectedAt", None)
     for account in out["accounts"]:
         for region in account.get("regions", []):
             if not include_jobs:
@@ -129,3 +131,12 @@ def write_snapshot(options: LiveOptions, output: str, keep_env_values: bool,
             fh.write(text)
     except OSError as exc:
         raise BatchlintError(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+
+def save(path: str, text: str) -> None:
+    """Write a snapshot's text to ``path``; one clear error when it cannot be written."""
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise BatchlintError(f"{path}: cannot write: {exc.strerror or exc}") from None

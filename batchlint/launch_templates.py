@@ -209,6 +209,7 @@ class AmiDisk:
     gib: int | None
     ami: str  # how messages name the AMI
     unknown: str = ""
+    device_known: bool = True  # False: a pinned AMI not in the data, whose root may differ
 
 
 def ami_disk(model: Model, ce: Resource, image: Image) -> AmiDisk:
@@ -220,7 +221,7 @@ def ami_disk(model: Model, ce: Resource, image: Image) -> AmiDisk:
     ami = f"AMI `{image.image_id}`"
     found = model.lookup(m.IMAGE, image.image_id, m.IMAGES, ce.account, ce.region)
     if not isinstance(found, Resource):
-        return AmiDisk(device, None, ami, why(found))
+        return AmiDisk(device, None, ami, why(found), device_known=False)
     root = found.data.get("RootDeviceName")
     device = AL1_DOCKER_DEVICE if is_al1_image(found) else str(root or device)
     size = volume_gib(block_device(found.data, device))

@@ -226,6 +226,9 @@ def _usage(model: Model, ce: Resource, types: list[str],
     if missing:
         unknown = (f"the vCPUs of the largest instance `{ce.name}` may launch beyond its "
                    f"maxvCpus are not known: no instance-type data for {', '.join(missing)}")
+        refused = model.unavailable.get((m.INSTANCE_TYPES, ce.account, ce.region))
+        if refused:
+            unknown += f" ({refused})"
     return Usage(ce, max_vcpus, largest, unknown)
 
 

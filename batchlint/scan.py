@@ -114,7 +114,7 @@ def _scan(options: ScanOptions) -> int:
             text.write(report, loaded.documents, out, checked)
     fail_on = options.fail_on or config.fail_on or "warning"
     strict = options.strict or bool(config.strict)
-    return exit_code(report, fail_on, strict)
+    return exit_code(report, fail_on, strict, bool(loaded.failures))
 
 
 def _load(options: ScanOptions) -> Loaded:
@@ -134,12 +134,15 @@ def _load(options: ScanOptions) -> Loaded:
         save(options.snapshot, dumps(normalise(collection.snapshot, keep_env_values=False)))
         loaded = load_files([options.snapshot], options.all_revisions)
         loaded.notes[:0] = collection.notes
+        loaded.failures = collection.failures
         return loaded
-    return load_live(normalise(collection.snapshot), collection.notes, options.all_revisions)
+    return load_live(normalise(collection.snapshot), collection.notes, options.all_revisions,
+                     collection.failures)
 
 
-def exit_code(report: Report, fail_on: str, strict: bool) -> int:
-    if strict and report.not_verified:
+def exit_code(report: Report, fail_on: str, strict: bool, unread: bool = False) -> int:
+    """``unread``: a live account or region could not be read at all."""
+    if strict and (report.not_verified or unread):
         return 1
     if fail_on == "never":
         return 0

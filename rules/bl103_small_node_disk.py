@@ -76,6 +76,9 @@ class SmallNodeDisk(Rule):
                      version: Resource | None) -> Result | None:
         minimum = int(ctx.option("min_node_disk_gib"))
         disk = lt.ami_disk(ctx.model, ce, image)
+        if not disk.device_known:  # its root may be /dev/sda1 of any size: no guess
+            return self.not_verified(ce, f"the disk is set on the root device of the pinned "
+                                         f"{disk.ami}, which is not known: {disk.unknown}")
         device = disk.device
         mapped = lt.volume_gib(lt.block_device(lt.template_data(version), device))
         size = mapped if mapped is not None else disk.gib

@@ -7,6 +7,7 @@ credentials, and all workers of one account share Batch's rate limit.
 
 from __future__ import annotations
 
+import datetime
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -56,6 +57,9 @@ class Account:
 class Collection:
     snapshot: dict[str, Any]
     notes: list[str]
+    # accounts and regions that could not be read: nothing in them was checked, so
+    # --strict fails on them as on not-verified checks
+    failures: list[str] = field(default_factory=list)
 
 
 def collect(options: LiveOptions, progress: Callable[[str], None] | None = None,
@@ -65,6 +69,7 @@ def collect(options: LiveOptions, progress: Callable[[str], None] | None = None,
     base = make_base(options.profile, options.regions[0] if options.regions else None)
     notes: list[str] = []
     accounts = _accounts(base, options, notes)
+    failures = list(notes)  # accounts that could not be assumed
     tasks = [(account, region) for account in accounts
              for region in _regions(account, options, base, notes)]
     report = progress or (lambda _: None)
@@ -76,9 +81,12 @@ def collect(options: LiveOptions, progress: Callable[[str], None] | None = None,
             account.regions.append(result)
         else:
             notes.append(result)
+            failures.append(result)
+    if tasks and not any(account.regions for account in accounts):
+        raise BatchlintError("no region could be read: " + "; ".join(failures))
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, max(len(accounts), 1))) as pool:
         list(pool.map(lambda account: _collect_iam(account, report), accounts))
-    return Collection(_snapshot(accounts), notes)
+    return Collection(_snapshot(accounts), notes, failures)
 
 
 def _accounts(base: Any, options: LiveOptions, notes: list[str]) -> list[Account]:
@@ -87,6 +95,9 @@ def _accounts(base: Any, options: LiveOptions, notes: list[str]) -> list[Account
         role_arns += [f"arn:aws:iam::{account}:role/{options.org_role}"
                       for account in _organization_accounts(base)]
     if not role_arns:
+        if options.org_role:  # not the caller's account instead, as if --org-role were not given
+            raise BatchlintError("the organization has no ACTIVE account "
+                                 "(organizations:ListAccounts)")
         return [Account(_account_id(base), base, sess.RateLimiter(sess.BATCH_CALLS_PER_SECOND))]
     accounts = []
     for arn in dict.fromkeys(role_arns):
@@ -188,6 +199,7 @@ def _snapshot(accounts: list[Account]) -> dict[str, Any]:
             entry["notCollected"] = [g.as_json() for g in gaps]
         out.append(entry)
     return {"batchlint_snapshot": 1, "generator": {"name": "batchlint", "version": __version__},
+            "collectedAt": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "accounts": out}
 
 

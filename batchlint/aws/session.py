@@ -55,8 +55,8 @@ class RateLimiter:
 def client_config() -> Config:
     from botocore.config import Config
 
-    return Config(retries={"mode": "adaptive", "max_attempts": 8}, max_pool_connections=16,
-                  connect_timeout=10, read_timeout=30)
+    return Config(retries={"mode": "adaptive", "max_attempts": 6}, max_pool_connections=16,
+                  connect_timeout=5, read_timeout=30)
 
 
 def guard(session: boto3.Session, batch_limiter: RateLimiter | None = None) -> boto3.Session:
@@ -75,10 +75,12 @@ def base_session(profile: str | None, region: str | None) -> boto3.Session:
 
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
-    except ProfileNotFound:
-        raise BatchlintError(f"AWS profile {profile!r} not found in the AWS config files") from None
+    except ProfileNotFound as exc:  # --profile, or AWS_PROFILE when it is not given
+        name = profile or exc.kwargs.get("profile")
+        raise BatchlintError(f"AWS profile {name!r} not found in the AWS config files") from None
     if session.get_credentials() is None:
-        where = f"profile {profile!r}" if profile else "the default credential chain"
+        named = profile or session._session.profile  # AWS_PROFILE when --profile is not given
+        where = f"profile {named!r}" if named else "the default credential chain"
         raise BatchlintError(f"no AWS credentials for {where}")
     return guard(session)
 
@@ -110,4 +112,8 @@ def frozen_copy(session: boto3.Session, region: str,
     copy = boto3.Session(aws_access_key_id=frozen.access_key,
                          aws_secret_access_key=frozen.secret_key,
                          aws_session_token=frozen.token, region_name=region)
+    # reading botocore's service models again costs ~0.1 s of CPU per region, and the
+    # GIL serialises it: share the loader (its cache is read-only once warm)
+    loader = session._session.get_component("data_loader")
+    copy._session.register_component("data_loader", loader)
     return guard(copy, limiter)

@@ -19,6 +19,7 @@ class Loaded:
     notes: list[str] = field(default_factory=list)
     # each template is a view of its own: its logical IDs mean nothing to another template
     templates: list[Model] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # live accounts/regions not read
 
     @property
     def models(self) -> list[Model]:
@@ -69,11 +70,12 @@ def _template_document(doc: Document) -> Document:
 LIVE = "(live AWS)"  # the label of a live scan's data; it has no file and no positions
 
 
-def load_live(data: dict[str, object], notes: list[str], all_revisions: bool = False) -> Loaded:
+def load_live(data: dict[str, object], notes: list[str], all_revisions: bool = False,
+              failures: list[str] | None = None) -> Loaded:
     """A live collection, in the snapshot shape, as a model; findings carry no location."""
     builder = ModelBuilder()
     snapshot.load(Document(LIVE, "", data), builder)
-    return Loaded(builder.build(all_revisions), {}, list(notes))
+    return Loaded(builder.build(all_revisions), {}, list(notes), failures=list(failures or []))
 
 
 def read_document(path: str) -> Document:
