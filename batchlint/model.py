@@ -32,6 +32,7 @@ INSTANCE_TYPE = "instance-type"
 IAM_ROLE = "iam-role"
 INSTANCE_PROFILE = "instance-profile"
 SERVICE_QUOTA = "service-quota"
+SCHEDULING_POLICY = "scheduling-policy"
 
 LINTED_KINDS = (COMPUTE_ENVIRONMENT, JOB_QUEUE, JOB_DEFINITION)
 

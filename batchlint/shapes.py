@@ -163,6 +163,9 @@ INSTANCE_PROFILE: Spec = {
     "Roles": [ROLE],
 }
 
+SCHEDULING_POLICY: Spec = {"name": str, "arn": str, "tags": _TAGS,
+                           "fairsharePolicy": {"shareDecaySeconds": int, "computeReservation": int}}
+
 SERVICE_QUOTA: Spec = {"QuotaCode": str, "ServiceCode": str, "QuotaArn": str, "Value": NUMBER}
 
 

@@ -30,6 +30,7 @@ KIND_FIELDS: dict[str, tuple[Any, str, str | None]] = {
     m.IAM_ROLE: (shapes.ROLE, "RoleName", "Arn"),
     m.INSTANCE_PROFILE: (shapes.INSTANCE_PROFILE, "InstanceProfileName", "Arn"),
     m.SERVICE_QUOTA: (shapes.SERVICE_QUOTA, "QuotaCode", "QuotaArn"),
+    m.SCHEDULING_POLICY: (shapes.SCHEDULING_POLICY, "name", "arn"),
 }
 
 

@@ -30,6 +30,7 @@ BATCH_TYPES = {
     "AWS::Batch::ComputeEnvironment": m.COMPUTE_ENVIRONMENT,
     "AWS::Batch::JobQueue": m.JOB_QUEUE,
     "AWS::Batch::JobDefinition": m.JOB_DEFINITION,
+    "AWS::Batch::SchedulingPolicy": m.SCHEDULING_POLICY,
 }
 IAM_ROLE = "AWS::IAM::Role"
 INSTANCE_PROFILE = "AWS::IAM::InstanceProfile"
@@ -120,6 +121,7 @@ def load(doc: Document, builder: ModelBuilder) -> bool:
 
 
 _SPECS = {
+    m.SCHEDULING_POLICY: shapes.SCHEDULING_POLICY,
     m.COMPUTE_ENVIRONMENT: shapes.COMPUTE_ENVIRONMENT,
     m.JOB_QUEUE: shapes.JOB_QUEUE,
     m.JOB_DEFINITION: shapes.JOB_DEFINITION,
@@ -135,7 +137,8 @@ def _api_shape(kind_type: str, logical_id: str, props: Json, resolver: _Resolver
         data: dict[str, Json] = _camel(props)
         name_key = {"AWS::Batch::ComputeEnvironment": "computeEnvironmentName",
                     "AWS::Batch::JobQueue": "jobQueueName",
-                    "AWS::Batch::JobDefinition": "jobDefinitionName"}[kind_type]
+                    "AWS::Batch::JobDefinition": "jobDefinitionName",
+                    "AWS::Batch::SchedulingPolicy": "name"}[kind_type]
         data[name_key] = logical_id
         ignore = _metadata_ignore(resource)
         if ignore:

@@ -24,6 +24,7 @@ BATCH_TYPES = {
     "aws_batch_compute_environment": m.COMPUTE_ENVIRONMENT,
     "aws_batch_job_queue": m.JOB_QUEUE,
     "aws_batch_job_definition": m.JOB_DEFINITION,
+    "aws_batch_scheduling_policy": m.SCHEDULING_POLICY,
 }
 
 
@@ -241,6 +242,14 @@ class _Plan:
         if isinstance(timeout, Mapping) and timeout.get("attempt_duration_seconds"):
             data["timeout"] = {"attemptDurationSeconds": timeout["attempt_duration_seconds"]}
         return data
+
+    def _aws_batch_scheduling_policy(self, a: str) -> dict[str, Any]:
+        v = self.values(a)
+        fair = (v.get("fair_share_policy") or [{}])[0]
+        return {"name": a, "tags": v.get("tags") or {}, "fairsharePolicy": {
+            k: fair[t] for t, k in (("share_decay_seconds", "shareDecaySeconds"),
+                                    ("compute_reservation", "computeReservation"))
+            if isinstance(fair, Mapping) and fair.get(t) is not None}}
 
     def _aws_iam_role(self, a: str) -> dict[str, Any]:
         v = self.values(a)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from ..conftest import EXAMPLES, REPO
@@ -12,6 +13,7 @@ from ..conftest import EXAMPLES, REPO
 EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.glob("*.json"))
 PLAN = REPO / "tests" / "iac" / "data" / "plan.json"
 SNAPSHOT = REPO / "tests" / "rules" / "cases" / "bl107" / "fail.json"
+SCHEMA = json.loads((REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json").read_text())
 
 
 def _config(tmp_path: Path, text: str, monkeypatch) -> None:
@@ -36,6 +38,7 @@ def test_config_exclude_mutes_with_its_reason(cli, tmp_path, monkeypatch, inputs
                 and (f["rule_id"] == rule or f["rule_name"] == rule
                      or f["rule_id"].startswith(rule))]
     sarif = json.loads(cli("scan", *inputs, "--format", "sarif", "--fail-on", "never").stdout)
+    jsonschema.Draft4Validator(SCHEMA).validate(sarif)
     justifications = {s["justification"] for r in sarif["runs"][0]["results"]
                       for s in r.get("suppressions", [])}
     assert "retired next quarter (TICKET-1)" in justifications

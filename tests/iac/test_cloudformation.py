@@ -205,6 +205,28 @@ def test_templates_are_separate_views(tmp_path: Path) -> None:
     assert [n.resource.name for n in report.not_verified] == ["Queue"]
 
 
+def test_scheduling_policy_is_mapped(tmp_path: Path) -> None:
+    path = tmp_path / "fair.yaml"
+    path.write_text("Resources:\n"
+                    "  Fair:\n"
+                    "    Type: AWS::Batch::SchedulingPolicy\n"
+                    "    Properties:\n"
+                    "      FairsharePolicy: {ShareDecaySeconds: 3600, ComputeReservation: 10}\n"
+                    "  Queue:\n"
+                    "    Type: AWS::Batch::JobQueue\n"
+                    "    Properties:\n"
+                    "      Priority: 1\n"
+                    "      SchedulingPolicyArn: !Ref Fair\n"
+                    "      ComputeEnvironmentOrder: []\n")
+    model = load_files([str(path)]).templates[0]
+    policy = model.find(m.SCHEDULING_POLICY, "Fair")
+    assert policy is not None
+    assert policy.data["fairsharePolicy"] == {"shareDecaySeconds": 3600, "computeReservation": 10}
+    queue = model.find(m.JOB_QUEUE, "Queue")
+    assert queue is not None
+    assert model.find(m.SCHEDULING_POLICY, queue.data["schedulingPolicyArn"]) is policy
+
+
 def test_template_without_batch_resources_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "bucket.yaml"
     path.write_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")

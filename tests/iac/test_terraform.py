@@ -92,6 +92,19 @@ def test_child_modules_and_outside_references(tmp_path: Path) -> None:
     assert gap.resource.name == "module.batch.aws_batch_compute_environment.this"
 
 
+def test_scheduling_policy(tmp_path: Path) -> None:
+    plan = json.loads(PLAN.read_text())
+    plan["planned_values"]["root_module"]["resources"].append({
+        "address": "aws_batch_scheduling_policy.fair", "mode": "managed",
+        "type": "aws_batch_scheduling_policy", "name": "fair",
+        "values": {"name": "fair", "fair_share_policy": [{"share_decay_seconds": 3600}]}})
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    policy = load_files([str(path)]).templates[0].find(m.SCHEDULING_POLICY,
+                                                       "aws_batch_scheduling_policy.fair")
+    assert policy is not None and policy.data["fairsharePolicy"] == {"shareDecaySeconds": 3600}
+
+
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_cli_on_a_plan(cli, fmt: str) -> None:
     result = cli("scan", str(PLAN), "--format", fmt)
