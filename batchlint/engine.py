@@ -99,9 +99,13 @@ def _check(rule: Rule, resource: Resource, ctx: Context) -> list[Finding | NotVe
 
 
 def _ignored(resource: Resource) -> set[str]:
-    value = resource.tags.get(IGNORE_TAG, "")
-    return {part.strip().upper() if part.strip().upper().startswith("BL") else part.strip()
+    ignored: set[str] | None = resource.cache.get("ignored")
+    if ignored is None:
+        value = resource.tags.get(IGNORE_TAG, "")
+        ignored = resource.cache["ignored"] = {
+            part.strip().upper() if part.strip().upper().startswith("BL") else part.strip()
             for part in value.split(",") if part.strip()}
+    return ignored
 
 
 def _order(item: Finding | NotVerified) -> tuple[Any, ...]:

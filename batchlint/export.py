@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from batchlint import model as m
 from batchlint.errors import BatchlintError
-from batchlint.jobdefs import containers, is_literal_value
+from batchlint.jobdefs import REDACTED, containers, is_literal_value
 from batchlint.model import Json, Resource
 
 if TYPE_CHECKING:
     from batchlint.aws.live import LiveOptions
 
-REDACTED = "<redacted>"
 
 SORT_KEYS = {
     "computeEnvironments": ("computeEnvironmentArn",),

@@ -16,6 +16,7 @@ every step here checks types and skips what does not fit.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -43,7 +44,15 @@ class EnvironmentVariable:
 
 
 def containers(jobdef: Resource) -> Iterator[Container]:
-    """Every container of the job definition, in document order."""
+    """Every container of the job definition, in document order (found once per resource:
+    every job-definition rule asks)."""
+    found = jobdef.cache.get("containers")
+    if found is None:
+        found = jobdef.cache["containers"] = tuple(_find_containers(jobdef))
+    return iter(found)
+
+
+def _find_containers(jobdef: Resource) -> Iterator[Container]:
     yield from _containers_in(jobdef.data, "")
     node_ranges = _mapping(jobdef.data.get("nodeProperties")).get("nodeRangeProperties")
     for i, node_range in _items(node_ranges):
@@ -112,9 +121,11 @@ _SECRET_TAIL = frozenset({"KEY", "VALUE", "STRING", "BASE", "B64", "BASE64", "RA
 # Well-known names that only look secret: GOOGLE_APPLICATION_CREDENTIALS is a file path.
 _NOT_SECRET = frozenset({"GOOGLE_APPLICATION_CREDENTIALS"})
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+REDACTED = "<redacted>"  # what a snapshot writes for a value it keeps out
 _REFERENCE_VALUE = re.compile(r"^\s*arn:aws[a-z-]*:|\{\{resolve:")
 
 
+@functools.lru_cache(maxsize=4096)  # the same names recur across job definitions
 def looks_secret(name: str) -> bool:
     """Whether an environment variable's name says it holds a secret."""
     if name.upper() in _NOT_SECRET:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from array import array
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
@@ -45,7 +44,8 @@ class _Container:
 class JsonLocator:
     def __init__(self, text: str):
         self.text = text
-        self._line_starts: array[int] | None = None
+        self._mark_offsets: list[int] = [0]  # offsets whose line is known, sorted
+        self._mark_lines: list[int] = [1]
         self._containers: dict[int, _Container] = {}
 
     def position(self, pointer: Pointer) -> tuple[int, int]:
@@ -134,13 +134,10 @@ class JsonLocator:
         box.resume = i
 
     def _line_col(self, offset: int) -> tuple[int, int]:
-        if self._line_starts is None:
-            # an array of machine ints: a list of a million line starts costs 40 MiB
-            starts = array("q", [0])
-            find, i = self.text.find, self.text.find("\n")
-            while i != -1:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._line_starts = starts
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        """Lines are counted (in C, ``str.count``) from the nearest offset already placed:
+        no table of every line start, and each stretch of text counted about once."""
+        at = bisect.bisect_right(self._mark_offsets, offset) - 1
+        line = self._mark_lines[at] + self.text.count("\n", self._mark_offsets[at], offset)
+        self._mark_offsets.insert(at + 1, offset)
+        self._mark_lines.insert(at + 1, line)
+        return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1

@@ -11,12 +11,11 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.parser import HeaderParser
 from fnmatch import fnmatchcase
 
 from batchlint import model as m
 from batchlint.compute import resources_of
-from batchlint.export import REDACTED
+from batchlint.jobdefs import REDACTED
 from batchlint.model import Absent, Json, Lookup, Model, Resource, Unknown
 from batchlint.rule import Context
 
@@ -308,5 +307,7 @@ def user_data_type(data: Mapping[str, Json]) -> str | None:
         return ""
     except ValueError:  # not base64 (binascii.Error, or not ASCII)
         text = raw
+    from email.parser import HeaderParser  # the email package costs 5 ms at start-up
+
     headers = HeaderParser().parsestr(text, headersonly=True)
     return headers.get_content_type() if "Content-Type" in headers else ""

@@ -75,13 +75,17 @@ class Resource:
     account: str | None = None
     region: str | None = None
     origin: Origin = field(default_factory=Origin)
+    # what helpers derive from ``data`` once for every rule that asks (never the data)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def tags(self) -> Mapping[str, str]:
-        tags = self.data.get("tags")
-        if isinstance(tags, Mapping):
-            return {str(k): str(v) for k, v in tags.items()}
-        return {}
+        tags = self.cache.get("tags")
+        if tags is None:
+            raw = self.data.get("tags")
+            tags = self.cache["tags"] = (
+                {str(k): str(v) for k, v in raw.items()} if isinstance(raw, Mapping) else {})
+        return tags
 
     @property
     def label(self) -> str:
@@ -140,6 +144,7 @@ class Model:
     collected_at: datetime.datetime | None = None  # when live data was read, if known
     _by_kind: dict[str, list[Resource]] = field(init=False, repr=False)
     _by_key: dict[tuple[str, str], list[Resource]] = field(init=False, repr=False)
+    _latest: list[Resource] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         by_kind: dict[str, list[Resource]] = defaultdict(list)
@@ -160,15 +165,17 @@ class Model:
         if kind != JOB_DEFINITION or self.all_revisions:
             yield from self.of_kind(kind)
             return
-        latest: dict[tuple[str | None, str | None, str], Resource] = {}
-        for res in self.of_kind(kind):
-            if str(res.data.get("status", "ACTIVE")).upper() != "ACTIVE":
-                continue
-            key = (res.account, res.region, res.name)
-            seen = latest.get(key)
-            if seen is None or _revision(res) > _revision(seen):
-                latest[key] = res
-        yield from latest.values()
+        if self._latest is None:  # every job-definition rule asks: work it out once
+            latest: dict[tuple[str | None, str | None, str], Resource] = {}
+            for res in self.of_kind(kind):
+                if str(res.data.get("status", "ACTIVE")).upper() != "ACTIVE":
+                    continue
+                key = (res.account, res.region, res.name)
+                seen = latest.get(key)
+                if seen is None or _revision(res) > _revision(seen):
+                    latest[key] = res
+            object.__setattr__(self, "_latest", list(latest.values()))
+        yield from self._latest or ()
 
     def in_region(self, kind: str, account: str | None, region: str | None) -> list[Resource]:
         return [r for r in self.of_kind(kind) if _in_scope(r, account, region)]

@@ -57,8 +57,17 @@ def _without_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.unfreeze()
         if enabled:
             gc.enable()
+
+
+def _collect_young_garbage() -> None:
+    """From here on (the reports) garbage cycles do appear — the JSON encoder's closures,
+    one set per document it writes — so collect again, but only among new objects:
+    everything the scan built is frozen out of the collector's sight."""
+    gc.freeze()
+    gc.enable()
 
 
 def _scan(options: ScanOptions) -> int:
@@ -94,6 +103,7 @@ def _scan(options: ScanOptions) -> int:
         report.findings = new_findings(report.findings, read_baseline(options.baseline))
     checked = sum(1 for model in loaded.models for kind in LINTED_KINDS
                   for _ in model.linted(kind))
+    _collect_young_garbage()
     with _output(options.output) as out:
         if options.output_format == "json":
             from batchlint.reporters import json_report

@@ -264,3 +264,11 @@ def test_text_output_plain_without_tty(cli, write_json, monkeypatch) -> None:
     result = cli("scan", _unmanaged(write_json), "--select", "BL107")
     assert "\x1b[" not in result.stdout
     assert "note    BL107 unmanaged-compute-environment" in result.stdout
+
+
+def test_colour_on_a_terminal_or_when_forced(cli, write_json, monkeypatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    result = cli("scan", _unmanaged(write_json), "--select", "BL107")
+    assert "\x1b[" in result.stdout  # coloured by rich
+    assert "BL107" in result.stdout and "[bold]" not in result.stdout  # no markup leaks

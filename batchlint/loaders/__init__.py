@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 
 from batchlint.errors import InputError
-from batchlint.loaders import awscli, cloudformation, snapshot, terraform
+from batchlint.loaders import awscli, detect, snapshot
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.model import Model
 
@@ -41,14 +41,18 @@ def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
             snapshot.load(doc, builder)
         elif awscli.recognises(doc.data):
             awscli.load(doc, builder, iam_lists)
-        elif terraform.recognises(doc.data):
+        elif detect.is_terraform_plan(doc.data):
+            from batchlint.loaders import terraform
+
             plan = ModelBuilder()
             if not terraform.load(doc, plan):
                 notes.append(f"skipped {path}: a Terraform plan without AWS Batch resources")
                 continue
             templates.append(plan.build(all_revisions))
-        elif cloudformation.recognises(doc.data):
-            doc = _template_document(doc)
+        elif detect.is_cloudformation(doc.data):
+            from batchlint.loaders import cloudformation
+
+            doc = cloudformation.TemplateDocument(doc.path, doc.text, doc.data, doc.positions)
             template = ModelBuilder()
             if not cloudformation.load(doc, template):
                 notes.append(f"skipped {path}: a CloudFormation template without AWS Batch "
@@ -61,10 +65,6 @@ def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
         documents[path] = doc
     awscli.finish(builder, iam_lists)
     return Loaded(builder.build(all_revisions), documents, notes, templates)
-
-
-def _template_document(doc: Document) -> Document:
-    return cloudformation.TemplateDocument(doc.path, doc.text, doc.data, doc.positions)
 
 
 LIVE = "(live AWS)"  # the label of a live scan's data; it has no file and no positions
@@ -86,7 +86,7 @@ def read_document(path: str) -> Document:
         from batchlint.loaders.yamlpos import load_yaml
 
         data, positions, problems = load_yaml(path, text)
-        if problems and cloudformation.recognises(data):
+        if problems and detect.is_cloudformation(data):
             raise problems[0]  # what CloudFormation itself would reject
         return Document(path, text, data, positions)
     try:

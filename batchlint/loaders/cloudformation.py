@@ -46,16 +46,6 @@ _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
 _SYNTHETIC_ACCOUNT = ""  # ARNs built for template roles carry no account
 
 
-def recognises(data: Json) -> bool:
-    if not isinstance(data, Mapping):
-        return False
-    if "AWSTemplateFormatVersion" in data:
-        return True
-    resources = data.get("Resources")
-    return isinstance(resources, Mapping) and bool(resources) and all(
-        isinstance(r, Mapping) and isinstance(r.get("Type"), str) for r in resources.values())
-
-
 def unknown(what: str) -> str:
     return f"${{unknown:{what}}}"
 

@@ -28,11 +28,6 @@ BATCH_TYPES = {
 }
 
 
-def recognises(data: Json) -> bool:
-    return isinstance(data, Mapping) and "format_version" in data and (
-        "planned_values" in data or "terraform_version" in data)
-
-
 def load(doc: Document, builder: ModelBuilder) -> bool:
     """Map the plan's Batch resources; False when it has none."""
     plan = doc.data

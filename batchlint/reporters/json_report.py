@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from batchlint import __version__
@@ -18,28 +18,42 @@ SCHEMA_VERSION = 1
 
 def write(report: Report, documents: Mapping[str, Document], out: IO[str],
           notes: list[str] | None = None) -> None:
+    """The document of SPEC.md, written a finding at a time: tens of thousands of findings
+    are never all held as JSON objects at once."""
     findings, gaps, suppressed = locate_all(report, documents)
-    doc = {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "batchlint", "version": __version__},
-        "findings": [_finding(item) for item in findings],
-        "not_verified": [
-            {
-                "rule_id": gap.gap.rule_id,
-                "rule_name": gap.gap.rule_name,
-                "resource": _resource(gap.gap.resource),
-                "reason": gap.gap.reason,
-                "location": _location(gap.location),
-            }
-            for gap in gaps
-        ],
-        "suppressed": [{**_finding(item), "suppressed_by": item.finding.suppressed_by}
-                       for item in suppressed],
-        "notes": list(notes or []),  # files skipped, regions or accounts not scanned
-        "summary": summary(report),
-    }
-    json.dump(doc, out, indent=2)
-    out.write("\n")
+    out.write("{\n")
+    _member(out, "schema_version", SCHEMA_VERSION)
+    _member(out, "tool", {"name": "batchlint", "version": __version__})
+    _array(out, "findings", (_finding(item) for item in findings))
+    _array(out, "not_verified", ({
+        "rule_id": gap.gap.rule_id,
+        "rule_name": gap.gap.rule_name,
+        "resource": _resource(gap.gap.resource),
+        "reason": gap.gap.reason,
+        "location": _location(gap.location),
+    } for gap in gaps))
+    _array(out, "suppressed", ({**_finding(item), "suppressed_by": item.finding.suppressed_by}
+                               for item in suppressed))
+    _member(out, "notes", list(notes or []))  # files skipped, regions or accounts not scanned
+    _member(out, "summary", summary(report), last=True)
+    out.write("}\n")
+
+
+def _indented(value: Any, level: int) -> str:
+    return json.dumps(value, indent=2).replace("\n", "\n" + "  " * level)
+
+
+def _member(out: IO[str], key: str, value: Any, last: bool = False) -> None:
+    out.write(f"  {json.dumps(key)}: {_indented(value, 1)}{'' if last else ','}\n")
+
+
+def _array(out: IO[str], key: str, items: Iterator[dict[str, Any]]) -> None:
+    out.write(f"  {json.dumps(key)}: [")
+    first = True
+    for item in items:
+        out.write(("\n    " if first else ",\n    ") + _indented(item, 2))
+        first = False
+    out.write("],\n" if first else "\n  ],\n")
 
 
 def _finding(item: Located) -> dict[str, Any]:

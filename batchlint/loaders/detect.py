@@ -1,0 +1,24 @@
+"""What a parsed file is, decided cheaply, so a format's loader is imported only for its files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from batchlint.model import Json
+
+
+def is_cloudformation(data: Json) -> bool:
+    """A template: a format version, or Resources whose entries all name a Type."""
+    if not isinstance(data, Mapping):
+        return False
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    resources = data.get("Resources")
+    return isinstance(resources, Mapping) and bool(resources) and all(
+        isinstance(r, Mapping) and isinstance(r.get("Type"), str) for r in resources.values())
+
+
+def is_terraform_plan(data: Json) -> bool:
+    """``terraform show -json`` output."""
+    return isinstance(data, Mapping) and "format_version" in data and (
+        "planned_values" in data or "terraform_version" in data)
