@@ -98,13 +98,16 @@ def _check(rule: Rule, resource: Resource, ctx: Context) -> list[Finding | NotVe
         return [Finding(rule.id, rule.name, "error", message, resource, internal=True)]
 
 
-def _ignored(resource: Resource) -> set[str]:
-    ignored: set[str] | None = resource.cache.get("ignored")
+_NOTHING: frozenset[str] = frozenset()
+
+
+def _ignored(resource: Resource) -> frozenset[str]:
+    ignored: frozenset[str] | None = resource.cache.get("ignored")
     if ignored is None:
         value = resource.tags.get(IGNORE_TAG, "")
-        ignored = resource.cache["ignored"] = {
+        ignored = resource.cache["ignored"] = frozenset(
             part.strip().upper() if part.strip().upper().startswith("BL") else part.strip()
-            for part in value.split(",") if part.strip()}
+            for part in value.split(",") if part.strip()) if value else _NOTHING
     return ignored
 
 

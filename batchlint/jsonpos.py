@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
@@ -38,7 +39,9 @@ class _Container:
     pending: int | None = None  # offset of the last member's value, not yet skipped
     count: int = 0
     done: bool = False
-    members: dict[PathPart, tuple[int, int]] = field(default_factory=dict)
+    # member -> offset of its key (objects) or value (arrays); one int each, since a large
+    # snapshot has hundreds of thousands of members and the value's offset is cheap to find
+    members: dict[PathPart, int] = field(default_factory=dict)
 
 
 class JsonLocator:
@@ -76,13 +79,19 @@ class JsonLocator:
         if box is None:
             box = _Container(self.text[start] == "{", depth, self._skip_ws(start + 1))
             self._containers[start] = box
-        found = box.members.get(part)
-        while found is None and not box.done:
-            found = self._read_next(box, part)
-        return found
+        mark = box.members.get(part)
+        while mark is None and not box.done:
+            mark = self._read_next(box, part)
+        if mark is None:
+            return None
+        return mark, self._value_after_key(mark) if box.is_object else mark
 
-    def _read_next(self, box: _Container, wanted: PathPart) -> tuple[int, int] | None:
-        """Read one more member; its (key, value) offsets when it is ``wanted``."""
+    def _value_after_key(self, key_at: int) -> int:
+        _, i = scanstring(self.text, key_at + 1)
+        return self._skip_ws(self._skip_ws(i) + 1)  # past the colon
+
+    def _read_next(self, box: _Container, wanted: PathPart) -> int | None:
+        """Read one more member; its mark (key or value offset) when it is ``wanted``."""
         text = self.text
         try:
             if box.pending is not None:
@@ -93,14 +102,16 @@ class JsonLocator:
             if i >= len(text) or text[i] in "}]":
                 box.done = True
                 return None
-            key_at, key = i, box.count
+            key_at = i
+            key: PathPart = box.count
             if box.is_object:
-                key, i = scanstring(text, i + 1)
+                name, i = scanstring(text, i + 1)
+                key = sys.intern(name)  # the same few names recur in every resource
                 i = self._skip_ws(self._skip_ws(i) + 1)  # past the colon
         except (ValueError, IndexError):
             box.done = True  # positions are best effort; the document itself parsed already
             return None
-        box.members.setdefault(key, (key_at if box.is_object else i, i))
+        box.members.setdefault(key, key_at if box.is_object else i)
         box.count += 1
         box.pending = i
         return box.members[key] if key == wanted else None
