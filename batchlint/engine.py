@@ -41,9 +41,28 @@ def run(models: Model | list[Model], runs: list[RuleRun]) -> Report:
     for model in [models] if isinstance(models, Model) else models:
         _run_model(model, runs, report)
     report.findings = _link_related(report.findings)
+    _keep_identities(report)
     report.findings.sort(key=_order)
     report.not_verified.sort(key=_order)
     return report
+
+
+def _keep_identities(report: Report) -> None:
+    """Reports need a resource's identity and origin, never its data: results keep a copy
+    without it, so a large scan's parsed documents can be released before reporting."""
+    copies: dict[int, Resource] = {}
+
+    def light(res: Resource) -> Resource:
+        copy = copies.get(id(res))
+        if copy is None:
+            copy = copies[id(res)] = replace(res, data={}, cache={"tags": res.tags})
+        return copy
+
+    report.findings = [replace(f, resource=light(f.resource), related=()) for f in
+                       report.findings]
+    report.suppressed = [replace(f, resource=light(f.resource), related=()) for f in
+                         report.suppressed]
+    report.not_verified = [replace(n, resource=light(n.resource)) for n in report.not_verified]
 
 
 def _run_model(model: Model, runs: list[RuleRun], report: Report) -> None:

@@ -87,6 +87,9 @@ def _scan(options: ScanOptions) -> int:
     for note in loaded.notes:
         print(f"batchlint: {note}", file=sys.stderr)
     report = run(loaded.models, runs)
+    checked = sum(1 for model in loaded.models for kind in LINTED_KINDS
+                  for _ in model.linted(kind))
+    loaded.release()  # reports need the files' text for positions, not the parsed data
     if config.excludes:
         from batchlint.excludes import apply_excludes
 
@@ -101,8 +104,6 @@ def _scan(options: ScanOptions) -> int:
         from batchlint.baseline import new_findings, read_baseline
 
         report.findings = new_findings(report.findings, read_baseline(options.baseline))
-    checked = sum(1 for model in loaded.models for kind in LINTED_KINDS
-                  for _ in model.linted(kind))
     _collect_young_garbage()
     with _output(options.output) as out:
         if options.output_format == "json":
