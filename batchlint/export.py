@@ -125,11 +125,7 @@ def write_snapshot(options: LiveOptions, output: str, keep_env_values: bool,
     if output == "-":
         sys.stdout.write(text)
         return
-    try:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise BatchlintError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    save(output, text)
 
 
 def save(path: str, text: str) -> None:
