@@ -36,6 +36,11 @@ SCHEDULING_POLICY = "scheduling-policy"
 
 LINTED_KINDS = (COMPUTE_ENVIRONMENT, JOB_QUEUE, JOB_DEFINITION)
 
+# Where a template's resource lists the fields it sets to numbers that cannot be known
+# before deployment (a parameter without default): left out of the data, they are not
+# "unset", and rules that treat a missing number as its default must look here.
+UNKNOWN_FIELDS = "__unknown__"
+
 # Datasets whose collection is tracked, so that a missing resource can be told
 # apart from data that was never collected.
 IAM = "iam"

@@ -24,7 +24,7 @@ from typing import Any
 from batchlint import model as m
 from batchlint import shapes
 from batchlint.loaders.builder import Document, ModelBuilder
-from batchlint.model import Json, Pointer
+from batchlint.model import UNKNOWN_FIELDS, Json, Pointer
 
 BATCH_TYPES = {
     "AWS::Batch::ComputeEnvironment": m.COMPUTE_ENVIRONMENT,
@@ -106,7 +106,11 @@ def load(doc: Document, builder: ModelBuilder) -> bool:
         kind = BATCH_TYPES.get(kind_type) or {IAM_ROLE: m.IAM_ROLE,
                                               INSTANCE_PROFILE: m.INSTANCE_PROFILE,
                                               LAUNCH_TEMPLATE: m.LAUNCH_TEMPLATE_VERSION}[kind_type]
-        builder.add(doc, kind, at, _coerce(data, _SPECS[kind]))
+        dropped: list[str] = []
+        data = _coerce(data, _SPECS[kind], "", dropped)
+        if dropped:  # rules must not read "not known" as "not set"
+            data[UNKNOWN_FIELDS] = dropped
+        builder.add(doc, kind, at, data)
     return True
 
 
@@ -180,27 +184,32 @@ def _camel(value: Json, free_form: bool = False) -> Json:
     return value
 
 
-def _coerce(value: Json, spec: Any) -> Json:
+def _coerce(value: Json, spec: Any, at: str = "", dropped: list[str] | None = None) -> Json:
     """Template values in the API's types, as CloudFormation converts them.
 
     CloudFormation accepts ``Value: 8`` for a string and ``MaxvCpus: "256"`` for an
     integer, and a comma-separated string for a list parameter. A number or
     boolean that cannot be known statically is left out; an unknown string or list
-    stays an ``${unknown:…}`` string that no lookup resolves.
+    stays an ``${unknown:…}`` string that no lookup resolves. The paths of the numbers
+    left out are listed in ``dropped``.
     """
     if isinstance(spec, dict) and isinstance(value, dict):
         for key, sub in spec.items():
             if key in value:
-                coerced = _coerce(value[key], sub)
+                coerced = _coerce(value[key], sub, f"{at}{key}.", dropped)
                 if coerced is _NO_VALUE:
                     del value[key]
+                    if dropped is not None:
+                        dropped.append(f"{at}{key}")
                 else:
                     value[key] = coerced
         return value
     if isinstance(spec, list):
         if isinstance(value, str):
             value = [value] if value.startswith("${unknown:") else value.split(",")
-        return [_coerce(item, spec[0]) for item in value] if isinstance(value, list) else value
+        return ([_coerce(item, spec[0], f"{at.rstrip('.')}[{i}].", dropped)
+                 for i, item in enumerate(value)]
+                if isinstance(value, list) else value)
     if spec is str and isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     if spec is str and isinstance(value, bool):

@@ -227,6 +227,28 @@ def test_scheduling_policy_is_mapped(tmp_path: Path) -> None:
     assert model.find(m.SCHEDULING_POLICY, queue.data["schedulingPolicyArn"]) is policy
 
 
+def test_numbers_only_known_at_deploy_time_are_not_read_as_unset(tmp_path: Path) -> None:
+    path = tmp_path / "params.yaml"
+    path.write_text("Parameters:\n"
+                    "  Min: {Type: Number}\n"
+                    "  Desired: {Type: Number}\n"
+                    "Resources:\n"
+                    "  Compute:\n"
+                    "    Type: AWS::Batch::ComputeEnvironment\n"
+                    "    Properties:\n"
+                    "      Type: MANAGED\n"
+                    "      ComputeResources:\n"
+                    "        Type: EC2\n"
+                    "        MinvCpus: !Ref Min\n"
+                    "        DesiredvCpus: !Ref Desired\n"
+                    "        MaxvCpus: 16\n"
+                    "        InstanceTypes: [optimal]\n")
+    found, _ = _scan(path, "BL108", "BL109")
+    # minvCpus is a parameter without default: not known, so BL109 cannot say it is 0;
+    # DesiredvCpus is set in the template, whatever its value: BL108 holds
+    assert found == {"BL108": ["Compute"]}
+
+
 def test_template_without_batch_resources_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "bucket.yaml"
     path.write_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
