@@ -57,6 +57,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import Sample, run_once  # the sibling module, found through the line above
+
 REPO = Path(__file__).resolve().parent.parent
 REALWORLD = REPO.parent / "shared" / "realworld" / "cfn"
 DEFAULT_VENV = Path(tempfile.gettempdir()) / "batchlint-bench-iac"
@@ -68,20 +71,6 @@ MAX_RESOURCES = 500  # CloudFormation's limit per template
 CFN_LINT_OK = {code for code in range(16) if code % 2 == 0}
 COPY_IGNORE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__",
                                      ".venv", ".*_cache", ".hypothesis", "htmlcov", ".coverage")
-
-
-@dataclass
-class Sample:
-    times: list[float] = field(default_factory=list)
-    rss_kib: list[int] = field(default_factory=list)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
-
-    @property
-    def peak_mib(self) -> float:
-        return max(self.rss_kib) / 1024 if self.rss_kib else float("nan")
 
 
 @dataclass
@@ -358,21 +347,6 @@ def child_env(venv: Path) -> dict[str, str]:
     env["VIRTUAL_ENV"] = str(venv)
     env["PATH"] = str(venv_bin(venv, "python").parent) + os.pathsep + env.get("PATH", "")
     return env
-
-
-def run_once(cmd: Sequence[str], cwd: str, env: dict[str, str]) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS in KiB, exit code) of one fresh process (stdout discarded)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    if not hasattr(os, "wait4"):  # Windows: no per-child rusage
-        code = proc.wait()
-        return time.perf_counter() - start, 0, code
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    rss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss  # bytes there
-    return elapsed, rss, proc.returncode
 
 
 def normal_exit(tool: str, code: int) -> bool:

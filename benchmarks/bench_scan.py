@@ -26,17 +26,15 @@ import glob
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate  # the sibling module, found through the line above
+import generate  # the sibling modules, found through the line above
+from timing import Sample, run_once
 
 REPO = Path(__file__).resolve().parent.parent
 FALLBACK = REPO / "tests" / "rules" / "cases" / "bl107" / "fail.json"
@@ -44,35 +42,6 @@ STARTUP_TARGET_S = 0.12
 SCALE_TARGET_S = 2.0
 SCALE_TARGET_MIB = 200.0
 FULL = (1000, 1000, 10000)  # compute environments, job queues, job definitions
-
-
-@dataclass
-class Sample:
-    label: str
-    times: list[float] = field(default_factory=list)
-    rss_kib: list[int] = field(default_factory=list)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
-
-    @property
-    def peak_mib(self) -> float:
-        return max(self.rss_kib) / 1024 if self.rss_kib else float("nan")
-
-
-def run_once(cmd: Sequence[str], cwd: str) -> tuple[float, int, int]:
-    """(wall seconds, the child's peak RSS in KiB, exit code) of one fresh process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not hasattr(os, "wait4"):  # Windows: no per-child rusage
-        code = proc.wait()
-        return time.perf_counter() - start, 0, code
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    rss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss  # bytes there
-    return elapsed, rss, proc.returncode
 
 
 def checked_run(cmd: Sequence[str], cwd: str) -> subprocess.CompletedProcess[str]:
