@@ -13,8 +13,8 @@ import yaml
 from ..conftest import EXAMPLES, REPO
 
 DOCS = REPO / "docs" / "examples"
-SCHEMA = json.loads((REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json").read_text())
-TEMPLATE = REPO.parent / "shared" / "realworld" / "cfn" / "alphafold-batch.yaml"
+SCHEMA = json.loads((REPO / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
+TEMPLATE = REPO / "tests" / "iac" / "realworld" / "cfn" / "alphafold-batch.yaml"
 
 
 def test_readme_holds_the_example_files_verbatim() -> None:

@@ -17,10 +17,10 @@ from batchlint.reporters import sarif
 
 from ..conftest import EXAMPLES, REPO
 
-SCHEMA = json.loads((REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json").read_text())
+SCHEMA = json.loads((REPO / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
 EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.glob("*.json"))
 PLAN = REPO / "tests" / "iac" / "data" / "plan.json"
-TEMPLATE = REPO.parent / "shared" / "realworld" / "cfn" / "alphafold-batch.yaml"
+TEMPLATE = REPO / "tests" / "iac" / "realworld" / "cfn" / "alphafold-batch.yaml"
 PINNED = Path(__file__).parent / "data" / "example.sarif.json"
 
 

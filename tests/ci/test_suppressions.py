@@ -13,7 +13,7 @@ from ..conftest import EXAMPLES, REPO
 EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.glob("*.json"))
 PLAN = REPO / "tests" / "iac" / "data" / "plan.json"
 SNAPSHOT = REPO / "tests" / "rules" / "cases" / "bl107" / "fail.json"
-SCHEMA = json.loads((REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json").read_text())
+SCHEMA = json.loads((REPO / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
 
 
 def _config(tmp_path: Path, text: str, monkeypatch) -> None:

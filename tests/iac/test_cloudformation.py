@@ -15,7 +15,7 @@ from batchlint.registry import load_rules
 
 from ..conftest import REPO
 
-REALWORLD = REPO.parent / "shared" / "realworld" / "cfn"
+REALWORLD = REPO / "tests" / "iac" / "realworld" / "cfn"
 RULES = {r.id: r for r in load_rules(entry_points=False)}
 
 TEMPLATE = """\

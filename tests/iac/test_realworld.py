@@ -1,10 +1,10 @@
 """Real-world CloudFormation templates: every rule's findings, pinned and checked by hand.
 
-The six templates under ``shared/realworld/cfn/`` are public templates copied byte
+The six templates under ``tests/iac/realworld/cfn/`` are public templates copied byte
 for byte (see SOURCES.md there). Every rule runs, off-by-default ones included,
 and the exact set of ``(rule, logical id)`` findings and not-verified results is
 pinned. Each pinned finding was checked by hand against the template text and
-the AWS facts in ``shared/research/batch-facts.md``; the comment on each line
+the documented AWS Batch behaviour the rules rely on; the comment on each line
 says what in the template makes it right (line numbers are the template's).
 
 Known mistakes are pinned too, so a fix fails loudly: ``WRONG`` holds findings
@@ -30,7 +30,7 @@ from batchlint.rule import Finding
 
 from ..conftest import REPO
 
-REALWORLD = REPO.parent / "shared" / "realworld" / "cfn"
+REALWORLD = REPO / "tests" / "iac" / "realworld" / "cfn"
 ALL_RULES = load_rules(entry_points=False)
 
 Key = tuple[str, str]  # (rule id, logical id)
