@@ -12,6 +12,7 @@ from typing import Any
 
 from batchlint.model import LINTED_KINDS, Model, Resource
 from batchlint.rule import Context, Finding, NotVerified, Rule, option_values
+from batchlint.unknowns import Hit, recording
 
 IGNORE_TAG = "batchlint:ignore"
 _TAG_REASON = "the resource's batchlint:ignore tag (or CloudFormation Metadata)"
@@ -107,7 +108,11 @@ def _link_related(findings: list[Finding]) -> list[Finding]:
 
 def _check(rule: Rule, resource: Resource, ctx: Context) -> list[Finding | NotVerified]:
     try:
-        return list(rule.check(resource, ctx))
+        with recording() as hits:
+            results = list(rule.check(resource, ctx))
+        if hits and not rule.reads_unknowns:
+            return _not_known(rule, resource, results, hits)
+        return results
     except Exception as exc:  # isolate the rule; the message names no values
         if os.environ.get("BATCHLINT_DEBUG"):
             traceback.print_exc(file=sys.stderr)
@@ -115,6 +120,20 @@ def _check(rule: Rule, resource: Resource, ctx: Context) -> list[Finding | NotVe
                    f"{type(exc).__name__}; the check did not run. Please report it "
                    "(BATCHLINT_DEBUG=1 prints the traceback)")
         return [Finding(rule.id, rule.name, "error", message, resource, internal=True)]
+
+
+def _not_known(rule: Rule, resource: Resource, results: list[Finding | NotVerified],
+               hits: list[Hit]) -> list[Finding | NotVerified]:
+    """A check that read values not known before deployment answers "not verified":
+    what it found, or did not, may not hold for the values deployed."""
+    kept: list[Finding | NotVerified] = [r for r in results if isinstance(r, NotVerified)]
+    if not kept:
+        whys = list(dict.fromkeys(why for _, why in hits))
+        more = f"; and {len(whys) - 3} more" if len(whys) > 3 else ""
+        kept.append(NotVerified(rule.id, rule.name, resource,
+                                "it depends on values not known before deployment: "
+                                + "; ".join(whys[:3]) + more))
+    return kept
 
 
 _NOTHING: frozenset[str] = frozenset()

@@ -46,10 +46,7 @@ class EnvironmentVariable:
 def containers(jobdef: Resource) -> Iterator[Container]:
     """Every container of the job definition, in document order (found once per resource:
     every job-definition rule asks)."""
-    found = jobdef.cache.get("containers")
-    if found is None:
-        found = jobdef.cache["containers"] = tuple(_find_containers(jobdef))
-    return iter(found)
+    return iter(jobdef.cached("containers", lambda: tuple(_find_containers(jobdef))))
 
 
 def _find_containers(jobdef: Resource) -> Iterator[Container]:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from batchlint.unknowns import recording, replay, track
 
 Json = Any
 PathPart = str | int
 Pointer = tuple[PathPart, ...]
+T = TypeVar("T")
 
 # Kinds of resource, named as they appear in findings.
 COMPUTE_ENVIRONMENT = "compute-environment"
@@ -80,8 +83,28 @@ class Resource:
     account: str | None = None
     region: str | None = None
     origin: Origin = field(default_factory=Origin)
+    # API-shape paths whose value is not known before deployment → why, in the user's words
+    # (see batchlint.unknowns); other names the resource is referred to by in its template
+    unknown: Mapping[Pointer, str] = field(default_factory=dict, repr=False, compare=False)
+    aliases: tuple[str, ...] = field(default=(), repr=False, compare=False)
     # what helpers derive from ``data`` once for every rule that asks (never the data)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.unknown:  # rules read it through a view that records reads of unknowns
+            object.__setattr__(self, "data", track(self.data, self.unknown))
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """Derive a value from the data once; later callers "read" what the first did."""
+        entry = self.cache.get(key)
+        if entry is None:
+            with recording() as hits:
+                value = compute()
+            entry = self.cache[key] = (value, list(hits))
+        else:
+            replay(entry[1])
+        result: T = entry[0]
+        return result
 
     @property
     def tags(self) -> Mapping[str, str]:
@@ -251,7 +274,7 @@ def _in_scope(res: Resource, account: str | None, region: str | None) -> bool:
 
 
 def _keys(res: Resource) -> Iterable[str]:
-    keys = [res.name]
+    keys = [res.name, *res.aliases]
     if res.arn:
         keys.append(res.arn)
     for ident in _IDENTITY_FIELDS.get(res.kind, ()):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from batchlint.model import Model, Pointer, Resource
+from batchlint.unknowns import recording, replay
 
 SEVERITIES = ("note", "warning", "error")  # ascending
 TAGS = ("reliability", "cost", "security", "performance", "availability")
@@ -78,9 +79,14 @@ class Context:
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """Compute a value once per run (for rules that look at a whole region)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        result: T = self._memo[key]
+        entry = self._memo.get(key)
+        if entry is None:
+            with recording() as hits:
+                value = compute()
+            entry = self._memo[key] = (value, list(hits))
+        else:
+            replay(entry[1])
+        result: T = entry[0]
         return result
 
 
@@ -111,6 +117,9 @@ class Rule:
     enabled_by_default: bool = True
     precision: str = "high"
     source: str = ""  # the file the rule was loaded from
+    # True when the check weighs unknown values itself (see batchlint.unknowns); else a
+    # check that read one is not verified, whatever it answered
+    reads_unknowns: bool = False
 
     @property
     def doc(self) -> str:

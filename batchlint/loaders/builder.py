@@ -88,7 +88,10 @@ class ModelBuilder:
                 for i, item in enumerate(items)]
 
     def add(self, doc: Document, kind: str, pointer: Pointer, item: Json,
-            account: str | None = None, region: str | None = None) -> Resource:
+            account: str | None = None, region: str | None = None,
+            unknown: Mapping[Pointer, str] | None = None,
+            aliases: tuple[str, ...] = ()) -> Resource:
+        """``unknown``: API-shape paths not known before deployment → why (user's words)."""
         spec, name_field, arn_field = KIND_FIELDS[kind]
         problem = shapes.shape_error(item, spec)
         if problem:
@@ -108,6 +111,8 @@ class ModelBuilder:
             account=arn_account or account,
             region=arn_region or region,
             origin=Origin(doc.path, pointer, doc.source),
+            unknown=dict(unknown or {}),
+            aliases=aliases,
         )
         return self._merge(res)
 
@@ -129,7 +134,8 @@ class ModelBuilder:
             self._resources[key] = res
             return res
         merged = Resource(seen.kind, seen.name, _merge_data(seen.data, res.data), seen.arn,
-                          seen.account, seen.region, seen.origin)
+                          seen.account, seen.region, seen.origin,
+                          {**res.unknown, **seen.unknown}, (*seen.aliases, *res.aliases))
         self._resources[key] = merged
         return merged
 

@@ -1,0 +1,153 @@
+"""Unknown values: the one way the model says "not known before deployment".
+
+A resource's ``unknown`` maps API-shape paths to why the value there is not known, in
+the user's words ("`ServiceRole` is parameter `BatchServiceRoleArn`, which has no
+default", "`service_role` is known only after apply"). At such a path ``data`` holds
+nothing (a number, boolean, list or object that is not known) or a string whose unknown
+parts are written as the user wrote them (``batch-${Env}``).
+
+Rules need not look: a resource with unknown values hands rules a view of its data that
+records every read of an unknown path while a check runs (:func:`recording`). The engine
+then knows which unknowns a rule's answer depended on, and a rule that read one does not
+pass silently or fail on a guess: its answer becomes *not verified*, naming them — unless
+the rule says it weighs unknowns itself (``Rule.reads_unknowns``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+Pointer = tuple[str | int, ...]
+Hit = tuple[Pointer, str]  # (path, why it is not known)
+
+_recorders: list[list[Hit]] = []
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[Hit]]:
+    """Collect the unknown values read inside the block (nested blocks see their own)."""
+    hits: list[Hit] = []
+    _recorders.append(hits)
+    try:
+        yield hits
+    finally:
+        _recorders.pop()
+        if _recorders:  # what an inner block read, the outer one read too
+            _recorders[-1].extend(hits)
+
+
+def replay(hits: list[Hit]) -> None:
+    """Record again what a cached computation read when it was first made."""
+    if _recorders:
+        _recorders[-1].extend(hits)
+
+
+def _hit(path: Pointer, why: str) -> None:
+    if _recorders:
+        _recorders[-1].append((path, why))
+
+
+def track(data: Mapping[str, Any], unknown: Mapping[Pointer, str]) -> Mapping[str, Any]:
+    """``data`` as a view whose reads of the ``unknown`` paths are recorded."""
+    if not unknown:
+        return data
+    below: set[Pointer] = set()
+    for path in unknown:
+        for i in range(len(path)):
+            below.add(path[:i])
+    return _wrap(data, (), unknown, below)
+
+
+def _wrap(value: Any, path: Pointer, unknown: Mapping[Pointer, str],
+          below: set[Pointer]) -> Any:
+    if path not in below:
+        return value
+    if isinstance(value, Mapping):
+        return _Dict({k: _wrap(v, (*path, k), unknown, below) for k, v in value.items()},
+                     path, unknown)
+    if isinstance(value, list):
+        return _List([_wrap(v, (*path, i), unknown, below) for i, v in enumerate(value)],
+                     path, unknown)
+    return value
+
+
+class _Dict(dict[str, Any]):
+    """A mapping on the way to an unknown value; reads of unknown keys are recorded."""
+
+    __slots__ = ("_path", "_unknown")
+
+    def __init__(self, items: dict[str, Any], path: Pointer, unknown: Mapping[Pointer, str]):
+        super().__init__(items)
+        self._path = path
+        self._unknown = unknown
+
+    def _read(self, key: Any) -> None:
+        why = self._unknown.get((*self._path, key))
+        if why is not None:
+            _hit((*self._path, key), why)
+
+    def _read_all(self) -> None:
+        depth = len(self._path) + 1
+        for path, why in self._unknown.items():
+            if len(path) == depth and path[:-1] == self._path:
+                _hit(path, why)
+
+    def __getitem__(self, key: str) -> Any:
+        self._read(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._read(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._read(key)
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self._read_all()
+        return super().__iter__()
+
+    def keys(self) -> Any:
+        self._read_all()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._read_all()
+        return super().values()
+
+    def items(self) -> Any:
+        self._read_all()
+        return super().items()
+
+
+class _List(list[Any]):
+    """A list on the way to an unknown value; reads of unknown items are recorded."""
+
+    __slots__ = ("_path", "_unknown")
+
+    def __init__(self, items: list[Any], path: Pointer, unknown: Mapping[Pointer, str]):
+        super().__init__(items)
+        self._path = path
+        self._unknown = unknown
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int):
+            why = self._unknown.get((*self._path, index % len(self) if self else index))
+            if why is not None:
+                _hit((*self._path, index % len(self)), why)
+        else:
+            self._read_all()
+        return super().__getitem__(index)
+
+    def _read_all(self) -> None:
+        depth = len(self._path) + 1
+        for path, why in self._unknown.items():
+            if len(path) == depth and path[:-1] == self._path:
+                _hit(path, why)
+
+    def __iter__(self) -> Iterator[Any]:
+        self._read_all()
+        return super().__iter__()
