@@ -57,7 +57,8 @@ def track(data: Mapping[str, Any], unknown: Mapping[Pointer, str]) -> Mapping[st
     for path in unknown:
         for i in range(len(path)):
             below.add(path[:i])
-    return _wrap(data, (), unknown, below)
+    tracked: Mapping[str, Any] = _wrap(data, (), unknown, below)
+    return tracked
 
 
 def _wrap(value: Any, path: Pointer, unknown: Mapping[Pointer, str],
@@ -98,7 +99,7 @@ class _Dict(dict[str, Any]):
         self._read(key)
         return super().__getitem__(key)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         self._read(key)
         return super().get(key, default)
 
