@@ -21,6 +21,8 @@ is a jmespath expression evaluated on the resource.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -30,8 +32,9 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from batchlint.errors import BatchlintError
-from batchlint.model import Resource
+from batchlint.model import Pointer, Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.unknowns import plain, recording
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _REQUIRED = ("id", "name", "severity", "kinds", "summary", "condition", "message", "doc")
@@ -52,6 +55,7 @@ class DeclarativeRule(Rule):
         self.enabled_by_default = bool(spec.get("enabled_by_default", True))
         self.precision = spec.get("precision", "high")
         self.source = source
+        self.reads_unknowns = True  # the condition is probed with the values they may take
         self._doc = str(spec["doc"]).strip() + "\n"
         self._path = str(spec.get("path", ""))
         self._message = str(spec["message"])
@@ -69,9 +73,49 @@ class DeclarativeRule(Rule):
     def doc(self) -> str:
         return self._doc
 
+    @property
+    def _literals(self) -> list[Any]:
+        found: list[Any] = []
+        stack = [self._condition.parsed]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if node.get("type") == "literal" and not isinstance(node.get("value"), dict | list):
+                    found.append(node["value"])
+                stack.extend(node.get("children") or [])
+        return list(dict.fromkeys(found))
+
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        if _truthy(self._condition.search(resource.data)):
+        with recording() as hits:
+            fails: bool | None = _truthy(self._condition.search(resource.data))
+        if hits:
+            fails = self._decide(resource, dict(hits))
+            if fails is None:
+                whys = "; ".join(dict.fromkeys(hits_why for _, hits_why in hits))
+                yield self.not_verified(resource, "it depends on values not known before "
+                                                  f"deployment: {whys}")
+                return
+        if fails:
             yield self.finding(resource, self._render(resource), self._path)
+
+    def _decide(self, resource: Resource, unknown: dict[Pointer, str]) -> bool | None:
+        """The condition's answer when it is the same for every value the unknowns may
+        take (each literal the condition compares with, another value, or none); None when
+        it is not."""
+        given = plain(resource.data)
+        choices = []
+        for path in unknown:  # a value that is there may change, not vanish
+            there = _get(given, path) is not None
+            choices.append([*self._literals, "\x00another value", *([] if there else [None])])
+        if math.prod(len(c) for c in choices) > _MAX_PROBES:
+            return None
+        answers = set()
+        for values in itertools.product(*choices):
+            data = plain(resource.data)
+            for path, value in zip(unknown, values, strict=True):
+                _set(data, path, value)
+            answers.add(_truthy(self._condition.search(data)))
+        return answers.pop() if len(answers) == 1 else None
 
     def _render(self, resource: Resource) -> str:
         def value(match: re.Match[str]) -> str:
@@ -82,6 +126,39 @@ class DeclarativeRule(Rule):
             return "(none)" if found is None else str(found)
 
         return _PLACEHOLDER.sub(value, self._message)
+
+
+_MAX_PROBES = 1024
+
+
+def _get(data: Any, path: Pointer) -> Any:
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _set(data: dict[str, Any], path: Pointer, value: Any) -> None:
+    node: Any = data
+    for part in path[:-1]:
+        if isinstance(node, dict):
+            node = node.setdefault(part, {})
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return
+    last = path[-1] if path else None
+    if isinstance(node, dict) and isinstance(last, str):
+        if value is None:
+            node.pop(last, None)
+        else:
+            node[last] = value
+    elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+        node[last] = value
 
 
 def _truthy(value: Any) -> bool:

@@ -39,8 +39,14 @@ class RuleRun:
 def run(models: Model | list[Model], runs: list[RuleRun]) -> Report:
     """Every rule over every resource of each view (one model, or one per template)."""
     report = Report([r.rule for r in runs])
+    worlds: dict[str, list[Model]] = {}
     for model in [models] if isinstance(models, Model) else models:
-        _run_model(model, runs, report)
+        if model.world:  # a template read once per value of its undecided conditions
+            worlds.setdefault(model.group, []).append(model)
+        else:
+            _run_model(model, runs, report)
+    for group in worlds.values():
+        _run_worlds(group, runs, report)
     report.findings = _link_related(report.findings)
     _keep_identities(report)
     report.findings.sort(key=_order)
@@ -88,6 +94,55 @@ def _run_model(model: Model, runs: list[RuleRun], report: Report) -> None:
                         report.findings.append(result)
 
 
+def _run_worlds(worlds: list[Model], runs: list[RuleRun], report: Report) -> None:
+    """One template in several worlds: a finding holds when every world where its resource
+    exists has it; where the worlds disagree the check is not verified, naming them."""
+    reports = []
+    for model in worlds:
+        one = Report(report.rules)
+        _run_model(model, runs, one)
+        reports.append(one)
+    Key = tuple[str, str, str]
+
+    def key(item: Finding | NotVerified) -> Key:
+        return item.rule_id, item.resource.kind, item.resource.name
+
+    exists = [{(res.kind, res.name) for kind in LINTED_KINDS for res in model.linted(kind)}
+              for model in worlds]
+    found: list[dict[Key, list[Finding]]] = []
+    muted: list[dict[Key, list[Finding]]] = []
+    unsure: list[dict[Key, list[NotVerified]]] = []
+    for one in reports:
+        for target, items in ((found, one.findings), (muted, one.suppressed),
+                              (unsure, one.not_verified)):
+            table: dict[Key, list[Any]] = {}
+            for item in items:
+                table.setdefault(key(item), []).append(item)
+            target.append(table)
+    keys = dict.fromkeys(k for tables in (found, muted, unsure) for t in tables for k in t)
+    for k in keys:
+        present = [i for i, names in enumerate(exists) if k[1:] in names]
+        failing = [i for i in present if k in found[i] or k in muted[i]]
+        if failing and len(failing) == len(present):
+            first = failing[0]
+            report.findings.extend(found[first].get(k, ()))
+            report.suppressed.extend(muted[first].get(k, ()))
+        elif failing:
+            passing = next(i for i in present if i not in failing)
+            sample = (found[failing[0]].get(k) or muted[failing[0]][k])[0]
+            report.not_verified.append(NotVerified(
+                sample.rule_id, sample.rule_name, sample.resource,
+                f"it depends on conditions that cannot be decided before deployment: when "
+                f"{worlds[failing[0]].world}, {sample.message}; not when "
+                f"{worlds[passing].world}"))
+        else:
+            seen: dict[str, NotVerified] = {}
+            for i in present:
+                for item in unsure[i].get(k, ()):
+                    seen.setdefault(item.reason, item)
+            report.not_verified.extend(seen.values())
+
+
 def _link_related(findings: list[Finding]) -> list[Finding]:
     """Name, in a finding that has related resources, the other findings on them."""
     if not any(f.related for f in findings):
@@ -107,6 +162,9 @@ def _link_related(findings: list[Finding]) -> list[Finding]:
 
 
 def _check(rule: Rule, resource: Resource, ctx: Context) -> list[Finding | NotVerified]:
+    unreadable = resource.unknown.get(())
+    if unreadable is not None:
+        return [NotVerified(rule.id, rule.name, resource, unreadable)]
     try:
         with recording() as hits:
             results = list(rule.check(resource, ctx))
@@ -126,14 +184,12 @@ def _not_known(rule: Rule, resource: Resource, results: list[Finding | NotVerifi
                hits: list[Hit]) -> list[Finding | NotVerified]:
     """A check that read values not known before deployment answers "not verified":
     what it found, or did not, may not hold for the values deployed."""
-    kept: list[Finding | NotVerified] = [r for r in results if isinstance(r, NotVerified)]
-    if not kept:
-        whys = list(dict.fromkeys(why for _, why in hits))
-        more = f"; and {len(whys) - 3} more" if len(whys) > 3 else ""
-        kept.append(NotVerified(rule.id, rule.name, resource,
-                                "it depends on values not known before deployment: "
-                                + "; ".join(whys[:3]) + more))
-    return kept
+    del results  # what the rule answered holds only for values it could not know
+    whys = list(dict.fromkeys(why for _, why in hits))
+    more = f"; and {len(whys) - 3} more" if len(whys) > 3 else ""
+    return [NotVerified(rule.id, rule.name, resource,
+                        "it depends on values not known before deployment: "
+                        + "; ".join(whys[:3]) + more)]
 
 
 _NOTHING: frozenset[str] = frozenset()

@@ -39,11 +39,6 @@ SCHEDULING_POLICY = "scheduling-policy"
 
 LINTED_KINDS = (COMPUTE_ENVIRONMENT, JOB_QUEUE, JOB_DEFINITION)
 
-# Where a template's resource lists the fields it sets to numbers that cannot be known
-# before deployment (a parameter without default): left out of the data, they are not
-# "unset", and rules that treat a missing number as its default must look here.
-UNKNOWN_FIELDS = "__unknown__"
-
 # Datasets whose collection is tracked, so that a missing resource can be told
 # apart from data that was never collected.
 IAM = "iam"
@@ -170,6 +165,10 @@ class Model:
     unavailable: Mapping[Scope, str] = field(default_factory=dict)
     all_revisions: bool = False
     collected_at: datetime.datetime | None = None  # when live data was read, if known
+    # a template read in several worlds (values of conditions it cannot decide): the
+    # file's path, shared by its worlds, and this world in words
+    group: str = ""
+    world: str = ""
     _by_kind: dict[str, list[Resource]] = field(init=False, repr=False)
     _by_key: dict[tuple[str, str], list[Resource]] = field(init=False, repr=False)
     _latest: list[Resource] | None = field(init=False, repr=False, default=None)

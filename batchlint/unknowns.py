@@ -44,8 +44,22 @@ def replay(hits: list[Hit]) -> None:
         _recorders[-1].extend(hits)
 
 
-def _hit(path: Pointer, why: str) -> None:
-    if _recorders:
+_texts_read = [0]  # > 0 inside known_text(): strings present are read for their known part
+
+
+@contextlib.contextmanager
+def known_text() -> Iterator[None]:
+    """Reads inside the block take partly known strings for their known text (a rule
+    that reads an image's tag, or user data's MIME header, and weighs ``${…}`` itself)."""
+    _texts_read[0] += 1
+    try:
+        yield
+    finally:
+        _texts_read[0] -= 1
+
+
+def _hit(path: Pointer, why: str, value: Any = None) -> None:
+    if _recorders and not (_texts_read[0] and isinstance(value, str)):
         _recorders[-1].append((path, why))
 
 
@@ -87,13 +101,13 @@ class _Dict(dict[str, Any]):
     def _read(self, key: Any) -> None:
         why = self._unknown.get((*self._path, key))
         if why is not None:
-            _hit((*self._path, key), why)
+            _hit((*self._path, key), why, dict.get(self, key))
 
     def _read_all(self) -> None:
         depth = len(self._path) + 1
         for path, why in self._unknown.items():
             if len(path) == depth and path[:-1] == self._path:
-                _hit(path, why)
+                _hit(path, why, super().get(str(path[-1])))
 
     def __getitem__(self, key: str) -> Any:
         self._read(key)
@@ -136,9 +150,10 @@ class _List(list[Any]):
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, int):
-            why = self._unknown.get((*self._path, index % len(self) if self else index))
+            at = index % len(self) if self else index
+            why = self._unknown.get((*self._path, at))
             if why is not None:
-                _hit((*self._path, index % len(self)), why)
+                _hit((*self._path, at), why, list.__getitem__(self, at))
         else:
             self._read_all()
         return super().__getitem__(index)
@@ -147,8 +162,19 @@ class _List(list[Any]):
         depth = len(self._path) + 1
         for path, why in self._unknown.items():
             if len(path) == depth and path[:-1] == self._path:
-                _hit(path, why)
+                at = path[-1]
+                _hit(path, why, list.__getitem__(self, at) if isinstance(at, int)
+                     and at < len(self) else None)
 
     def __iter__(self) -> Iterator[Any]:
         self._read_all()
         return super().__iter__()
+
+
+def plain(value: Any) -> Any:
+    """A copy of tracked data as plain dicts and lists (reads of it are not recorded)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in dict.items(value)}
+    if isinstance(value, list):
+        return [plain(v) for v in list.__iter__(value)]
+    return value

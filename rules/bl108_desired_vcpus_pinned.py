@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from batchlint import model as m
 from batchlint.compute import resources_of
-from batchlint.model import UNKNOWN_FIELDS, Resource
+from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 
 IAC_SOURCES = {"cloudformation": "DesiredvCpus", "terraform": "desired_vcpus"}
@@ -62,13 +62,13 @@ class DesiredVcpusPinned(Rule):
     kinds = (m.COMPUTE_ENVIRONMENT,)
     tags = ("reliability",)
     precision = "very-high"
+    reads_unknowns = True  # a value set, even one not known before deployment, is pinned
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         field = IAC_SOURCES.get(resource.origin.source)
         desired = resources_of(resource).get("desiredvCpus")
-        unknown = resource.data.get(UNKNOWN_FIELDS) or ()
-        if desired is None and "computeResources.desiredvCpus" in unknown:
-            desired = "a value known only at deploy time"  # a parameter without default
+        if desired is None and ("computeResources", "desiredvCpus") in resource.unknown:
+            desired = "a value known only at deploy time"  # set, whatever its value
         if field is None or desired is None:
             return
         yield self.finding(

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from batchlint import launch_templates as lt
 from batchlint import model as m
 from batchlint.compute import is_managed_ec2, resources_of
 from batchlint.model import Absent, Json, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
+from batchlint.unknowns import known_text
 
 
 class LaunchTemplateIgnoredFields(Rule):
@@ -79,13 +80,14 @@ class LaunchTemplateIgnoredFields(Rule):
             return
         data = lt.template_data(version)
         where = f"compute environment `{resource.name}` uses {lt.describe(resource)}"
-        ignored = _ignored(data, resources_of(resource).get("instanceRole"))
+        ignored = _ignored(data, lambda: resources_of(resource).get("instanceRole"))
         if ignored:
             them = "them" if len(ignored) > 1 else "it"
             yield self.finding(resource, f"{where}, which sets what Batch ignores: "
                                f"{'; '.join(ignored)}; remove {them} from the template",
                                "computeResources.launchTemplate")
-        kind = lt.user_data_type(data)
+        with known_text():  # the MIME header of user data built from values not known
+            kind = lt.user_data_type(data)
         if kind is not None and not kind.startswith("multipart/"):
             what = f"Content-Type {kind}" if kind else "no MIME Content-Type header"
             yield self.finding(resource, f"{where}, whose user data is not a MIME multi-part "
@@ -99,7 +101,7 @@ def _profile_name(ref: object) -> str:
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else ""
 
 
-def _ignored(data: Mapping[str, Json], instance_role: object = None) -> list[str]:
+def _ignored(data: Mapping[str, Json], instance_role: Callable[[], object]) -> list[str]:
     """Each field Batch ignores, with its value and where Batch takes the setting from."""
     out = []
     if isinstance(data.get("InstanceType"), str) and data["InstanceType"]:
@@ -107,7 +109,7 @@ def _ignored(data: Mapping[str, Json], instance_role: object = None) -> list[str
                    "environment's instanceTypes)")
     profile = data.get("IamInstanceProfile")
     named = profile.get("Arn") or profile.get("Name") if isinstance(profile, Mapping) else None
-    if isinstance(named, str) and named and _profile_name(named) != _profile_name(instance_role):
+    if isinstance(named, str) and named and _profile_name(named) != _profile_name(instance_role()):
         out.append(f"IamInstanceProfile `{named}` (instances "
                    "get the compute environment's instanceRole)")
     interfaces = data.get("NetworkInterfaces")

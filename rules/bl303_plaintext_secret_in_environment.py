@@ -59,6 +59,8 @@ class PlaintextSecretInEnvironment(Rule):
     kinds = (m.JOB_DEFINITION,)
     tags = ("security",)
     precision = "medium"  # a name is only a hint: an ACCESS_KEY may hold a key ID
+    # a value built at deployment (`!Sub`, a parameter) is still written out in clear
+    reads_unknowns = True
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         for var in environment(resource):

@@ -7,6 +7,7 @@ from batchlint import model as m
 from batchlint.jobdefs import containers
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.unknowns import known_text
 
 
 class MutableImageTag(Rule):
@@ -51,7 +52,8 @@ class MutableImageTag(Rule):
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         for container in containers(resource):
-            image = container.data.get("image")
+            with known_text():  # a tag after a value not known is still read
+                image = container.data.get("image")
             if not isinstance(image, str) or not image.strip() or "@" in image:
                 continue  # no image to judge, or pinned by digest
             path = f"{container.path}.image"
@@ -62,9 +64,10 @@ class MutableImageTag(Rule):
                 continue
             last = image.rsplit("/", 1)[-1]  # a template value not known statically there
             if _UNKNOWN.search(last) and ":" not in _UNKNOWN.sub("", last):
-                yield self.not_verified(resource, f"image `{image}` ({path}) comes from a value "
-                                        "the template alone does not give, so its tag is not "
-                                        "known")
+                why = next((w for p, w in resource.unknown.items()
+                            if ".".join(map(str, p)).endswith("image")), "")
+                yield self.not_verified(resource, f"the tag of image `{image}` ({path}) is not "
+                                        f"known before deployment{': ' + why if why else ''}")
                 continue
             tag = image_tag(_UNKNOWN.sub("unknown", image))
             if tag is None:
@@ -78,7 +81,7 @@ class MutableImageTag(Rule):
                                "every push; pin a version tag or a digest (`@sha256:…`)", path)
 
 
-_UNKNOWN = re.compile(r"\$\{unknown:[^}]*\}")
+_UNKNOWN = re.compile(r"\$\{[^}]*\}")  # a part not known before deployment
 
 
 def image_tag(image: str) -> str | None:

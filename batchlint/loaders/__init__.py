@@ -63,12 +63,12 @@ def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
             from batchlint.loaders import cloudformation
 
             doc = cloudformation.TemplateDocument(doc.path, doc.text, doc.data, doc.positions)
-            template = ModelBuilder()
-            if not cloudformation.load(doc, template):
+            worlds = cloudformation.load(doc, all_revisions)
+            if not worlds:
                 notes.append(f"skipped {path}: a CloudFormation template without AWS Batch "
                              "resources")
                 continue
-            templates.append(template.build(all_revisions))
+            templates.extend(worlds)
         else:
             notes.append(f"skipped {path}: not AWS Batch configuration")
             continue

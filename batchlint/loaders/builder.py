@@ -139,9 +139,10 @@ class ModelBuilder:
         self._resources[key] = merged
         return merged
 
-    def build(self, all_revisions: bool = False) -> m.Model:
+    def build(self, all_revisions: bool = False, world: str = "", group: str = "") -> m.Model:
         return m.Model(tuple(self._resources.values()), frozenset(self.complete),
-                       dict(self.unavailable), all_revisions, self.collected_at)
+                       dict(self.unavailable), all_revisions, self.collected_at,
+                       group=group, world=world)
 
 
 _GLOBAL = {m.IAM_ROLE, m.INSTANCE_PROFILE}

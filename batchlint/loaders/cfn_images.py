@@ -1,0 +1,67 @@
+"""The public SSM parameters of Amazon's ECS-optimized AMIs, as images in a template's view.
+
+A template that takes its AMI from ``AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>``
+with a default such as ``/aws/service/ecs/optimized-ami/amazon-linux/recommended/image_id``
+names an image family as surely as an image id would: Amazon Linux 1 (``amazon-linux``),
+2 (``amazon-linux-2``, its ``gpu``, ``arm64``, ``inf`` and ``kernel-5.10`` variants) or
+2023 (``amazon-linux-2023``, likewise). The image is added under the parameter's path, with
+a name of that family and its disk layout (AL1: 8 GiB root and Docker's 22 GiB
+``/dev/xvdcz``; AL2/AL2023: one 30 GiB root at ``/dev/xvda``), so the image rules read it
+like an AMI from ``ec2 describe-images``.
+
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/retrieve-ecs-optimized_AMI.html
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-ami-storage-config.html
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from batchlint import model as m
+from batchlint.loaders.builder import Document, ModelBuilder
+from batchlint.loaders.cfn_intrinsics import SSM_IMAGE_TYPE
+from batchlint.model import Json
+
+_ECS_PATH = re.compile(r"^/aws/service/ecs/optimized-ami/(amazon-linux(?:-2023|-2)?)(/[^/]+)*"
+                       r"/recommended(?:/image_id)?$")
+_NAMES = {  # a representative name of each family, as describe-images gives it
+    "amazon-linux": "amzn-ami-2018.03.20240319-amazon-ecs-optimized",
+    "amazon-linux-2": "amzn2-ami-ecs-hvm-2.0.20241115-x86_64-ebs",
+    "amazon-linux-2-gpu": "amzn2-ami-ecs-gpu-hvm-2.0.20241115-x86_64-ebs",
+    "amazon-linux-2023": "al2023-ami-ecs-hvm-2023.0.20241115-kernel-6.1-x86_64",
+    "amazon-linux-2023-gpu": "al2023-ami-ecs-gpu-hvm-2023.0.20241115-kernel-6.1-x86_64",
+}
+_ROOT = "/dev/xvda"
+
+
+def image_for(path: str) -> dict[str, Json] | None:
+    """The image a public ECS-optimized AMI parameter names; None for any other path."""
+    match = _ECS_PATH.match(path)
+    if match is None:
+        return None
+    family = match.group(1)
+    gpu = "/gpu/" in path
+    name = _NAMES.get(f"{family}-gpu" if gpu else family, _NAMES[family])
+    if "/arm64/" in path:
+        name = name.replace("x86_64", "arm64")
+    disks: list[Json] = [{"DeviceName": _ROOT, "Ebs": {"VolumeSize": 30, "VolumeType": "gp2"}}]
+    if family == "amazon-linux":
+        disks = [{"DeviceName": _ROOT, "Ebs": {"VolumeSize": 8, "VolumeType": "gp2"}},
+                 {"DeviceName": "/dev/xvdcz", "Ebs": {"VolumeSize": 22, "VolumeType": "gp2"}}]
+    return {"ImageId": path, "Name": name, "RootDeviceName": _ROOT,
+            "BlockDeviceMappings": disks, "Description": f"public SSM parameter {path}"}
+
+
+def add_public_images(doc: Document, builder: ModelBuilder, template: Mapping[str, Json]) -> None:
+    """Add the image of every ECS-optimized AMI parameter default of the template."""
+    parameters = template.get("Parameters")
+    if not isinstance(parameters, Mapping):
+        return
+    for name, param in parameters.items():
+        if not isinstance(param, Mapping) or param.get("Type") != SSM_IMAGE_TYPE:
+            continue
+        default = param.get("Default")
+        image = image_for(default) if isinstance(default, str) else None
+        if image is not None:
+            builder.add(doc, m.IMAGE, ("Parameters", name, "Default"), image)

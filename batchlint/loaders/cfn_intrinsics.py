@@ -1,0 +1,320 @@
+"""CloudFormation intrinsic functions and conditions, resolved as far as the template
+alone allows.
+
+A value the template cannot give (a parameter without default, an import, an account
+id, a condition that cannot be decided) resolves to :class:`Unk`: how the user would
+read it (``${Env}``, ``batch-${Env}``) and why it is not known. The loader turns
+those into the model's unknown paths (see ``batchlint.unknowns``).
+
+Conditions are decided from parameter defaults; a condition that cannot be decided
+takes the value the current *world* gives it (the loader reads the template once for
+each combination of the undecided conditions it uses).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from batchlint.model import Json
+
+IAM_ROLE = "AWS::IAM::Role"
+INSTANCE_PROFILE = "AWS::IAM::InstanceProfile"
+LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
+BATCH_PREFIX = "AWS::Batch::"
+NO_VALUE: Any = object()  # AWS::NoValue: the property or list item is left out
+_PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
+_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+SSM_IMAGE_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+
+
+@dataclass(frozen=True)
+class Unk:
+    """A value not known from the template: its text as the user reads it, and why."""
+
+    text: str
+    why: str
+
+
+class Resolver:
+    """Resolves intrinsic functions in one world (values of the undecided conditions)."""
+
+    def __init__(self, template: Mapping[str, Json], world: Mapping[str, bool] | None = None):
+        resources = template.get("Resources")
+        self.resources: Mapping[str, Json] = resources if isinstance(resources, Mapping) else {}
+        self.parameters: Mapping[str, Json] = _mapping(template.get("Parameters"))
+        self.mappings: Mapping[str, Json] = _mapping(template.get("Mappings"))
+        self.conditions: Mapping[str, Json] = _mapping(template.get("Conditions"))
+        self.world: Mapping[str, bool] = world or {}
+        self._decided: dict[str, bool | None] = {}
+        self._deciding: set[str] = set()
+        self.role_arn: Callable[[str], str] = lambda lid: lid  # set by the loader
+
+    # -- conditions ----------------------------------------------------------
+    def condition(self, name: Json) -> bool | None:
+        """The condition's value: decided by defaults, else by the world, else None."""
+        if not isinstance(name, str):
+            return None
+        if name in self.world:
+            return self.world[name]
+        if name not in self._decided:
+            if name in self._deciding:  # a cycle: CloudFormation rejects it
+                return None
+            self._deciding.add(name)
+            self._decided[name] = self._evaluate(self.conditions.get(name))
+            self._deciding.discard(name)
+        return self._decided[name]
+
+    def _evaluate(self, expr: Json) -> bool | None:
+        if not isinstance(expr, Mapping) or len(expr) != 1:
+            return None
+        (fn, arg), = expr.items()
+        if fn == "Condition":
+            return self.condition(arg)
+        args = arg if isinstance(arg, list) else []
+        if fn == "Fn::Equals" and len(args) == 2:
+            left, right = self.resolve(args[0]), self.resolve(args[1])
+            if _has_unk(left) or _has_unk(right):
+                return None
+            return _text(left) == _text(right)
+        values = [self._evaluate(a) for a in args]
+        if fn == "Fn::Not" and len(values) == 1:
+            return None if values[0] is None else not values[0]
+        if fn == "Fn::And" and values:
+            return False if False in values else (None if None in values else True)
+        if fn == "Fn::Or" and values:
+            return True if True in values else (None if None in values else False)
+        return None
+
+    def undecided(self) -> list[str]:
+        """The conditions that the parameter defaults do not decide, in template order."""
+        return [name for name in self.conditions if self.condition(name) is None]
+
+    # -- values --------------------------------------------------------------
+    def resolve(self, value: Json) -> Json:
+        if isinstance(value, list):
+            return [v for v in (self.resolve(item) for item in value) if v is not NO_VALUE]
+        if not isinstance(value, Mapping):
+            return value
+        if len(value) == 1:
+            (key, arg), = value.items()
+            handler = _FUNCTIONS.get(key)
+            if handler is not None:
+                return handler(self, arg)
+        out = {}
+        for key, item in value.items():
+            resolved = self.resolve(item)
+            if resolved is not NO_VALUE:
+                out[key] = resolved
+        return out
+
+    def ref(self, name: Json) -> Json:
+        if not isinstance(name, str):
+            return Unk("${Ref}", "a `Ref` CloudFormation rejects")
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name in _PSEUDO:
+            return _PSEUDO[name]
+        if name.startswith("AWS::"):
+            return Unk(f"${{{name}}}", f"`{name}`, known only at deployment")
+        if name in self.parameters:
+            param = _mapping(self.parameters[name])
+            default = param.get("Default")
+            if default is None:
+                return Unk(f"${{{name}}}", f"parameter `{name}`, which has no default")
+            if param.get("Type") == SSM_IMAGE_TYPE and isinstance(default, str):
+                return default  # the public parameter's path: the loader knows its image
+            if str(param.get("Type", "")).startswith("AWS::SSM::Parameter::Value"):
+                return Unk(f"${{{name}}}", f"parameter `{name}`, read from SSM at deployment")
+            if str(param.get("Type", "")).startswith("List<") or \
+                    param.get("Type") == "CommaDelimitedList":
+                return [v.strip() for v in str(default).split(",")] \
+                    if not isinstance(default, list) else default
+            return self.resolve(default)
+        return name  # a resource's Ref: its logical ID, which is how the model names it
+
+    def get_att(self, arg: Json) -> Json:
+        if isinstance(arg, str):
+            arg = arg.split(".", 1)
+        if not isinstance(arg, list) or len(arg) != 2 or not all(isinstance(a, str) for a in arg):
+            return Unk("${GetAtt}", "an `Fn::GetAtt` CloudFormation rejects")
+        logical_id, attribute = arg
+        resource = _mapping(self.resources.get(logical_id))
+        kind = resource.get("Type")
+        if kind in (IAM_ROLE, INSTANCE_PROFILE) and attribute == "Arn":
+            return self.role_arn(logical_id)
+        if kind == LAUNCH_TEMPLATE and attribute in ("LatestVersionNumber",
+                                                     "DefaultVersionNumber"):
+            return "1"
+        if isinstance(kind, str) and kind.startswith(BATCH_PREFIX):
+            return logical_id
+        return Unk(f"${{{logical_id}.{attribute}}}",
+                   f"`{logical_id}.{attribute}`, known only once the stack creates it")
+
+    def sub(self, arg: Json) -> Json:
+        text, variables = (arg, {}) if isinstance(arg, str) else (
+            (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (None, {}))
+        if not isinstance(text, str) or not isinstance(variables, Mapping):
+            return Unk("${Sub}", "an `Fn::Sub` CloudFormation rejects")
+        whys: list[str] = []
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in variables:
+                resolved = self.resolve(variables[name])
+            elif "." in name:
+                resolved = self.get_att(name.split(".", 1))
+            else:
+                resolved = self.ref(name)
+            if isinstance(resolved, Unk):
+                whys.append(resolved.why)
+                return resolved.text
+            return _text(resolved) if _is_scalar(resolved) else match.group(0)
+
+        out = _SUB_VAR.sub(value, text).replace("${!", "${")
+        return Unk(out, _join_whys(whys)) if whys else out
+
+    def join(self, arg: Json) -> Json:
+        if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
+            return Unk("${Join}", "an `Fn::Join` CloudFormation rejects")
+        parts = self.resolve(arg[1])
+        if isinstance(parts, Unk):
+            return Unk(parts.text, parts.why)
+        if not isinstance(parts, list):
+            return Unk("${Join}", "an `Fn::Join` CloudFormation rejects")
+        whys = [p.why for p in parts if isinstance(p, Unk)]
+        text = arg[0].join(p.text if isinstance(p, Unk) else _text(p) for p in parts)
+        return Unk(text, _join_whys(whys)) if whys else text
+
+    def find_in_map(self, arg: Json) -> Json:
+        keys = self.resolve(arg)
+        if isinstance(keys, list) and len(keys) == 3 and all(isinstance(k, str) for k in keys):
+            node: Json = self.mappings
+            for key in keys:
+                node = node.get(key) if isinstance(node, Mapping) else None
+            if node is not None:
+                return self.resolve(node)
+        whys = [k.why for k in keys if isinstance(k, Unk)] if isinstance(keys, list) else []
+        return Unk("${FindInMap}", _join_whys(whys) if whys else "an `Fn::FindInMap` whose "
+                   "keys are not in `Mappings`")
+
+    def select(self, arg: Json) -> Json:
+        resolved = self.resolve(arg)
+        if isinstance(resolved, list) and len(resolved) == 2 and isinstance(resolved[1], list):
+            try:
+                return resolved[1][int(resolved[0])]
+            except (ValueError, IndexError, TypeError):
+                pass
+        return Unk("${Select}", _first_why(resolved, "an `Fn::Select` resolved at deployment"))
+
+    def base64(self, arg: Json) -> Json:
+        text = self.resolve(arg)
+        if isinstance(text, str):
+            return base64.b64encode(text.encode("utf-8")).decode("ascii")
+        if isinstance(text, Unk):  # its known parts (a MIME header) can still be read
+            return Unk(base64.b64encode(text.text.encode("utf-8")).decode("ascii"), text.why)
+        return Unk("${Base64}", "an `Fn::Base64` of a value not known")
+
+    def split(self, arg: Json) -> Json:
+        resolved = self.resolve(arg)
+        if isinstance(resolved, list) and len(resolved) == 2 and \
+                isinstance(resolved[0], str) and isinstance(resolved[1], str):
+            return resolved[1].split(resolved[0])
+        return Unk("${Split}", _first_why(resolved[1] if isinstance(resolved, list) and
+                                          len(resolved) == 2 else resolved,
+                                          "an `Fn::Split` of a value not known"))
+
+    def if_(self, arg: Json) -> Json:
+        if not (isinstance(arg, list) and len(arg) == 3):
+            return Unk("${If}", "an `Fn::If` CloudFormation rejects")
+        decided = self.condition(arg[0])
+        if decided is None:
+            return Unk(f"${{If {arg[0]}}}",
+                       f"condition `{arg[0]}`, which cannot be decided before deployment")
+        return self.resolve(arg[1] if decided else arg[2])
+
+    def import_value(self, arg: Json) -> Json:
+        name = self.resolve(arg)
+        label = name if isinstance(name, str) else (name.text if isinstance(name, Unk) else "")
+        return Unk(f"${{ImportValue {label}}}", f"import `{label}` from another stack")
+
+
+def _deployment(fn: str) -> Callable[[Resolver, Json], Json]:
+    return lambda self, arg: Unk(f"${{{fn}}}", f"`Fn::{fn}`, resolved at deployment")
+
+
+_FUNCTIONS: dict[str, Callable[[Resolver, Json], Json]] = {
+    "Ref": Resolver.ref,
+    "Fn::GetAtt": Resolver.get_att,
+    "Fn::Sub": Resolver.sub,
+    "Fn::Join": Resolver.join,
+    "Fn::FindInMap": Resolver.find_in_map,
+    "Fn::Select": Resolver.select,
+    "Fn::Base64": Resolver.base64,
+    "Fn::If": Resolver.if_,
+    "Fn::ImportValue": Resolver.import_value,
+    "Fn::GetAZs": _deployment("GetAZs"),
+    "Fn::Split": Resolver.split,
+    "Fn::Cidr": _deployment("Cidr"),
+    "Fn::Transform": _deployment("Transform"),
+    "Fn::Length": _deployment("Length"),
+    "Fn::ToJsonString": _deployment("ToJsonString"),
+}
+
+
+def conditions_used(value: Json) -> list[str]:
+    """The conditions that ``Fn::If`` s anywhere in ``value`` test, in order."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            branch = node.get("Fn::If")
+            if len(node) == 1 and isinstance(branch, list) and branch and \
+                    isinstance(branch[0], str):
+                found.append(branch[0])
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return list(dict.fromkeys(found))
+
+
+def _mapping(value: Json) -> Mapping[str, Json]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _is_scalar(value: Json) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def _text(value: Json) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _has_unk(value: Json) -> bool:
+    if isinstance(value, Unk):
+        return True
+    if isinstance(value, list):
+        return any(_has_unk(v) for v in value)
+    if isinstance(value, Mapping):
+        return any(_has_unk(v) for v in value.values())
+    return False
+
+
+def _first_why(value: Json, default: str) -> str:
+    if isinstance(value, Unk):
+        return value.why
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, Unk):
+                return item.why
+    return default
+
+
+def _join_whys(whys: list[str]) -> str:
+    return " and ".join(dict.fromkeys(whys))
