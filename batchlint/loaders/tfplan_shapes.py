@@ -1,0 +1,420 @@
+"""Terraform resource instances → the API shapes of the model.
+
+Each function reads one instance through a :class:`Reader` and returns its API-shape
+data; what the plan knows only after apply is left out and recorded in the reader's
+``unknown`` (see :mod:`batchlint.unknowns`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from batchlint.loaders.tfplan_refs import Instance, Outside, PlanIndex, Target
+from batchlint.loaders.tfplan_values import LAUNCH_TEMPLATE_VERSION, Reader, identity, reason
+from batchlint.model import Json
+
+Shape = Callable[[Reader], dict[str, Any]]
+
+
+def _upper(value: Json) -> Json:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _tags(r: Reader) -> dict[str, Any]:
+    tags = r.inst.value("tags")
+    return dict(tags) if isinstance(tags, Mapping) else {}
+
+
+def compute_environment(r: Reader) -> dict[str, Any]:
+    data: dict[str, Any] = {"computeEnvironmentName": r.inst.address, "tags": _tags(r)}
+    for key, attr in (("type", "type"), ("state", "state")):
+        value = r.get((key,), attr)
+        if value is not None:
+            data[key] = _upper(value)
+    r.put(data, "serviceRole", ("serviceRole",), "service_role", text=True)
+    blocks = r.blocks(("computeResources",), "compute_resources")
+    if blocks:
+        data["computeResources"] = _compute_resources(r)
+    eks = r.blocks(("eksConfiguration",), "eks_configuration")
+    if eks:
+        out: dict[str, Any] = {}
+        r.put(out, "eksClusterArn", ("eksConfiguration", "eksClusterArn"), "eks_configuration",
+              0, "eks_cluster_arn", text=True)
+        r.put(out, "kubernetesNamespace", ("eksConfiguration", "kubernetesNamespace"),
+              "eks_configuration", 0, "kubernetes_namespace", text=True)
+        data["eksConfiguration"] = out
+    return data
+
+
+_CE_FIELDS = {  # Terraform → API, in compute_resources
+    "type": "type", "allocation_strategy": "allocationStrategy", "min_vcpus": "minvCpus",
+    "max_vcpus": "maxvCpus", "bid_percentage": "bidPercentage", "subnets": "subnets",
+    "security_group_ids": "securityGroupIds", "image_id": "imageId",
+    "ec2_key_pair": "ec2KeyPair", "placement_group": "placementGroup",
+    "instance_role": "instanceRole", "spot_iam_fleet_role": "spotIamFleetRole",
+    "instance_type": "instanceTypes", "tags": "tags",
+}
+_TEXT = {"instance_role", "spot_iam_fleet_role", "image_id", "ec2_key_pair", "placement_group"}
+
+
+def _compute_resources(r: Reader) -> dict[str, Any]:
+    at, cr = ("computeResources",), ("compute_resources", 0)
+    out: dict[str, Any] = {}
+    for field, api in _CE_FIELDS.items():
+        value = r.get((*at, api), *cr, field, text=field in _TEXT)
+        if value is None:
+            continue
+        if field in ("type", "allocation_strategy"):
+            value = _upper(value)
+        out[api] = value
+    # desiredvCpus is Batch's to change: only a value the configuration sets is pinned. A
+    # computed one is unknown when created, so a known value on create was configured
+    # (a dynamic block's expressions are not in the plan's configuration)
+    known = not r.inst.is_unknown(*cr, "desired_vcpus")
+    if r.configured(*cr, "desired_vcpus") or (known and r.inst.actions == ("create",)):
+        r.put(out, "desiredvCpus", (*at, "desiredvCpus"), *cr, "desired_vcpus")
+    templates = r.blocks((*at, "launchTemplate"), *cr, "launch_template")
+    if templates:
+        lt: dict[str, Any] = {}
+        path = (*cr, "launch_template", 0)
+        for field, api in (("launch_template_id", "launchTemplateId"),
+                           ("launch_template_name", "launchTemplateName"),
+                           ("version", "version")):
+            if r.inst.value(*path, field) is not None or r.inst.is_unknown(*path, field):
+                r.put(lt, api, (*at, "launchTemplate", api), *path, field, text=True)
+        if "launchTemplateId" not in lt and "launchTemplateName" in lt:
+            r.unknown.pop((*at, "launchTemplate", "launchTemplateId"), None)
+        if isinstance(lt.get("version"), int):
+            lt["version"] = str(lt["version"])
+        out["launchTemplate"] = lt
+    confs = r.blocks((*at, "ec2Configuration"), *cr, "ec2_configuration")
+    if confs is not None:
+        out["ec2Configuration"] = []
+        for i in range(len(confs)):
+            conf: dict[str, Any] = {}
+            for field, api in (("image_type", "imageType"),
+                               ("image_id_override", "imageIdOverride"),
+                               ("image_kubernetes_version", "imageKubernetesVersion")):
+                r.put(conf, api, (*at, "ec2Configuration", i, api), *cr, "ec2_configuration",
+                      i, field, text=True)
+            out["ec2Configuration"].append(conf)
+    return out
+
+
+def job_queue(r: Reader, index: PlanIndex) -> dict[str, Any]:
+    data: dict[str, Any] = {"jobQueueName": r.inst.address, "tags": _tags(r)}
+    state = r.get(("state",), "state")
+    if state is not None or ("state",) not in r.unknown:
+        data["state"] = _upper(state or "ENABLED")
+    r.put(data, "priority", ("priority",), "priority")
+    r.put(data, "schedulingPolicyArn", ("schedulingPolicyArn",), "scheduling_policy_arn",
+          text=True)
+    blocks = r.blocks(("computeEnvironmentOrder",), "compute_environment_order")
+    if blocks:  # provider 5.x's newer spelling, 6.x's only one
+        order = []
+        for i in range(len(blocks)):
+            entry: dict[str, Any] = {}
+            at = ("computeEnvironmentOrder", i)
+            r.put(entry, "order", (*at, "order"), "compute_environment_order", i, "order")
+            r.put(entry, "computeEnvironment", (*at, "computeEnvironment"),
+                  "compute_environment_order", i, "compute_environment")
+            order.append(entry)
+        data["computeEnvironmentOrder"] = order
+    elif blocks is not None:
+        listed = _listed_environments(r, index)
+        if listed is not None:
+            data["computeEnvironmentOrder"] = listed
+    limits = r.blocks(("jobStateTimeLimitActions",), "job_state_time_limit_action")
+    if limits:
+        data["jobStateTimeLimitActions"] = []
+        for i in range(len(limits)):
+            action: dict[str, Any] = {}
+            for field, api in (("action", "action"), ("max_time_seconds", "maxTimeSeconds"),
+                               ("reason", "reason"), ("state", "state")):
+                r.put(action, api, ("jobStateTimeLimitActions", i, api),
+                      "job_state_time_limit_action", i, field)
+            data["jobStateTimeLimitActions"].append(action)
+    return data
+
+
+def _listed_environments(r: Reader, index: PlanIndex) -> list[dict[str, Any]] | None:
+    """Provider 5.x's ``compute_environments``: ARNs in order. Elements known only after
+    apply are the environments the expression references, in order, when it names as
+    many as there are such elements; else each stays unknown, naming the candidates."""
+    inst = r.inst
+    at = ("computeEnvironmentOrder",)
+    if inst.is_unknown("compute_environments"):
+        r.get(at, "compute_environments")
+        return None
+    listed = inst.value("compute_environments")
+    if not isinstance(listed, list):
+        return []
+    pending = [i for i in range(len(listed)) if inst.is_unknown("compute_environments", i)]
+    origins = [o for o in index.origins(inst, "compute_environments")
+               if _environments(o)]
+    named = [identity(o) for o in origins if isinstance(o, Target)
+             and o.instance.type == "aws_batch_compute_environment"]
+    resolved = dict(zip(pending, named, strict=True)) \
+        if len(named) == len(pending) == len(origins) else {}
+    order = []
+    for i, value in enumerate(listed):
+        entry: dict[str, Any] = {"order": i + 1}
+        if i in resolved:
+            entry["computeEnvironment"] = resolved[i]
+        elif i in pending:
+            r.unknown[(*at, i, "computeEnvironment")] = reason(
+                f"compute_environments[{i}]", origins)
+        elif isinstance(value, str):
+            entry["computeEnvironment"] = value
+        order.append(entry)
+    return order
+
+
+def _environments(origin: Target | Outside) -> bool:
+    """An origin that is (one of) the plan's compute environments."""
+    if isinstance(origin, Target):
+        return origin.instance.type == "aws_batch_compute_environment"
+    return any(c.type == "aws_batch_compute_environment" for c in origin.candidates)
+
+
+def job_definition(r: Reader) -> dict[str, Any]:
+    data: dict[str, Any] = {"jobDefinitionName": r.inst.address, "status": "ACTIVE",
+                            "tags": _tags(r)}
+    r.put(data, "type", ("type",), "type")
+    platforms = r.get(("platformCapabilities",), "platform_capabilities")
+    if platforms is not None or ("platformCapabilities",) not in r.unknown:
+        data["platformCapabilities"] = platforms or []
+    for field, api in (("container_properties", "containerProperties"),
+                       ("node_properties", "nodeProperties"),
+                       ("ecs_properties", "ecsProperties")):
+        text = r.get((api,), field)
+        if isinstance(text, str):
+            try:
+                data[api] = json.loads(text)
+            except ValueError:
+                r.unknown[(api,)] = f"`{field}` is not JSON that batchlint can read"
+    eks = r.blocks(("eksProperties",), "eks_properties")
+    if eks:
+        data["eksProperties"] = _eks_properties(r)
+    for field, api in (("parameters", "parameters"), ("propagate_tags", "propagateTags"),
+                       ("scheduling_priority", "schedulingPriority")):
+        r.put(data, api, (api,), field)
+    retries = r.blocks(("retryStrategy",), "retry_strategy")
+    if retries:
+        retry: dict[str, Any] = {}
+        r.put(retry, "attempts", ("retryStrategy", "attempts"), "retry_strategy", 0, "attempts")
+        conditions = r.blocks(("retryStrategy", "evaluateOnExit"), "retry_strategy", 0,
+                              "evaluate_on_exit")
+        if conditions is not None:
+            retry["evaluateOnExit"] = []
+            for i in range(len(conditions)):
+                condition: dict[str, Any] = {}
+                for field, api in (("action", "action"), ("on_exit_code", "onExitCode"),
+                                   ("on_reason", "onReason"),
+                                   ("on_status_reason", "onStatusReason")):
+                    r.put(condition, api, ("retryStrategy", "evaluateOnExit", i, api),
+                          "retry_strategy", 0, "evaluate_on_exit", i, field)
+                if isinstance(condition.get("action"), str):
+                    condition["action"] = condition["action"].upper()
+                retry["evaluateOnExit"].append(condition)
+        data["retryStrategy"] = retry
+    timeouts = r.blocks(("timeout",), "timeout")
+    if timeouts:
+        timeout: dict[str, Any] = {}
+        r.put(timeout, "attemptDurationSeconds", ("timeout", "attemptDurationSeconds"),
+              "timeout", 0, "attempt_duration_seconds")
+        if timeout or ("timeout", "attemptDurationSeconds") in r.unknown:
+            data["timeout"] = timeout
+    return data
+
+
+def _eks_properties(r: Reader) -> dict[str, Any]:
+    pod_at = ("eksProperties", "podProperties")
+    pod_path = ("eks_properties", 0, "pod_properties", 0)
+    pod: dict[str, Any] = {}
+    for field, api in (("host_network", "hostNetwork"),
+                       ("service_account_name", "serviceAccountName")):
+        r.put(pod, api, (*pod_at, api), *pod_path, field)
+    for field, api in (("containers", "containers"), ("init_containers", "initContainers")):
+        blocks = r.blocks((*pod_at, api), *pod_path, field)
+        if blocks is None:
+            continue
+        pod[api] = []
+        for i in range(len(blocks)):
+            at, path = (*pod_at, api, i), (*pod_path, field, i)
+            container: dict[str, Any] = {}
+            for name, key in (("name", "name"), ("image", "image"), ("command", "command"),
+                              ("args", "args")):
+                r.put(container, key, (*at, key), *path, name, text=name == "image")
+            env = r.blocks((*at, "env"), *path, "env")
+            if env is not None:
+                container["env"] = []
+                for j in range(len(env)):
+                    var: dict[str, Any] = {}
+                    r.put(var, "name", (*at, "env", j, "name"), *path, "env", j, "name")
+                    r.put(var, "value", (*at, "env", j, "value"), *path, "env", j, "value",
+                          text=True)
+                    container["env"].append(var)
+            if r.blocks((*at, "resources"), *path, "resources"):
+                resources: dict[str, Any] = {}
+                for key in ("limits", "requests"):
+                    r.put(resources, key, (*at, "resources", key), *path, "resources", 0, key)
+                container["resources"] = resources
+            if r.blocks((*at, "securityContext"), *path, "security_context"):
+                context: dict[str, Any] = {}
+                for name, key in (("privileged", "privileged"),
+                                  ("run_as_user", "runAsUser"),
+                                  ("read_only_root_file_system", "readOnlyRootFilesystem")):
+                    r.put(context, key, (*at, "securityContext", key), *path,
+                          "security_context", 0, name)
+                container["securityContext"] = context
+            pod[api].append(container)
+    return {"podProperties": pod}
+
+
+def scheduling_policy(r: Reader) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": r.inst.address, "tags": _tags(r)}
+    fair: dict[str, Any] = {}
+    if r.blocks(("fairsharePolicy",), "fair_share_policy"):
+        for field, api in (("share_decay_seconds", "shareDecaySeconds"),
+                           ("compute_reservation", "computeReservation")):
+            r.put(fair, api, ("fairsharePolicy", api), "fair_share_policy", 0, field)
+    data["fairsharePolicy"] = fair
+    return data
+
+
+# -- IAM and launch templates ------------------------------------------------------
+
+
+def _refers_to(index: PlanIndex, inst: Instance, attribute: str, target: Instance) -> bool:
+    return any(isinstance(o, Target) and o.instance is target
+               for o in index.origins(inst, attribute))
+
+
+def iam_role(r: Reader, index: PlanIndex) -> dict[str, Any]:
+    inst = r.inst
+    path = inst.value("path")
+    data: dict[str, Any] = {"RoleName": inst.address,
+                            "Path": path if isinstance(path, str) else "/",
+                            "Arn": identity(Target(inst, "arn"))}
+    trust = r.get(("AssumeRolePolicyDocument",), "assume_role_policy")
+    if isinstance(trust, str):
+        data["AssumeRolePolicyDocument"] = trust
+    name = inst.value("name")
+    policies: list[dict[str, Any]] = []
+    if r.configured("managed_policy_arns"):
+        arns = r.get(("AttachedManagedPolicies",), "managed_policy_arns")
+        policies += [{"PolicyArn": a} for a in arns or [] if isinstance(a, str)]
+    inline: list[dict[str, Any]] = []
+    for block in inst.value("inline_policy") or [] if r.configured("inline_policy") else []:
+        if isinstance(block, Mapping) and block.get("name"):
+            inline.append({"PolicyName": str(block["name"]), "PolicyDocument": block.get("policy")})
+    for other in index.instances.values():
+        if other.type == "aws_iam_role_policy_attachment":
+            if (other.value("role") == name and name) or _refers_to(index, other, "role", inst):
+                policies.append(_attached(index, other, len(policies), r))
+        elif other.type == "aws_iam_policy_attachment":
+            roles = other.value("roles")
+            if (name and isinstance(roles, list) and name in roles) or \
+                    _refers_to(index, other, "roles", inst):
+                policies.append(_attached(index, other, len(policies), r))
+        elif other.type == "aws_iam_role_policy" and (
+                (name and other.value("role") == name) or _refers_to(index, other, "role", inst)):
+            inline.append({"PolicyName": str(other.value("name") or other.address),
+                           "PolicyDocument": other.value("policy")})
+    for policy in policies:
+        arn = policy.get("PolicyArn")
+        if isinstance(arn, str):
+            policy["PolicyName"] = arn.rsplit("/", 1)[-1]
+    data["AttachedManagedPolicies"] = policies
+    data["RolePolicyList"] = [{k: v for k, v in p.items() if isinstance(v, str)} for p in inline]
+    return data
+
+
+def _attached(index: PlanIndex, attachment: Instance, i: int, role: Reader) -> dict[str, Any]:
+    """One attached policy; its ARN recorded as unknown on the role when apply decides it."""
+    other = Reader(index, attachment)
+    arn = other.get(("AttachedManagedPolicies", i, "PolicyArn"), "policy_arn")
+    for path, why in other.unknown.items():
+        role.unknown[path] = f"{why} (`{attachment.address}`)"
+    return {"PolicyArn": arn} if isinstance(arn, str) else {}
+
+
+def instance_profile(r: Reader, index: PlanIndex) -> dict[str, Any]:
+    inst = r.inst
+    path = inst.value("path")
+    data: dict[str, Any] = {"InstanceProfileName": inst.address,
+                            "Path": path if isinstance(path, str) else "/",
+                            "Arn": identity(Target(inst, "arn"))}
+    role = inst.value("role")
+    named = [i for i in index.instances.values() if i.type == "aws_iam_role"
+             and role is not None and i.value("name") == role]
+    if named:
+        data["Roles"] = [{"RoleName": named[0].address, "Arn": identity(Target(named[0], "arn"))}]
+        return data
+    value = r.get(("Roles",), "role", text=True)
+    if isinstance(value, str) and value.startswith("arn:aws:iam:::role"):
+        data["Roles"] = [{"RoleName": value.rsplit("/", 1)[-1], "Arn": value}]
+    elif isinstance(value, str) and ("Roles",) not in r.unknown:
+        data["Roles"] = [{"RoleName": value}]
+    elif ("Roles",) not in r.unknown:
+        data["Roles"] = []
+    return data
+
+
+def launch_template(r: Reader) -> dict[str, Any]:
+    inst = r.inst
+    at = ("LaunchTemplateData",)
+    lt: dict[str, Any] = {}
+    for field, api in (("image_id", "ImageId"), ("instance_type", "InstanceType"),
+                       ("user_data", "UserData")):
+        r.put(lt, api, (*at, api), field, text=True)
+    devices = r.blocks((*at, "BlockDeviceMappings"), "block_device_mappings")
+    if devices is not None:
+        lt["BlockDeviceMappings"] = []
+        for i in range(len(devices)):
+            mapping: dict[str, Any] = {}
+            r.put(mapping, "DeviceName", (*at, "BlockDeviceMappings", i, "DeviceName"),
+                  "block_device_mappings", i, "device_name")
+            if r.blocks((*at, "BlockDeviceMappings", i, "Ebs"), "block_device_mappings", i,
+                        "ebs"):
+                ebs: dict[str, Any] = {}
+                for field, api in (("volume_size", "VolumeSize"),
+                                   ("volume_type", "VolumeType")):
+                    r.put(ebs, api, (*at, "BlockDeviceMappings", i, "Ebs", api),
+                          "block_device_mappings", i, "ebs", 0, field)
+                mapping["Ebs"] = ebs
+            lt["BlockDeviceMappings"].append(mapping)
+    if r.blocks((*at, "IamInstanceProfile"), "iam_instance_profile"):
+        profile: dict[str, Any] = {}
+        r.put(profile, "Arn", (*at, "IamInstanceProfile", "Arn"), "iam_instance_profile", 0,
+              "arn", text=True)
+        r.put(profile, "Name", (*at, "IamInstanceProfile", "Name"), "iam_instance_profile", 0,
+              "name", text=True)
+        lt["IamInstanceProfile"] = profile
+    if r.blocks((*at, "InstanceMarketOptions"), "instance_market_options"):
+        market: dict[str, Any] = {}
+        r.put(market, "MarketType", (*at, "InstanceMarketOptions", "MarketType"),
+              "instance_market_options", 0, "market_type")
+        lt["InstanceMarketOptions"] = market
+    interfaces = r.blocks((*at, "NetworkInterfaces"), "network_interfaces")
+    if interfaces:
+        lt["NetworkInterfaces"] = []
+        for i in range(len(interfaces)):
+            nic: dict[str, Any] = {}
+            r.put(nic, "SubnetId", (*at, "NetworkInterfaces", i, "SubnetId"),
+                  "network_interfaces", i, "subnet_id", text=True)
+            public = r.get((*at, "NetworkInterfaces", i, "AssociatePublicIpAddress"),
+                           "network_interfaces", i, "associate_public_ip_address")
+            if isinstance(public, str) and public in ("true", "false"):
+                nic["AssociatePublicIpAddress"] = public == "true"
+            elif isinstance(public, bool):
+                nic["AssociatePublicIpAddress"] = public
+            lt["NetworkInterfaces"].append(nic)
+    name = inst.value("name")
+    return {"LaunchTemplateId": inst.address,
+            "LaunchTemplateName": name if isinstance(name, str) else inst.address,
+            "VersionNumber": LAUNCH_TEMPLATE_VERSION, "DefaultVersion": True,
+            "LaunchTemplateData": lt}

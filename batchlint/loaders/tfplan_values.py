@@ -1,0 +1,138 @@
+"""Reading one resource instance of a Terraform plan: known values, and why the others are not.
+
+:class:`Reader` gives an attribute's planned value; when the plan knows it only after
+apply, it follows the configuration's references to a resource of the plan (whose
+identity the model knows: ``aws_iam_role.batch.arn`` → that role) or records, at the
+API path the value would have, why it is not known, in Terraform's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from batchlint.loaders.tfplan_refs import Instance, Outside, PlanIndex, Target
+from batchlint.model import Json, Pointer
+
+# blocks written at most once: `compute_resources.instance_role`, not `compute_resources[0]…`
+SINGLE_BLOCKS = {
+    "compute_resources", "launch_template", "eks_configuration", "update_policy",
+    "retry_strategy", "timeout", "fair_share_policy", "eks_properties", "pod_properties",
+    "resources", "security_context", "iam_instance_profile", "ebs", "metadata",
+    "instance_market_options", "fargate_platform_configuration",
+}
+
+LAUNCH_TEMPLATE_VERSION = 1  # the version number a plan's launch template has in the model
+
+
+def display(path: tuple[str | int, ...]) -> str:
+    """``("compute_resources", 0, "instance_role")`` → ``compute_resources.instance_role``."""
+    out = ""
+    previous: str | int = ""
+    for step in path:
+        if isinstance(step, int):
+            if not (step == 0 and previous in SINGLE_BLOCKS):
+                out += f"[{step}]"
+        else:
+            out += f".{step}" if out else step
+        previous = step
+    return out
+
+
+def identity(target: Target) -> str | None:
+    """What a reference to a plan resource stands for in the model (None: not known)."""
+    inst, attribute = target.instance, target.attribute
+    path = inst.value("path")
+    path = path if isinstance(path, str) and path.startswith("/") else "/"
+    kind = {"aws_iam_role": "role", "aws_iam_instance_profile": "instance-profile",
+            "aws_iam_policy": "policy"}.get(inst.type)
+    if kind is not None and attribute in ("", "arn", "id", "name"):
+        return f"arn:aws:iam:::{kind}{path}{inst.address}"
+    if inst.type == "aws_launch_template":
+        if attribute in ("", "id", "name", "arn"):
+            return inst.address
+        if attribute == "latest_version" or (attribute == "default_version"
+                                             and inst.actions == ("create",)):
+            return str(LAUNCH_TEMPLATE_VERSION)  # the version the plan describes
+        return None
+    if inst.type.startswith("aws_batch_") and attribute in ("", "arn", "id", "name"):
+        return inst.address  # Batch resources of a plan are named by their address
+    return None
+
+
+def _names(instances: tuple[Instance, ...]) -> str:
+    named = ", ".join(f"`{i.address}`" for i in instances[:4])
+    return named + (f" and {len(instances) - 4} more" if len(instances) > 4 else "")
+
+
+def reason(attribute: str, origins: list[Target | Outside]) -> str:
+    """Why an attribute is not known before apply, in the user's words: the most telling
+    origin first (an instance the plan leaves open, a data source, another value)."""
+    for origin in origins:
+        if isinstance(origin, Outside) and origin.candidates:
+            return (f"`{attribute}` is known only after apply: it names one of "
+                    f"{_names(origin.candidates)}, and the plan does not say which")
+    for origin in origins:
+        if isinstance(origin, Outside) and ".data." in f".{origin.text}":
+            return f"`{attribute}` comes from `{origin.text}`, which is read only at apply"
+    for origin in origins:
+        if isinstance(origin, Outside):
+            return f"`{attribute}` comes from `{origin.text}`, known only after apply"
+        if identity(origin) is None:
+            what = f"{origin.instance.address}.{origin.attribute}".rstrip(".")
+            return f"`{attribute}` is `{what}`, known only after apply"
+    return f"`{attribute}` is known only after apply"
+
+
+def hcl(origins: list[Target | Outside]) -> str | None:
+    """The value as the user wrote it, when it is one reference: ``${aws_iam_role.x.arn}``."""
+    if len(origins) != 1 or (isinstance(origins[0], Outside) and origins[0].candidates):
+        return None
+    origin = origins[0]
+    text = origin.ref or origin.text if isinstance(origin, Outside) else \
+        f"{origin.instance.address}.{origin.attribute}".rstrip(".")
+    return f"${{{text}}}"
+
+
+class Reader:
+    """Reads one instance into its API shape; ``unknown`` collects what apply decides."""
+
+    def __init__(self, index: PlanIndex, inst: Instance):
+        self.index = index
+        self.inst = inst
+        self.unknown: dict[Pointer, str] = {}
+
+    def get(self, api: Pointer, *path: str | int, text: bool = False) -> Json:
+        """The planned value (None when null or unknown). Known only after apply, it is the
+        plan resource it refers to, else recorded as unknown at ``api`` and, for a string
+        (``text``), written as the user's reference (``${aws_iam_role.x.arn}``)."""
+        inst = self.inst
+        if not inst.is_unknown(*path):
+            return inst.value(*path)
+        origins = self.index.origins(inst, *path)
+        for origin in origins:
+            if isinstance(origin, Target):
+                found = identity(origin)
+                if found is not None:
+                    return found
+        self.unknown[api] = reason(display(path), origins)
+        return hcl(origins) if text else None
+
+    def put(self, out: dict[str, Any], key: str, api: Pointer, *path: str | int,
+            text: bool = False) -> None:
+        """``out[key]`` = the attribute, when it has a value."""
+        value = self.get(api, *path, text=text)
+        if value is not None:
+            out[key] = value
+
+    def blocks(self, api: Pointer, *path: str | int) -> list[Mapping[str, Json]] | None:
+        """A nested block list; None (recorded) when the blocks are known only after apply."""
+        if self.inst.is_unknown(*path):
+            self.unknown[api] = reason(display(path), [])
+            return None
+        value = self.inst.value(*path)
+        return [b for b in value if isinstance(b, Mapping)] if isinstance(value, list) else []
+
+    def configured(self, *path: str | int) -> bool:
+        """The configuration sets the attribute (static blocks only)."""
+        return self.inst.expression(*path) is not None
