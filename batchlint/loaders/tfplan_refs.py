@@ -276,10 +276,14 @@ class PlanIndex:
                     seen.add(ident)
                     out.append(Outside(ident, render([*module, *parts])))
             elif len(parts) >= 2:
+                # "x.y[0].arn", "x.y[0]", "x.y" name one instance: the first says it all
+                whole = render([*module, (parts[0][0], None), (parts[1][0], None)])
+                ident = render([*module, *parts[:2]])
+                if ident in seen or (parts[1][1] is None and whole in seen):
+                    continue
+                seen.update((ident, whole))
                 origin = self._resource(module, parts, each_key if uses_each_key else None)
-                ident = render([*module, (parts[0][0], None), (parts[1][0], None)])
-                if origin is not None and ident not in seen:
-                    seen.add(ident)
+                if origin is not None:
                     out.append(origin)
         return out
 

@@ -33,7 +33,7 @@ def compute_environment(r: Reader) -> dict[str, Any]:
         value = r.get((key,), attr)
         if value is not None:
             data[key] = _upper(value)
-    r.put(data, "serviceRole", ("serviceRole",), "service_role", text=True)
+    r.put(data, "serviceRole", ("serviceRole",), "service_role", text=True, ref=True)
     blocks = r.blocks(("computeResources",), "compute_resources")
     if blocks:
         data["computeResources"] = _compute_resources(r)
@@ -63,7 +63,7 @@ def _compute_resources(r: Reader) -> dict[str, Any]:
     at, cr = ("computeResources",), ("compute_resources", 0)
     out: dict[str, Any] = {}
     for field, api in _CE_FIELDS.items():
-        value = r.get((*at, api), *cr, field, text=field in _TEXT)
+        value = r.get((*at, api), *cr, field, text=field in _TEXT, ref=field in _TEXT)
         if value is None:
             continue
         if field in ("type", "allocation_strategy"):
@@ -83,7 +83,7 @@ def _compute_resources(r: Reader) -> dict[str, Any]:
                            ("launch_template_name", "launchTemplateName"),
                            ("version", "version")):
             if r.inst.value(*path, field) is not None or r.inst.is_unknown(*path, field):
-                r.put(lt, api, (*at, "launchTemplate", api), *path, field, text=True)
+                r.put(lt, api, (*at, "launchTemplate", api), *path, field, text=True, ref=True)
         if "launchTemplateId" not in lt and "launchTemplateName" in lt:
             r.unknown.pop((*at, "launchTemplate", "launchTemplateId"), None)
         if isinstance(lt.get("version"), int):
@@ -110,7 +110,7 @@ def job_queue(r: Reader, index: PlanIndex) -> dict[str, Any]:
         data["state"] = _upper(state or "ENABLED")
     r.put(data, "priority", ("priority",), "priority")
     r.put(data, "schedulingPolicyArn", ("schedulingPolicyArn",), "scheduling_policy_arn",
-          text=True)
+          text=True, ref=True)
     blocks = r.blocks(("computeEnvironmentOrder",), "compute_environment_order")
     if blocks:  # provider 5.x's newer spelling, 6.x's only one
         order = []
@@ -119,7 +119,7 @@ def job_queue(r: Reader, index: PlanIndex) -> dict[str, Any]:
             at = ("computeEnvironmentOrder", i)
             r.put(entry, "order", (*at, "order"), "compute_environment_order", i, "order")
             r.put(entry, "computeEnvironment", (*at, "computeEnvironment"),
-                  "compute_environment_order", i, "compute_environment")
+                  "compute_environment_order", i, "compute_environment", ref=True)
             order.append(entry)
         data["computeEnvironmentOrder"] = order
     elif blocks is not None:
@@ -152,20 +152,22 @@ def _listed_environments(r: Reader, index: PlanIndex) -> list[dict[str, Any]] | 
     if not isinstance(listed, list):
         return []
     pending = [i for i in range(len(listed)) if inst.is_unknown("compute_environments", i)]
-    origins = [o for o in index.origins(inst, "compute_environments")
-               if _environments(o)]
-    named = [identity(o) for o in origins if isinstance(o, Target)
-             and o.instance.type == "aws_batch_compute_environment"]
-    resolved = dict(zip(pending, named, strict=True)) \
-        if len(named) == len(pending) == len(origins) else {}
+    origins = index.origins(inst, "compute_environments")
+    direct = all(isinstance(o, Target) and o.instance.module == inst.module for o in origins)
+    if len(origins) != len(pending) or not direct:  # not one reference per element
+        origins = [o for o in origins if _environments(o)]
+    by_element = dict(zip(pending, origins, strict=True)) \
+        if len(origins) == len(pending) else {}
     order = []
     for i, value in enumerate(listed):
         entry: dict[str, Any] = {"order": i + 1}
-        if i in resolved:
-            entry["computeEnvironment"] = resolved[i]
+        origin = by_element.get(i)
+        found = identity(origin) if isinstance(origin, Target) else None
+        if found is not None:
+            entry["computeEnvironment"] = found
         elif i in pending:
             r.unknown[(*at, i, "computeEnvironment")] = reason(
-                f"compute_environments[{i}]", origins)
+                f"compute_environments[{i}]", [origin] if origin else origins)
         elif isinstance(value, str):
             entry["computeEnvironment"] = value
         order.append(entry)
@@ -336,7 +338,7 @@ def iam_role(r: Reader, index: PlanIndex) -> dict[str, Any]:
 def _attached(index: PlanIndex, attachment: Instance, i: int, role: Reader) -> dict[str, Any]:
     """One attached policy; its ARN recorded as unknown on the role when apply decides it."""
     other = Reader(index, attachment)
-    arn = other.get(("AttachedManagedPolicies", i, "PolicyArn"), "policy_arn")
+    arn = other.get(("AttachedManagedPolicies", i, "PolicyArn"), "policy_arn", ref=True)
     for path, why in other.unknown.items():
         role.unknown[path] = f"{why} (`{attachment.address}`)"
     return {"PolicyArn": arn} if isinstance(arn, str) else {}
@@ -354,7 +356,7 @@ def instance_profile(r: Reader, index: PlanIndex) -> dict[str, Any]:
     if named:
         data["Roles"] = [{"RoleName": named[0].address, "Arn": identity(Target(named[0], "arn"))}]
         return data
-    value = r.get(("Roles",), "role", text=True)
+    value = r.get(("Roles",), "role", text=True, ref=True)
     if isinstance(value, str) and value.startswith("arn:aws:iam:::role"):
         data["Roles"] = [{"RoleName": value.rsplit("/", 1)[-1], "Arn": value}]
     elif isinstance(value, str) and ("Roles",) not in r.unknown:
@@ -390,9 +392,9 @@ def launch_template(r: Reader) -> dict[str, Any]:
     if r.blocks((*at, "IamInstanceProfile"), "iam_instance_profile"):
         profile: dict[str, Any] = {}
         r.put(profile, "Arn", (*at, "IamInstanceProfile", "Arn"), "iam_instance_profile", 0,
-              "arn", text=True)
+              "arn", text=True, ref=True)
         r.put(profile, "Name", (*at, "IamInstanceProfile", "Name"), "iam_instance_profile", 0,
-              "name", text=True)
+              "name", text=True, ref=True)
         lt["IamInstanceProfile"] = profile
     if r.blocks((*at, "InstanceMarketOptions"), "instance_market_options"):
         market: dict[str, Any] = {}

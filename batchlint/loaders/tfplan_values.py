@@ -22,6 +22,16 @@ SINGLE_BLOCKS = {
     "instance_market_options", "fargate_platform_configuration",
 }
 
+# nested blocks: a dynamic block is missing from the plan's configuration, so a block that
+# is not there may well be set; only blocks the provider computes when unset are then unset
+BLOCKS = SINGLE_BLOCKS | {
+    "compute_environment_order", "job_state_time_limit_action", "evaluate_on_exit",
+    "containers", "init_containers", "env", "share_distribution", "block_device_mappings",
+    "network_interfaces", "inline_policy", "ec2_configuration", "tag_specifications",
+    "volumes", "volume_mounts", "metadata_options",
+}
+COMPUTED_BLOCKS = {"ec2_configuration", "metadata_options"}
+
 LAUNCH_TEMPLATE_VERSION = 1  # the version number a plan's launch template has in the model
 
 
@@ -75,6 +85,12 @@ def reason(attribute: str, origins: list[Target | Outside]) -> str:
     for origin in origins:
         if isinstance(origin, Outside) and ".data." in f".{origin.text}":
             return f"`{attribute}` comes from `{origin.text}`, which is read only at apply"
+    targets = [o for o in origins if isinstance(o, Target)]
+    if len(targets) > 1:
+        named = ", ".join(f"`{t.instance.address}.{t.attribute}`".replace(".`", "`")
+                          for t in targets[:4])
+        return (f"`{attribute}` is known only after apply: it is one of {named}, and the "
+                "plan does not say which")
     for origin in origins:
         if isinstance(origin, Outside):
             return f"`{attribute}` comes from `{origin.text}`, known only after apply"
@@ -102,31 +118,50 @@ class Reader:
         self.inst = inst
         self.unknown: dict[Pointer, str] = {}
 
-    def get(self, api: Pointer, *path: str | int, text: bool = False) -> Json:
-        """The planned value (None when null or unknown). Known only after apply, it is the
-        plan resource it refers to, else recorded as unknown at ``api`` and, for a string
-        (``text``), written as the user's reference (``${aws_iam_role.x.arn}``)."""
+    def get(self, api: Pointer, *path: str | int, text: bool = False,
+            ref: bool = False) -> Json:
+        """The planned value (None when null or unknown). Known only after apply, an
+        attribute that is a reference (``ref``) to one resource of the plan is that
+        resource; else it is recorded as unknown at ``api`` and, for a string (``text``),
+        written as the user's reference (``${aws_iam_role.x.arn}``). An attribute the
+        configuration leaves out is the provider's to compute: not set."""
         inst = self.inst
         if not inst.is_unknown(*path):
             return inst.value(*path)
+        if self.unset(*path):
+            return None
         origins = self.index.origins(inst, *path)
-        for origin in origins:
-            if isinstance(origin, Target):
-                found = identity(origin)
-                if found is not None:
-                    return found
+        if ref and len(origins) == 1 and isinstance(origins[0], Target):
+            found = identity(origins[0])
+            if found is not None:
+                return found
         self.unknown[api] = reason(display(path), origins)
         return hcl(origins) if text else None
 
+    def unset(self, *path: str | int) -> bool:
+        """The configuration of the enclosing block is known and does not set the attribute
+        (a dynamic block's configuration is not in the plan: then nothing is known)."""
+        if not self.inst.expressions:
+            return False
+        block = self.inst.expression(*path[:-1]) if len(path) > 1 else self.inst.expressions
+        step = path[-1]
+        if isinstance(step, int):  # an element of a list: the list is set or not
+            return False
+        if step in BLOCKS and step not in COMPUTED_BLOCKS:
+            return False
+        return block is not None and step not in block
+
     def put(self, out: dict[str, Any], key: str, api: Pointer, *path: str | int,
-            text: bool = False) -> None:
+            text: bool = False, ref: bool = False) -> None:
         """``out[key]`` = the attribute, when it has a value."""
-        value = self.get(api, *path, text=text)
+        value = self.get(api, *path, text=text, ref=ref)
         if value is not None:
             out[key] = value
 
     def blocks(self, api: Pointer, *path: str | int) -> list[Mapping[str, Json]] | None:
         """A nested block list; None (recorded) when the blocks are known only after apply."""
+        if self.inst.is_unknown(*path) and self.unset(*path):
+            return []
         if self.inst.is_unknown(*path):
             self.unknown[api] = reason(display(path), [])
             return None

@@ -110,3 +110,172 @@ def test_cli_on_a_plan(cli, fmt: str) -> None:
     result = cli("scan", str(PLAN), "--format", fmt)
     assert result.exit_code == 1
     assert "aws_batch_compute_environment.spot" in result.stdout
+
+
+# -- real plans: `terraform plan` / `show -json` of configurations in tests/iac/terraform ----
+
+from tests.iac.terraform.planner import Planner, unavailable  # noqa: E402
+
+_WHY_NOT = unavailable()
+real = pytest.mark.skipif(_WHY_NOT is not None, reason=f"no real Terraform plans: {_WHY_NOT}")
+
+
+@pytest.fixture(scope="session")
+def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every real plan, made once per session (offline, in parallel)."""
+    return Planner(tmp_path_factory.mktemp("terraform")).all()
+
+
+def _report(path: Path) -> tuple[set[tuple[str, str]], dict[tuple[str, str], str]]:
+    loaded = load_files([str(path)])
+    report = run(loaded.models, [RuleRun(r, r.severity, {}) for r in RULES.values()
+                                 if r.enabled_by_default])
+    found = {(f.rule_id, f.resource.name) for f in report.findings}
+    gaps = {(n.rule_id, n.resource.name): n.reason for n in report.not_verified}
+    return found, gaps
+
+
+M = "module.batch."
+CE, JQ, JD = (f"{M}aws_batch_compute_environment.this", f"{M}aws_batch_job_queue.this",
+              f"{M}aws_batch_job_definition.this")
+QUEUE_RULES = ("BL201", "BL202", "BL203")
+CONTAINER_RULES = ("BL302", "BL304", "BL306", "BL309")
+
+
+@real
+def test_module_ec2_example_as_published(plans: dict[str, Path]) -> None:
+    """terraform-aws-batch v2.1.0 examples/ec2, its VPC created in the same plan: subnets are
+    known only after apply, so the module's dynamic `compute_resources` block is too."""
+    found, gaps = _report(plans["ec2"])
+    assert found == {
+        ("BL107", f'{CE}["c_unmanaged"]'),  # type = "UNMANAGED": a note, true
+        ("BL307", f'{JD}["example"]'),  # evaluate_on_exit: EXIT on 0, RETRY on 1, no catch-all
+    }
+    for ce in ("a_ec2", "b_ec2_spot"):  # every rule reading compute_resources waits for apply
+        for rule in ("BL102", "BL103", "BL104", "BL105", "BL106", "BL112", "BL401"):
+            assert gaps.pop((rule, f'{CE}["{ce}"]')) == (
+                "it depends on values not known before deployment: `compute_resources` is "
+                "known only after apply")
+    # BL401 groups c_unmanaged with the others and reads their compute_resources
+    assert gaps.pop(("BL401", f'{CE}["c_unmanaged"]')).endswith(
+        "`compute_resources` is known only after apply")
+    for queue in ("high_priority", "low_priority"):  # the environments' ARNs: after apply
+        for rule in QUEUE_RULES:
+            assert "it names one of `module.batch.aws_batch_compute_environment.this" \
+                   "[\"a_ec2\"]`" in gaps.pop((rule, f'{JQ}["{queue}"]'))
+    for rule in CONTAINER_RULES:  # jsonencode() of the log group's id: after apply
+        assert gaps.pop((rule, f'{JD}["example"]')).endswith(
+            "`container_properties` is known only after apply")
+    assert gaps == {}
+    # before this loader: BL101 and BL102 errors on both EC2 environments and BL201 errors
+    # on both queues (roles and environments known only after apply read as "none")
+
+
+@real
+def test_module_ec2_example_with_existing_subnets(plans: dict[str, Path]) -> None:
+    """The same example with subnet ids known when planning (an existing VPC)."""
+    found, gaps = _report(plans["ec2-existing-vpc"])
+    assert found == {
+        ("BL107", f'{CE}["c_unmanaged"]'),
+        ("BL108", f'{CE}["a_ec2"]'),  # desired_vcpus = 4 in the example: pinned, true
+        ("BL108", f'{CE}["b_ec2_spot"]'),
+        ("BL307", f'{JD}["example"]'),
+    }
+    # BL101 passes: service_role = aws_iam_role.service[0].arn reaches the module's role,
+    # which trusts batch.amazonaws.com and has AWSBatchServiceRole through for_each attachments
+    assert not any(rule == "BL101" for rule, _ in gaps)
+    for ce in ("a_ec2", "b_ec2_spot"):
+        # instance_role sits in a dynamic block, whose expressions the plan does not keep
+        assert gaps.pop(("BL102", f'{CE}["{ce}"]')).endswith(
+            "`compute_resources.instance_role` is known only after apply")
+        # ec2_configuration is the provider's to compute; the dynamic block hides whether set
+        for rule in ("BL103", "BL104", "BL105"):
+            assert gaps.pop((rule, f'{CE}["{ce}"]')).endswith(
+                "`compute_resources.ec2_configuration` is known only after apply")
+        assert "service-quota" in gaps.pop(("BL401", f'{CE}["{ce}"]'))  # no quota data: true
+    for queue in ("high_priority", "low_priority"):
+        for rule in QUEUE_RULES:
+            assert "and the plan does not say which" in gaps.pop((rule, f'{JQ}["{queue}"]'))
+    for rule in CONTAINER_RULES:
+        assert gaps.pop((rule, f'{JD}["example"]')).endswith(
+            "`container_properties` is known only after apply")
+    assert gaps == {}
+
+
+@real
+def test_module_fargate_example_with_existing_subnets(plans: dict[str, Path]) -> None:
+    found, gaps = _report(plans["fargate-existing-vpc"])
+    assert found == {("BL307", f'{JD}["example"]')}  # no catch-all EXIT, as in the ec2 example
+    # the Fargate environments pass every rule: their service role resolves, nothing else
+    # that rules read waits for apply
+    assert not any(name.startswith(CE) for _, name in gaps)
+    for queue in ("high_priority", "low_priority"):
+        for rule in QUEUE_RULES:
+            assert "and the plan does not say which" in gaps.pop((rule, f'{JQ}["{queue}"]'))
+    for rule in CONTAINER_RULES:  # executionRoleArn and the log group: after apply
+        assert gaps.pop((rule, f'{JD}["example"]')).endswith(
+            "`container_properties` is known only after apply")
+    assert gaps == {}
+
+
+@real
+def test_handwritten_plan(plans: dict[str, Path]) -> None:
+    found, gaps = _report(plans["handwritten"])
+    jobs = "module.pipeline[0].module.jobs."
+    known, later = f"{jobs}aws_batch_job_definition.known", \
+        f"{jobs}aws_batch_job_definition.after_apply"
+    assert found == {
+        # the bare profile's role trusts EC2 but has no AmazonEC2ContainerServiceforEC2Role
+        ("BL102", "aws_batch_compute_environment.bare"),
+        ("BL301", known),  # no retry_strategy
+        ("BL304", known),  # privileged = true
+        ("BL305", known),  # no timeout
+        ("BL306", known),  # busybox:latest
+    }
+    # ec2[i]'s instance_role is a conditional on count.index between two profiles
+    for i in (0, 1):
+        assert gaps.pop(("BL102", f"aws_batch_compute_environment.ec2[{i}]")).endswith(
+            "`compute_resources.instance_role` is known only after apply: it is one of "
+            "`aws_iam_instance_profile.instance.arn`, `aws_iam_instance_profile.bare.arn`, "
+            "and the plan does not say which")
+    assert "service-quota" in gaps.pop(("BL401", "aws_batch_compute_environment.ec2[0]"))
+    assert "service-quota" in gaps.pop(("BL401", "aws_batch_compute_environment.bare"))
+    # no ec2_configuration: the image type is the default of the day it is created (true)
+    assert gaps.pop(("BL105", "aws_batch_compute_environment.bare")).startswith(
+        "ec2Configuration sets no imageType")
+    for rule in QUEUE_RULES:  # its second environment's ARN is built from terraform_data
+        assert gaps.pop((rule, "aws_batch_job_queue.mixed")).endswith(
+            "`compute_environments[1]` is `terraform_data.suffix.id`, known only after apply")
+    for rule in CONTAINER_RULES:  # jsonencode() of the execution role's ARN
+        assert gaps.pop((rule, later)).endswith(
+            "`container_properties` is known only after apply")
+    assert gaps == {}
+
+
+@real
+def test_handwritten_plan_model(plans: dict[str, Path]) -> None:
+    """References through count, for_each, two module levels and names resolve; a count = 0
+    role is absent and referenced by nothing."""
+    [model] = load_files([str(plans["handwritten"])]).templates
+    names = {r.name for r in model.resources}
+    assert "aws_iam_role.spare[0]" not in names
+    ce0 = model.find(m.COMPUTE_ENVIRONMENT, "aws_batch_compute_environment.ec2[0]")
+    assert ce0 is not None
+    assert ce0.data["serviceRole"] == "arn:aws:iam:::role/aws_iam_role.service[0]"
+    assert ce0.data["computeResources"]["launchTemplate"] == {
+        "launchTemplateId": "aws_launch_template.batch", "version": "1"}  # latest_version
+    assert "desiredvCpus" not in ce0.data["computeResources"]  # Batch's, not configured
+    def order(queue: str) -> list[object]:
+        found = model.find(m.JOB_QUEUE, queue)
+        assert found is not None
+        return [e.get("computeEnvironment") for e in found.data["computeEnvironmentOrder"]]
+    assert order("aws_batch_job_queue.ec2") == [
+        "aws_batch_compute_environment.ec2[0]", "aws_batch_compute_environment.ec2[1]"]
+    assert order("aws_batch_job_queue.fargate") == [
+        'aws_batch_compute_environment.fargate["a"]', 'aws_batch_compute_environment.fargate["b"]']
+    assert order("module.pipeline[0].module.jobs.aws_batch_job_queue.this") == [
+        "aws_batch_compute_environment.ec2[1]"]  # var → var → the root's reference
+    assert order("aws_batch_job_queue.by_name") == ["fargate-a"]
+    by_name = model.find(m.COMPUTE_ENVIRONMENT, "fargate-a")  # the name is an alias
+    assert by_name is not None and by_name.name == 'aws_batch_compute_environment.fargate["a"]'
+    assert order("aws_batch_job_queue.mixed")[0] == "aws_batch_compute_environment.ec2[0]"
