@@ -279,3 +279,20 @@ def test_handwritten_plan_model(plans: dict[str, Path]) -> None:
     by_name = model.find(m.COMPUTE_ENVIRONMENT, "fargate-a")  # the name is an alias
     assert by_name is not None and by_name.name == 'aws_batch_compute_environment.fargate["a"]'
     assert order("aws_batch_job_queue.mixed")[0] == "aws_batch_compute_environment.ec2[0]"
+
+
+def test_a_resource_of_an_unreadable_shape_costs_only_that_resource(tmp_path: Path) -> None:
+    plan = json.loads(PLAN.read_text())
+    plan["planned_values"]["root_module"]["resources"].append({
+        "address": "aws_batch_compute_environment.odd", "mode": "managed",
+        "type": "aws_batch_compute_environment", "name": "odd",
+        "values": {"type": "MANAGED", "compute_resources": [{"max_vcpus": "many"}]}})
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    loaded = load_files([str(path)])
+    report = run(loaded.models, [RuleRun(RULES["BL102"], "error", {})])
+    odd = [n for n in report.not_verified if n.resource.name.endswith(".odd")]
+    assert [n.reason for n in odd] == [
+        "it depends on values not known before deployment: its planned values of "
+        "`aws_batch_compute_environment.odd` have a shape batchlint does not read"]
+    assert {f.resource.name for f in report.findings} == {"aws_batch_compute_environment.spot"}
