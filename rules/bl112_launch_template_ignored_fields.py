@@ -118,7 +118,10 @@ def _ignored(data: Mapping[str, Json], instance_role: Callable[[], object]) -> l
             out.append(f"NetworkInterfaces[{i}].SubnetId `{nic['SubnetId']}` (instances go to "
                        "the compute environment's subnets)")
     market = data.get("InstanceMarketOptions")
-    if isinstance(market, Mapping) and market:
+    # Spot is the environment's to choose; a Capacity Block (`capacity-block`) is how a
+    # launch template points Batch at reserved capacity, and is honoured
+    if isinstance(market, Mapping) and market and \
+            str(market.get("MarketType", "spot")).lower() == "spot":
         out.append(f"InstanceMarketOptions `{market.get('MarketType', '…')}` (Batch controls "
                    "Spot from the compute environment's type)")
     if data.get("DisableApiTermination") is True:

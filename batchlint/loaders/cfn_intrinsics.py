@@ -28,6 +28,9 @@ BATCH_PREFIX = "AWS::Batch::"
 NO_VALUE: Any = object()  # AWS::NoValue: the property or list item is left out
 _PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
 _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+# resources whose Ref is a name the template may give: that property
+_OWN_NAMES = {"AWS::ECR::Repository": "RepositoryName", "AWS::Logs::LogGroup": "LogGroupName",
+              "AWS::S3::Bucket": "BucketName", "AWS::SSM::Parameter": "Name"}
 SSM_IMAGE_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
 
 
@@ -134,7 +137,16 @@ class Resolver:
                 return [v.strip() for v in str(default).split(",")] \
                     if not isinstance(default, list) else default
             return self.resolve(default)
-        return name  # a resource's Ref: its logical ID, which is how the model names it
+        resource = _mapping(self.resources.get(name))
+        kind = resource.get("Type")
+        if kind in (IAM_ROLE, INSTANCE_PROFILE, LAUNCH_TEMPLATE) or (
+                isinstance(kind, str) and kind.startswith(BATCH_PREFIX)):
+            return name  # its logical ID, which is how the model names it
+        own = _OWN_NAMES.get(str(kind))
+        given = self.resolve(_mapping(resource.get("Properties")).get(own)) if own else None
+        if isinstance(given, str | Unk):
+            return given  # a resource whose Ref is the name the template gives it
+        return Unk(f"${{{name}}}", f"`{name}`, known only once the stack creates it")
 
     def get_att(self, arg: Json) -> Json:
         if isinstance(arg, str):

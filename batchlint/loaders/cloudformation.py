@@ -115,22 +115,30 @@ def load(doc: Document, all_revisions: bool = False) -> list[m.Model]:
         builder = ModelBuilder()
         resolver = Resolver(template, world)
         resolver.role_arn = lambda lid: _arn(resources, lid)
-        for logical_id, resource in mapped:
-            if resolver.condition(resource.get("Condition")) is False \
-                    and "Condition" in resource:
-                continue  # not created under the parameter defaults (or in this world)
-            _add(doc, builder, resolver, logical_id, resource)
+        shaped = [_shape(resolver, logical_id, resource) for logical_id, resource in mapped
+                  if "Condition" not in resource  # else: created under the defaults/world?
+                  or resolver.condition(resource.get("Condition")) is not False]
+        names = {alias for *_, aliases in shaped for alias in aliases}
+        for kind, logical_id, data, unknown, aliases in shaped:
+            # a name built from values not known, that names a resource of the template
+            # built the same way (`!Sub batch-${Env}`), is known to be that resource
+            unknown = {path: why for path, why in unknown.items()
+                       if not (path and _at(data, path) in names)}
+            builder.add(doc, kind, ("Resources", logical_id, "Properties"), data,
+                        unknown=unknown, aliases=aliases)
         cfn_images.add_public_images(doc, builder, template)
         label = ", ".join(f"condition `{c}` is {str(v).lower()}" for c, v in world.items())
         models.append(builder.build(all_revisions, world=label, group=doc.path))
     return models
 
 
-def _add(doc: Document, builder: ModelBuilder, resolver: Resolver, logical_id: str,
-         resource: Mapping[str, Json]) -> None:
+Shaped = tuple[str, str, dict[str, Json], dict[Pointer, str], tuple[str, ...]]
+
+
+def _shape(resolver: Resolver, logical_id: str, resource: Mapping[str, Json]) -> Shaped:
+    """(kind, logical ID, API-shape data, unknown paths, aliases) of one resource."""
     kind_type = resource["Type"]
     kind = MAPPED_TYPES[kind_type]
-    at: Pointer = ("Resources", logical_id, "Properties")
     props = resource.get("Properties", {})
     unknown: dict[Pointer, str] = {}
     aliases: tuple[str, ...] = ()
@@ -154,7 +162,18 @@ def _add(doc: Document, builder: ModelBuilder, resolver: Resolver, logical_id: s
         detail = str(exc) if isinstance(exc, ValueError) else "properties of an unexpected shape"
         data, unknown = {KIND_FIELDS[kind][1]: logical_id}, {
             (): f"`{logical_id}` could not be read: {detail}"}
-    builder.add(doc, kind, at, data, unknown=unknown, aliases=aliases)
+    return kind, logical_id, data, unknown, aliases
+
+
+def _at(data: Json, path: Pointer) -> Json:
+    for part in path:
+        if isinstance(data, Mapping) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 _SPECS: dict[str, Any] = {
@@ -291,7 +310,7 @@ def _settle(value: Json, spec: Any, path: Pointer, unknown: dict[Pointer, str]) 
                 out[key] = settled
         return out
     if isinstance(spec, list) and isinstance(value, str):
-        value = value.split(",")
+        value = [item.strip() for item in value.split(",")]  # as CloudFormation trims them
     if isinstance(value, list):
         item_spec = spec[0] if isinstance(spec, list) else None
         items: list[Json] = []

@@ -14,8 +14,11 @@ def is_cloudformation(data: Json) -> bool:
     if "AWSTemplateFormatVersion" in data:
         return True
     resources = data.get("Resources")
+    # every entry names a Type, at least one as a string (a template with one broken
+    # resource is still a template; the loader says what it cannot read)
     return isinstance(resources, Mapping) and bool(resources) and all(
-        isinstance(r, Mapping) and isinstance(r.get("Type"), str) for r in resources.values())
+        isinstance(r, Mapping) and "Type" in r for r in resources.values()) and any(
+        isinstance(r.get("Type"), str) for r in resources.values())
 
 
 def is_terraform_plan(data: Json) -> bool:
