@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from batchlint.errors import InputError
+from batchlint.fileio import DEFAULT_LIMITS, Limits, read_text
 from batchlint.loaders import awscli, detect, snapshot
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.model import Model
@@ -36,7 +37,8 @@ class Loaded:
                 doc.data = None
 
 
-def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
+def load_files(paths: list[str], all_revisions: bool = False,
+               limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Read every file into one view; files that are not Batch configuration become notes."""
     builder = ModelBuilder()
     documents: dict[str, Document] = {}
@@ -46,7 +48,7 @@ def load_files(paths: list[str], all_revisions: bool = False) -> Loaded:
     for path in paths:
         if path in documents:
             continue
-        doc = read_document(path)
+        doc = read_document(path, limits)
         if snapshot.recognises(doc.data):
             snapshot.load(doc, builder)
         elif awscli.recognises(doc.data):
@@ -88,14 +90,14 @@ def load_live(data: dict[str, object], notes: list[str], all_revisions: bool = F
     return Loaded(builder.build(all_revisions), {}, list(notes), failures=list(failures or []))
 
 
-def read_document(path: str) -> Document:
-    text = read_text(path)
+def read_document(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    text = read_text(path, limits)
     if not text.strip():
         raise InputError(path, "empty file")
     if path.lower().endswith((".yaml", ".yml", ".template")):
         from batchlint.loaders.yamlpos import load_yaml
 
-        data, positions, problems = load_yaml(path, text)
+        data, positions, problems = load_yaml(path, text, limits)
         if problems and detect.is_cloudformation(data):
             raise problems[0]  # what CloudFormation itself would reject
         return Document(path, text, data, positions)
@@ -104,40 +106,34 @@ def read_document(path: str) -> Document:
     except json.JSONDecodeError as exc:
         raise InputError(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
-        raise InputError(path, "invalid JSON: nested too deeply") from None
+        raise _too_deep(path, limits) from None
     except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
         raise InputError(path, "invalid JSON: a number is too long to read") from None
+    if _depth_over(data, limits.max_depth):
+        raise _too_deep(path, limits)
     return Document(path, text, data)
 
 
-def read_text(path: str) -> str:
-    if os.path.isdir(path):
-        raise InputError(path, "is a directory; pass the files in it (for example "
-                               f"{os.path.join(path, '*.json')})")
-    try:
-        with open(path, "rb") as fh:
-            encoding = _encoding(fh.read(2))
-        # decoded while read, so a large file is never held as bytes and text at once
-        with open(path, encoding=encoding, newline="") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except UnicodeDecodeError:
-        with open(path, "rb") as fh:
-            return decode(path, fh.read())  # raises, naming the byte offset
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+def _too_deep(path: str, limits: Limits) -> InputError:
+    return InputError(path, f"nested more than {limits.max_depth} levels deep (raise the "
+                            "limit with --max-depth)")
 
 
-def _encoding(head: bytes) -> str:
-    """UTF-8 (with or without BOM), or UTF-16 with a BOM as PowerShell redirection writes it."""
-    return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
-
-
-def decode(path: str, raw: bytes) -> str:
-    encoding = _encoding(raw[:2])
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not {encoding.replace('-sig', '').upper()} text "
-                               f"(undecodable byte at offset {exc.start})") from None
+def _depth_over(data: object, limit: int) -> bool:
+    """Whether objects and lists nest more than ``limit`` deep; without recursion, as
+    everything downstream would recurse (a 30 MiB snapshot: 0.15 s)."""
+    if type(data) not in (dict, list):
+        return False
+    stack: list[tuple[object, int]] = [(data, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value, depth = pop()
+        children = value.values() if type(value) is dict else value
+        assert isinstance(children, Iterable)
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                if depth >= limit:
+                    return True
+                push((child, depth + 1))
+    return limit < 1

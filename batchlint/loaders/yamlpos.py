@@ -1,19 +1,29 @@
 """YAML (CloudFormation flavour) with the line and column of every key and item.
 
-PyYAML composes the document into nodes that carry their marks; this builds
-the plain values from those nodes and records, for each JSON-pointer-like path,
-where its key (or list item) starts. CloudFormation's short-form tags (``!Ref``,
-``!GetAtt``, ``!Sub`` …) become their long forms (``{"Ref": …}``,
-``{"Fn::GetAtt": [...]}``). Duplicate keys and unknown tags are errors, as
-CloudFormation makes them.
+The document is built from PyYAML's parse events in one loop, without
+recursion, recording for each JSON-pointer-like path where its key (or list
+item) starts. CloudFormation's short-form tags (``!Ref``, ``!GetAtt``, ``!Sub``
+…) become their long forms (``{"Ref": …}``, ``{"Fn::GetAtt": [...]}``).
+
+Hostile input is bounded: nesting deeper than ``Limits.max_depth`` is refused
+where it starts; an alias shares the value of its anchor (never a copy), and
+aliases that would repeat more than ``Limits.max_alias_values`` values in all
+(a "billion laughs") are refused. A value that its explicit tag cannot hold
+(``!!int abc``) is invalid YAML, reported without the value, which may be a
+secret. What only CloudFormation rejects — unknown tags, duplicate keys, merge
+keys (``<<``), keys that are lists or maps, a second document — is returned as
+problems, fatal only if the file turns out to be a template, so that other
+YAML (docker-compose files, mkdocs.yml) is skipped rather than rejected.
 """
 
 from __future__ import annotations
 
-import datetime
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from batchlint.errors import InputError
+from batchlint.fileio import DEFAULT_LIMITS, Limits
 from batchlint.model import Json, Pointer
 
 Positions = dict[Pointer, tuple[int, int]]
@@ -28,101 +38,286 @@ SHORT_FORMS = {
         "Length", "ForEach")},
 }
 
+STANDARD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {STANDARD + name for name in (
+    "str", "int", "float", "bool", "null", "timestamp", "binary")}
+_MAP_TAGS = {STANDARD + "map", STANDARD + "set"}
+_SEQ_TAGS = {STANDARD + "seq", STANDARD + "omap", STANDARD + "pairs"}
+# what YAML allows in a stream (YAML 1.1 "printable"); the first other character is named
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
+                            "\U00010000-\U0010ffff]")
+_NO_KEY: Any = object()  # a map waits for a key
+_SKIP: Any = object()  # a map drops this entry (merge key, complex key)
 
-def load_yaml(path: str, text: str) -> tuple[Json, Positions, list[InputError]]:
-    """(data, positions, problems): problems are what CloudFormation would reject (unknown
-    tags, duplicate keys); they matter only if the file turns out to be a template."""
+
+@dataclass(slots=True)
+class _Anchor:
+    value: Json
+    weight: int  # values it holds, repeats included
+    key_text: str | None  # a scalar's own text, for use as a key
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A list or map being built."""
+
+    value: Any  # list or dict
+    at: Pointer | None  # where its members go; None inside a complex key (no positions)
+    depth: int  # nesting of the data, short-form wrappers included
+    anchor: str | None
+    wrap: str | None = None  # a short form's long key: the value becomes {wrap: value}
+    bad_tag: bool = False  # an unknown tag: the value becomes None
+    start_mark: Any = None  # where it starts, for problems with it as a key
+    key: Any = _NO_KEY
+    weight: int = 1
+
+
+def load_yaml(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[
+        Json, Positions, list[InputError]]:
+    """(data, positions, problems): problems are what CloudFormation would reject; they
+    matter only if the file turns out to be a template."""
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    builder = _Builder(path, limits, yaml.SafeLoader(""))
     try:
-        node = yaml.compose(text, Loader=loader_class)
+        for event in yaml.parse(text, Loader=loader_class):
+            if builder.feed(event):
+                break
+    except yaml.reader.ReaderError:
+        raise _unreadable(path, text) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         problem = exc.problem or exc.context or "invalid YAML"
         raise InputError(path, f"invalid YAML: {problem}", line, col) from None
     except yaml.YAMLError as exc:
-        raise InputError(path, f"invalid YAML: {exc}") from None
-    if node is None:
-        return None, {}, []
-    builder = _Builder(path, yaml.SafeLoader(""))
-    return builder.value(node, ()), builder.positions, builder.problems
+        raise InputError(path, f"invalid YAML: {str(exc).splitlines()[0]}") from None
+    return builder.result, builder.positions, builder.problems
 
 
+def _unreadable(path: str, text: str) -> InputError:
+    """PyYAML names a control character by its offset in bytes or characters, on two
+    lines; this names it once, with its line and column."""
+    match = _NOT_PRINTABLE.search(text)
+    if match is None:
+        return InputError(path, "invalid YAML: a character YAML does not allow")
+    at = match.start()
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    return InputError(path, f"invalid YAML: control character U+{ord(match.group()):04X} "
+                            "is not allowed", line, col)
+
+
+@dataclass
 class _Builder:
-    def __init__(self, path: str, constructor: Any):
-        self.path = path
-        self.constructor = constructor
-        self.positions: Positions = {(): (1, 1)}
-        self.problems: list[InputError] = []
+    path: str
+    limits: Limits
+    loader: Any  # a SafeLoader: its resolver and scalar constructors
+    result: Json = None
+    positions: Positions = field(default_factory=lambda: {(): (1, 1)})
+    problems: list[InputError] = field(default_factory=list)
+    stack: list[_Frame] = field(default_factory=list)
+    anchors: dict[str, _Anchor | None] = field(default_factory=dict)  # None: still open
+    repeated: int = 0  # values repeated by aliases so far
+    documents: int = 0
 
-    def value(self, node: Any, at: Pointer) -> Json:
+    def feed(self, event: Any) -> bool:
+        """Take one parse event; True once the (first) document is complete."""
         import yaml
 
-        tag = node.tag
-        if tag in SHORT_FORMS:
-            key = SHORT_FORMS[tag]
-            return {key: self._short_form(node, tag, (*at, key))}
-        if tag.startswith("!"):
-            self.problems.append(self._fail(node, f"unknown tag {tag}"))
+        if isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self._start(event, isinstance(event, yaml.MappingStartEvent))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            self._end()
+        elif isinstance(event, yaml.AliasEvent):
+            self._alias(event)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.problems.append(self._fail(event, "more than one YAML document; a "
+                                                       "template is one"))
+                return True
+        return False
+
+    # -- where a node goes --------------------------------------------------------------
+
+    def _child_at(self, event: Any) -> Pointer | None:
+        """The pointer of the node that starts with ``event``; records an item's position."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if top.at is None:
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, at)
-        if isinstance(node, yaml.SequenceNode):
-            return [self._item(child, (*at, i)) for i, child in enumerate(node.value)]
-        value = self.constructor.construct_object(node)
-        if isinstance(value, datetime.date):  # AWSTemplateFormatVersion: 2010-09-09
-            return node.value
-        if isinstance(value, bytes):
-            return node.value
+        if isinstance(top.value, list):
+            at = (*top.at, len(top.value))
+            self.positions[at] = _mark(event)
+            return at
+        if top.key is _SKIP or top.key is _NO_KEY:  # dropped, or a key (not a plain one)
+            return None
+        return (*top.at, top.key)
+
+    def _place(self, value: Json, weight: int, event: Any, key_text: str | None,
+               merge: bool = False) -> None:
+        """Put a finished node into its parent (as a key, a value or an item)."""
+        if not self.stack:
+            self.result = value
+            return
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            top.value.append(value)
+            top.weight += weight
+        elif top.key is _NO_KEY:
+            self._key(top, event, key_text, merge)
+        else:
+            if top.key is not _SKIP:
+                top.value[top.key] = value
+                top.weight += weight
+            top.key = _NO_KEY
+
+    def _key(self, top: _Frame, event: Any, key_text: str | None, merge: bool) -> None:
+        if key_text is None:
+            top.key = _SKIP
+            self.problems.append(self._fail(event, "a mapping key must be a plain value"))
+            return
+        if merge:
+            top.key = _SKIP
+            self.problems.append(self._fail(event, "merge keys (<<) are not supported by "
+                                                   "CloudFormation"))
+            return
+        if key_text in top.value:
+            self.problems.append(self._fail(event, f"duplicate key {key_text!r}"))
+        if top.at is not None:
+            self.positions[(*top.at, key_text)] = _mark(event)
+        top.key = key_text
+
+    # -- events -------------------------------------------------------------------------
+
+    def _scalar(self, event: Any) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.value, dict) and top.key is _NO_KEY:
+            text = str(event.value)  # a key: its text, as written
+            self._remember(event.anchor, text, 1, text)
+            self._place(None, 1, event, text, self._tag(event) == STANDARD + "merge")
+            return
+        at = self._child_at(event)
+        value = self._scalar_value(event, at)
+        self._remember(event.anchor, value, 1, str(event.value))
+        self._place(value, 1, event, str(event.value))
+
+    def _scalar_value(self, event: Any, at: Pointer | None) -> Json:
+        tag = event.tag
+        if tag in SHORT_FORMS:
+            self._check_depth(event, (self.stack[-1].depth if self.stack else 0) + 1)
+            if tag == "!GetAtt":
+                resource, _, attribute = str(event.value).partition(".")
+                return {"Fn::GetAtt": [resource, attribute]}
+            if tag in ("!Ref", "!Condition", "!Sub"):
+                return {SHORT_FORMS[tag]: str(event.value)}
+            return {SHORT_FORMS[tag]: self._construct(event, self._resolve(event), False)}
+        if tag is None or tag == "!":
+            return self._construct(event, self._resolve(event), False)
+        if tag in _SCALAR_TAGS:
+            return self._construct(event, tag, True)
+        self.problems.append(self._fail(event, f"unknown tag {_short(tag)}"))
+        return None
+
+    def _resolve(self, event: Any) -> str:
+        import yaml
+
+        return str(self.loader.resolve(yaml.ScalarNode, event.value, event.implicit))
+
+    def _tag(self, event: Any) -> str:
+        return str(event.tag) if event.tag not in (None, "!") else self._resolve(event)
+
+    def _construct(self, event: Any, tag: str, explicit: bool) -> Json:
+        """The value of a scalar; its text where the tag gives a date or bytes (rules read
+        strings), or when an implicit guess fails (``2020-13-45`` stays a string)."""
+        import yaml
+
+        if tag == STANDARD + "str":
+            return str(event.value)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            value = self.loader.yaml_constructors[tag](self.loader, node)
+        except Exception:  # its message would echo the value, which may be a secret
+            if not explicit:
+                return str(event.value)
+            raise self._fail(event, f"invalid YAML: not a valid {_short(tag)} value") from None
+        if tag in (STANDARD + "timestamp", STANDARD + "binary"):
+            return str(event.value)
         return value
 
-    def _item(self, node: Any, at: Pointer) -> Json:
-        self.positions[at] = _mark(node)
-        return self.value(node, at)
+    def _start(self, event: Any, is_map: bool) -> None:
+        parent_depth = self.stack[-1].depth if self.stack else 0
+        at = self._child_at(event)
+        if self.stack and isinstance(self.stack[-1].value, dict) and \
+                self.stack[-1].key is _NO_KEY:
+            at = None  # a complex key (? [a, b]): read, then dropped
+        tag = event.tag
+        wrap = SHORT_FORMS.get(tag) if tag else None
+        known = tag in (None, "!") or wrap is not None or tag in (
+            _MAP_TAGS if is_map else _SEQ_TAGS)
+        if not known:
+            self.problems.append(self._fail(event, f"unknown tag {_short(tag)}"))
+        depth = parent_depth + 1 + (wrap is not None)
+        self._check_depth(event, depth)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = None
+        self.stack.append(_Frame({} if is_map else [], None if at is None else (
+            (*at, wrap) if wrap else at), depth, event.anchor, wrap, not known,
+            event.start_mark))
 
-    def _mapping(self, node: Any, at: Pointer) -> dict[str, Json]:
-        import yaml
+    def _end(self) -> None:
+        frame = self.stack.pop()
+        value: Json = frame.value
+        if frame.bad_tag:
+            value = None
+        elif frame.wrap is not None:
+            value = {frame.wrap: value}
+        self._remember(frame.anchor, value, frame.weight, None)
+        self._place(value, frame.weight, frame, None)
 
-        out: dict[str, Json] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self._fail(key_node, "merge keys (<<) are not supported by CloudFormation")
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self._fail(key_node, "a mapping key must be a plain value")
-            key = str(key_node.value)
-            if key in out:
-                self.problems.append(self._fail(key_node, f"duplicate key {key!r}"))
-            self.positions[(*at, key)] = _mark(key_node)
-            out[key] = self.value(value_node, (*at, key))
-        return out
+    def _alias(self, event: Any) -> None:
+        anchor = self.anchors.get(event.anchor, _SKIP)
+        if anchor is _SKIP:
+            raise self._fail(event, f"invalid YAML: found undefined alias {event.anchor!r}")
+        if anchor is None:
+            raise self._fail(event, "invalid YAML: an alias inside its own anchor (a "
+                                    "recursive structure)")
+        self.repeated += anchor.weight
+        if self.repeated > self.limits.max_alias_values:
+            raise self._fail(event, f"YAML aliases repeat more than "
+                                    f"{self.limits.max_alias_values:,} values (an alias "
+                                    "bomb?); not read")
+        self._child_at(event)
+        self._place(anchor.value, anchor.weight, event, anchor.key_text)
 
-    def _short_form(self, node: Any, tag: str, at: Pointer) -> Json:
-        import yaml
+    # -- helpers ------------------------------------------------------------------------
 
-        if tag == "!GetAtt" and isinstance(node, yaml.ScalarNode):
-            resource, _, attribute = str(node.value).partition(".")
-            return [resource, attribute]
-        if isinstance(node, yaml.ScalarNode):
-            return str(node.value) if tag in ("!Ref", "!Condition", "!Sub") else \
-                self.constructor.construct_object(_plain(node))
-        if isinstance(node, yaml.SequenceNode):
-            return [self._item(child, (*at, i)) for i, child in enumerate(node.value)]
-        return self._mapping(node, at)
+    def _remember(self, anchor: str | None, value: Json, weight: int,
+                  key_text: str | None) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = _Anchor(value, weight, key_text)
 
-    def _fail(self, node: Any, message: str) -> InputError:
-        line, col = _mark(node)
+    def _check_depth(self, event: Any, depth: int) -> None:
+        if depth > self.limits.max_depth:
+            raise self._fail(event, f"nested more than {self.limits.max_depth} levels deep "
+                                    "(raise the limit with --max-depth)")
+
+    def _fail(self, event: Any, message: str) -> InputError:
+        line, col = _mark(event)
         return InputError(self.path, message, line, col)
 
 
-def _mark(node: Any) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _mark(event: Any) -> tuple[int, int]:
+    mark = event.start_mark
+    if mark is None:
+        return 1, 1
+    return mark.line + 1, mark.column + 1
 
 
-def _plain(node: Any) -> Any:
-    import yaml
-
-    resolver: Any = yaml.resolver.Resolver()
-    resolved = resolver.resolve(yaml.ScalarNode, node.value, (True, False))
-    return yaml.ScalarNode(resolved, node.value, node.start_mark, node.end_mark, node.style)
+def _short(tag: str) -> str:
+    return "!!" + tag[len(STANDARD):] if tag.startswith(STANDARD) else tag
