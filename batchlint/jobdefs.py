@@ -70,6 +70,25 @@ def environment(jobdef: Resource) -> Iterator[EnvironmentVariable]:
                                           entry.get("value"), container)
 
 
+@dataclass(frozen=True)
+class Argument:
+    """One string of a container's ``command`` (or an EKS container's ``args``)."""
+
+    path: str  # e.g. "containerProperties.command[2]"
+    value: str
+    container: Container
+
+
+def arguments(jobdef: Resource) -> Iterator[Argument]:
+    """Every string argument of every container: ``command``, and EKS ``args`` too."""
+    for container in containers(jobdef):
+        for key in ("command", "args") if container.env_key == "env" else ("command",):
+            items = container.data.get(key)
+            for i, item in enumerate(items if isinstance(items, list) else ()):
+                if isinstance(item, str):
+                    yield Argument(f"{container.path}.{key}[{i}]", item, container)
+
+
 def _containers_in(props: Mapping[str, Json], prefix: str) -> Iterator[Container]:
     """Containers under ``containerProperties``, ``ecsProperties`` and ``eksProperties``."""
     container = props.get("containerProperties")

@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.jobdefs import environment, is_literal_value, looks_secret
+from batchlint.credentials import credential_kind
+from batchlint.jobdefs import Container, arguments, environment, is_literal_value, looks_secret
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 
@@ -11,36 +12,57 @@ from batchlint.rule import Context, Result, Rule
 class PlaintextSecretInEnvironment(Rule):
     """
     ## What it does
-    Reports container environment variables whose name says they hold a secret
-    (`PASSWORD`, `PASSWD`, `SECRET`, `TOKEN`, `API_KEY`/`APIKEY`, `PRIVATE_KEY`,
-    `ACCESS_KEY`, `CREDENTIAL(S)`, `ENCRYPTION_KEY`, `SIGNING_KEY`, `*_PWD`) and that
-    are given a literal value, in every container of the job definition (container,
-    multi-node, ECS multi-container and EKS `env`). The value is never printed.
+    Reports credentials written out in a job definition, in every container it has
+    (`containerProperties`, multi-node ranges, `ecsProperties` containers, EKS
+    `containers` and `initContainers`), two ways:
+
+    - by name: an environment variable whose name says it holds a secret
+      (`PASSWORD`, `PASSWD`, `SECRET`, `TOKEN`, `API_KEY`/`APIKEY`, `PRIVATE_KEY`,
+      `ACCESS_KEY`, `CREDENTIAL(S)`, `ENCRYPTION_KEY`, `SIGNING_KEY`, `*_PWD`) and
+      that is given a literal value;
+    - by shape, whatever the name: an environment value (`environment`, EKS `env`)
+      or a command argument (`command`, EKS `command` and `args`) that has the form
+      of an AWS access key id (`AKIA`/`ASIA` and 16 letters or digits), a PEM
+      private key block, a GitHub token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`,
+      `github_pat_`), a Slack token (`xoxa-`, `xoxb-`, `xoxp-`) or a Stripe live key
+      (`sk_live_`, `rk_live_`).
+
+    The finding names the container, the variable or argument and the kind of
+    credential; the value is never printed, not even in part.
 
     Names that point at a secret instead of holding it pass: those ending in
     `_ARN`, `_NAME`, `_ID`, `_PATH`, `_FILE`, `_URL`, `_URI`, `_ENDPOINT`, `_PARAM`,
     `_TTL` or any other word that is not part of the secret (`AWS_ACCESS_KEY_ID` is
-    the public identifier of a key pair), as do `PWD`, `TOKENIZERS_PARALLELISM`
-    and `GOOGLE_APPLICATION_CREDENTIALS` (a file path). Values that are an ARN or a
-    CloudFormation `{{resolve:…}}` reference pass; a snapshot's `<redacted>` counts
-    as the literal value it replaced.
+    the public identifier of a key pair, unless its value is an actual key id), as
+    do `PWD`, `TOKENIZERS_PARALLELISM` and `GOOGLE_APPLICATION_CREDENTIALS` (a file
+    path). Values that are an ARN or a CloudFormation `{{resolve:…}}` reference
+    pass, and a `${…}` span (a value known only at deployment, a shell variable) is
+    never taken for a credential; a snapshot's `<redacted>` counts as the literal
+    value it replaced.
 
     ## Why is this bad?
-    Environment values are part of the job definition: anyone who can call
-    `DescribeJobDefinitions` or `DescribeJobs`, read the template or its git history
-    sees them, and they are kept in every revision. AWS advises against plaintext
+    Environment values and command lines are part of the job definition: anyone who
+    can call `DescribeJobDefinitions` or `DescribeJobs`, read the template or its git
+    history sees them, and they are kept in every revision (commands also show in
+    process listings and logs). AWS advises against plaintext
     environment variables for sensitive data.
 
     ## Example
     ```json
-    {"containerProperties": {"environment": [{"name": "DB_PASSWORD", "value": "hunter2-FAKE"}]}}
+    {"containerProperties": {
+      "environment": [{"name": "DB_PASSWORD", "value": "hunter2-FAKE"},
+                      {"name": "HARMLESS", "value": "AKIAXXXXXXXXXXXXXXXX"}],
+      "command": ["deploy.sh", "--token", "ghp_FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE"]}}
     ```
 
     ## Use instead
-    A `secrets` entry that Batch resolves at run time with the execution role:
+    A `secrets` entry that Batch resolves at run time with the execution role, read
+    by the command from the environment:
     ```json
-    {"containerProperties": {"secrets": [{"name": "DB_PASSWORD",
-      "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password"}]}}
+    {"containerProperties": {
+      "secrets": [{"name": "DB_PASSWORD",
+        "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password"}],
+      "command": ["deploy.sh"]}}
     ```
     EKS jobs have no `secrets` field: mount a Kubernetes secret through
     `eksProperties.podProperties.volumes[].secret` instead.
@@ -50,29 +72,49 @@ class PlaintextSecretInEnvironment(Rule):
     - [Specify sensitive data with Secrets Manager](https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data-secrets.html)
     - [Specify sensitive data with Parameter Store](https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data-parameters.html)
     - [EksSecret](https://docs.aws.amazon.com/batch/latest/APIReference/API_EksSecret.html)
+    - [Understanding unique ID prefixes (AKIA, ASIA)](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids)
+    - [GitHub's token formats](https://github.blog/changelog/2021-03-31-authentication-token-format-updates-are-generally-available/)
     """
 
     id = "BL303"
     name = "plaintext-secret-in-environment"
-    summary = "A container environment variable whose name looks secret has a literal value."
+    summary = ("A container environment variable whose name looks secret has a literal value, "
+               "or an environment value or command argument has the form of a credential.")
     severity = "error"
     kinds = (m.JOB_DEFINITION,)
     tags = ("security",)
     precision = "medium"  # a name is only a hint: an ACCESS_KEY may hold a key ID
-    # a value built at deployment (`!Sub`, a parameter) is still written out in clear
+    # a value built at deployment (`!Sub`, a parameter) is still written out in clear; its
+    # `${…}` spans are never read as a credential
     reads_unknowns = True
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
+        # Messages carry names, paths and the kind of credential only, never the value.
         for var in environment(resource):
-            if not (looks_secret(var.name) and is_literal_value(var.value)):
+            kind = credential_kind(var.value) if isinstance(var.value, str) else None
+            if not (kind or (looks_secret(var.name) and is_literal_value(var.value))):
                 continue
-            if var.container.env_key == "env":  # EKS pods have no `secrets` field
-                fix = ("keep it in a Kubernetes secret mounted through "
-                       "`eksProperties.podProperties.volumes[].secret`")
-            else:
-                fix = ("store it in Secrets Manager or SSM Parameter Store and pass it "
-                       f"through `secrets` in {var.container.path} (`valueFrom` = the ARN)")
-            # The message carries the name and the path only, never the value.
+            what = f"what looks like {kind}" if kind else "a literal value that looks secret"
             yield self.finding(resource, f"job definition `{resource.name}` sets environment "
-                               f"variable `{var.name}` ({var.path}) to a literal value that "
-                               f"looks secret; {fix}", var.path)
+                               f"variable `{var.name}`{_of(var.container)} ({var.path}) to "
+                               f"{what}; {_fix(var.container)}", var.path)
+        for arg in arguments(resource):
+            kind = credential_kind(arg.value)
+            if kind:
+                yield self.finding(resource, f"job definition `{resource.name}` passes what "
+                                   f"looks like {kind} as a command argument{_of(arg.container)} "
+                                   f"({arg.path}); {_fix(arg.container, command=True)}", arg.path)
+
+
+def _of(container: Container) -> str:
+    name = container.data.get("name")
+    return f" of container `{name}`" if isinstance(name, str) and name else ""
+
+
+def _fix(container: Container, command: bool = False) -> str:
+    then = " and have the command read it from there" if command else ""
+    if container.env_key == "env":  # EKS pods have no `secrets` field
+        return ("keep it in a Kubernetes secret mounted through "
+                f"`eksProperties.podProperties.volumes[].secret`{then}")
+    return ("store it in Secrets Manager or SSM Parameter Store and pass it through `secrets` "
+            f"in {container.path} (`valueFrom` = the ARN){then}")
