@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 
-from batchlint.errors import BatchlintError
+from batchlint.errors import BatchlintError, InputError
+from batchlint.fileio import read_text, write_text
 from batchlint.fingerprint import fingerprint, identity
 from batchlint.rule import Finding
 
@@ -17,21 +18,18 @@ def write_baseline(path: str, findings: list[Finding]) -> None:
     entries = sorted({fingerprint(f): {"fingerprint": fingerprint(f), "rule_id": f.rule_id,
                                        "resource": identity(f).split("|", 1)[1]}
                       for f in findings}.values(), key=lambda e: (e["rule_id"], e["resource"]))
-    try:
-        with open(path, "w", encoding="utf-8") as fh:
-            json.dump({FORMAT_KEY: 1, "findings": entries}, fh, indent=2, sort_keys=True)
-            fh.write("\n")
-    except OSError as exc:
-        raise BatchlintError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_text(path, json.dumps({FORMAT_KEY: 1, "findings": entries}, indent=2,
+                                sort_keys=True) + "\n")
 
 
 def read_baseline(path: str) -> set[str]:
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError:
-        raise BatchlintError(f"{path}: no such baseline file") from None
-    except (OSError, ValueError) as exc:
+        data = json.loads(read_text(path))
+    except InputError as exc:
+        if str(exc).endswith(": no such file"):
+            raise BatchlintError(f"{path}: no such baseline file") from None
+        raise
+    except (ValueError, RecursionError) as exc:
         raise BatchlintError(f"{path}: not a batchlint baseline: {exc}") from None
     if not isinstance(data, dict) or data.get(FORMAT_KEY) != 1 or not isinstance(
             data.get("findings"), list):

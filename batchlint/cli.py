@@ -8,6 +8,7 @@ input. Errors are one line on stderr; reports go to stdout or ``--output``.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -53,12 +54,18 @@ class FailOn(StrEnum):
 
 
 def fail(message: str) -> typer.Exit:
-    print(f"batchlint: error: {message}", file=sys.stderr)
+    from batchlint.terminal import escape
+
+    # file and resource names come from the input: a control character in one must not
+    # rewrite the terminal or start a line of its own
+    print(f"batchlint: error: {escape(message)}", file=sys.stderr)
     return typer.Exit(2)
 
 
 def user_errors(func: F) -> F:
-    """Turn a BatchlintError into one line on stderr and exit 2."""
+    """Turn a BatchlintError into one line on stderr and exit 2; an unexpected error too,
+    naming where it happened but not its message (it may hold a value from the input, a
+    secret even). BATCHLINT_DEBUG=1 shows the traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -66,8 +73,26 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except BatchlintError as exc:
             raise fail(str(exc)) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("BATCHLINT_DEBUG"):
+                raise
+            raise fail(internal_error(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def internal_error(exc: BaseException) -> str:
+    """One line for a bug: the exception's type and innermost batchlint frame."""
+    import traceback
+
+    ours = (f"{os.sep}batchlint{os.sep}", f"{os.sep}rules{os.sep}")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if any(part in f.filename for part in ours)]
+    where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    return (f"internal error ({type(exc).__name__}{where}); please report it with the input "
+            "that caused it (BATCHLINT_DEBUG=1 shows the traceback)")
 
 
 def _version(value: bool) -> None:
@@ -157,8 +182,15 @@ def scan(
     sarif_category: Annotated[str, typer.Option(
         "--sarif-category", help="SARIF automationDetails category, for several uploads per "
                                  "commit.")] = "batchlint",
+    max_file_size: Annotated[str, typer.Option(
+        "--max-file-size", help="Largest input file read, e.g. 256MiB, 1G; a larger file "
+                                "is an error.")] = "256MiB",
+    max_depth: Annotated[int, typer.Option(
+        "--max-depth", min=1, max=400, help="Deepest nesting of objects and lists read in "
+                                            "an input file.")] = 200,
 ) -> None:
     """Lint AWS Batch files, or the live account when no PATH is given."""
+    from batchlint.fileio import Limits, parse_size
     from batchlint.scan import ScanOptions, run_scan
 
     live = None
@@ -175,6 +207,7 @@ def scan(
         config=config, rules_dirs=list(rules_dir or []), strict=strict,
         all_revisions=all_revisions, live=live, snapshot=snapshot, baseline=baseline,
         write_baseline=write_baseline, sarif_category=sarif_category,
+        limits=Limits(max_file_size=parse_size(max_file_size), max_depth=max_depth),
     )
     raise typer.Exit(run_scan(options))
 

@@ -16,7 +16,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from batchlint import model as m
-from batchlint.errors import BatchlintError
 from batchlint.jobdefs import REDACTED, containers, is_literal_value
 from batchlint.model import Json, Resource
 
@@ -129,9 +128,8 @@ def write_snapshot(options: LiveOptions, output: str, keep_env_values: bool,
 
 
 def save(path: str, text: str) -> None:
-    """Write a snapshot's text to ``path``; one clear error when it cannot be written."""
-    try:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise BatchlintError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    """Write a snapshot's text to ``path``, whole or not at all (a failed write leaves the
+    previous snapshot as it was); one clear error when it cannot be written."""
+    from batchlint.fileio import write_text
+
+    write_text(path, text)

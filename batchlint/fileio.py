@@ -13,6 +13,7 @@ never leaves a truncated file where a good one was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import stat
@@ -180,9 +181,10 @@ def atomic_output(path: str) -> Iterator[IO[str]]:
             with open(target, "w", encoding="utf-8", errors="backslashreplace") as fh:
                 yield fh
             return
+        if info is not None and not os.access(target, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
         folder = os.path.dirname(target) or "."
-        fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
-                                    dir=folder)
+        fd, temp = _temporary(target, folder)
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     try:
@@ -204,6 +206,17 @@ def write_text(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through :func:`atomic_output`."""
     with atomic_output(path) as fh:
         fh.write(text)
+
+
+def _temporary(target: str, folder: str) -> tuple[int, str]:
+    try:
+        return tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
+                                dir=folder)
+    except OSError as exc:
+        if not os.path.isdir(folder):
+            raise
+        raise OSError(exc.errno, "cannot create a temporary file beside it to write "
+                                 f"into first ({exc.strerror})") from None
 
 
 def _cannot_write(path: str, exc: OSError) -> BatchlintError:

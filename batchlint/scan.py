@@ -13,10 +13,12 @@ from typing import IO, TYPE_CHECKING
 from batchlint import config as cfg
 from batchlint.engine import Report, RuleRun, run
 from batchlint.errors import BatchlintError
+from batchlint.fileio import DEFAULT_LIMITS, Limits, atomic_output, check_distinct
 from batchlint.loaders import Loaded, load_files, load_live
 from batchlint.model import LINTED_KINDS
 from batchlint.registry import load_rules
 from batchlint.rule import SEVERITIES
+from batchlint.terminal import escape
 
 if TYPE_CHECKING:
     from batchlint.aws.live import LiveOptions
@@ -39,6 +41,7 @@ class ScanOptions:
     baseline: str | None = None
     write_baseline: str | None = None
     sarif_category: str = "batchlint"
+    limits: Limits = DEFAULT_LIMITS  # what one input file may cost
 
 
 def run_scan(options: ScanOptions) -> int:
@@ -71,6 +74,7 @@ def _collect_young_garbage() -> None:
 
 
 def _scan(options: ScanOptions) -> int:
+    _check_outputs(options)
     config = cfg.load_config(options.config or cfg.find_config())
     rules = load_rules([*config.rules_dirs, *options.rules_dirs])
     unknown = cfg.unknown_rule_settings(rules, config)
@@ -83,9 +87,14 @@ def _scan(options: ScanOptions) -> int:
         [*config.ignore, *(cfg.split_selectors(options.ignore) or ())],
     )
     runs = [RuleRun(rule, *cfg.settings_for(rule, config)) for rule in chosen]
+    known = None
+    if options.baseline:  # read before anything is written: it may be --write-baseline too
+        from batchlint.baseline import read_baseline
+
+        known = read_baseline(options.baseline)
     loaded = _load(options)
     for note in loaded.notes:
-        print(f"batchlint: {note}", file=sys.stderr)
+        print(f"batchlint: {escape(note)}", file=sys.stderr)
     report = run(loaded.models, runs)
     checked = sum(1 for model in loaded.models for kind in LINTED_KINDS
                   for _ in model.linted(kind))
@@ -94,16 +103,16 @@ def _scan(options: ScanOptions) -> int:
         from batchlint.excludes import apply_excludes
 
         for note in apply_excludes(report, config.excludes):
-            print(f"batchlint: {note}", file=sys.stderr)
+            print(f"batchlint: {escape(note)}", file=sys.stderr)
             loaded.notes.append(note)
     if options.write_baseline:
         from batchlint.baseline import write_baseline
 
         write_baseline(options.write_baseline, report.findings)
-    if options.baseline:
-        from batchlint.baseline import new_findings, read_baseline
+    if known is not None:
+        from batchlint.baseline import new_findings
 
-        report.findings = new_findings(report.findings, read_baseline(options.baseline))
+        report.findings = new_findings(report.findings, known)
     _collect_young_garbage()
     with _output(options.output) as out:
         if options.output_format == "json":
@@ -130,7 +139,7 @@ def _scan(options: ScanOptions) -> int:
 
 def _load(options: ScanOptions) -> Loaded:
     if options.paths or options.live is None:
-        return load_files(options.paths, options.all_revisions)
+        return load_files(options.paths, options.all_revisions, options.limits)
     from batchlint.aws import live
     from batchlint.export import normalise
 
@@ -143,7 +152,7 @@ def _load(options: ScanOptions) -> Loaded:
         from batchlint.export import dumps, save
 
         save(options.snapshot, dumps(normalise(collection.snapshot, keep_env_values=False)))
-        loaded = load_files([options.snapshot], options.all_revisions)
+        loaded = load_files([options.snapshot], options.all_revisions, options.limits)
         loaded.notes[:0] = collection.notes
         loaded.failures = collection.failures
         return loaded
@@ -161,14 +170,25 @@ def exit_code(report: Report, fail_on: str, strict: bool, unread: bool = False) 
     return int(any(SEVERITIES.index(f.severity) >= threshold for f in report.findings))
 
 
+def _check_outputs(options: ScanOptions) -> None:
+    """No file this run writes may be one it reads (a baseline may be both: it is read
+    first, then replaced)."""
+    inputs = [("PATH", path) for path in options.paths]
+    for option, path in (("--baseline", options.baseline), ("--config", options.config)):
+        if path:
+            inputs.append((option, path))
+    check_distinct(options.output, [*inputs, ("--write-baseline", options.write_baseline or ""),
+                                    ("--snapshot", options.snapshot or "")])
+    check_distinct(options.write_baseline, [(o, p) for o, p in inputs if o != "--baseline"])
+    check_distinct(options.snapshot, [*inputs, ("--write-baseline",
+                                                options.write_baseline or "")])
+
+
 @contextlib.contextmanager
 def _output(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or a file that is replaced only once the whole report is written."""
     if path is None or path == "-":
         yield sys.stdout
         return
-    try:
-        fh = open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
-    except OSError as exc:
-        raise BatchlintError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    with fh:
+    with atomic_output(path) as fh:
         yield fh
