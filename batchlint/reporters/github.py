@@ -14,6 +14,7 @@ from batchlint.engine import Report
 from batchlint.loaders.builder import Document
 from batchlint.locations import Location
 from batchlint.reporters import locate_all
+from batchlint.terminal import escape, escape_keeping_newlines
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 
@@ -41,8 +42,14 @@ def _command(kind: str, location: Location | None, title: str, message: str) -> 
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A message: newlines encoded as the runner expects, other control characters (ESC
+    would reach the log raw) escaped."""
+    return _encode(escape_keeping_newlines(text))
 
 
 def _property(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
+    return _encode(escape(text)).replace(":", "%3A").replace(",", "%2C")
+
+
+def _encode(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

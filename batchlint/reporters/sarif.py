@@ -15,6 +15,7 @@ import json
 import os
 from collections.abc import Mapping
 from typing import IO, Any
+from urllib.parse import quote
 
 from batchlint import __version__
 from batchlint.engine import Report
@@ -126,10 +127,11 @@ def _physical(location: Location) -> dict[str, Any]:
 
 
 def _relative_uri(path: str) -> str:
+    """A URI reference: ``my dir#1/ce 100%.json`` is ``my%20dir%231/ce%20100%25.json``."""
     relative = os.path.relpath(os.path.abspath(path))
-    return relative.replace(os.sep, "/")
+    return quote(relative.replace(os.sep, "/"), safe="/")
 
 
 def _root_uri() -> str:
     root = os.getcwd().replace(os.sep, "/")
-    return "file://" + (root if root.startswith("/") else "/" + root) + "/"
+    return "file://" + quote(root if root.startswith("/") else "/" + root, safe="/:") + "/"

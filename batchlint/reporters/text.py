@@ -1,6 +1,7 @@
 """``--format text``: findings grouped by resource, for people.
 
-Colour only on a terminal and never when ``NO_COLOR`` is set. Without colour
+Colour only on a terminal and never when ``NO_COLOR`` is set. Control characters in
+names, paths and messages are escaped (``\\x1b``). Without colour
 the lines are written as they are: rich, which renders the colours, costs a
 fifth of a small scan's start-up and is imported only when there is colour to
 render.
@@ -18,6 +19,7 @@ from batchlint.loaders.builder import Document
 from batchlint.locations import Location
 from batchlint.model import Resource
 from batchlint.reporters import locate_all, summary
+from batchlint.terminal import escape
 
 STYLES = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 
@@ -66,7 +68,8 @@ def render(report: Report, documents: Mapping[str, Document], resources_checked:
                           (f"{n.rule_name}  ", "dim"), (f"{n.resource.label}: {n.reason}", "")])
         lines.append([])
     lines.append(_summary_line(report, resources_checked))
-    return lines
+    # names, paths and messages come from the input: no control character reaches a terminal
+    return [[(escape(text), style) for text, style in line] for line in lines]
 
 
 def _header(resource: Resource) -> Line:
