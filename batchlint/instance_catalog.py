@@ -224,9 +224,11 @@ class Capacity:
 
 
 def ec2_capacity(model: Model, account: str | None, region: str | None,
-                 environments: Iterable[Resource], kernel_percent: float) -> Capacity:
-    """The capacity of the ECS compute environments of one region that launch EC2 instances
-    (managed EC2/SPOT; unmanaged and other types count as not known)."""
+                 environments: Iterable[Resource], kernel_percent: float,
+                 nominal_memory: bool = False) -> Capacity:
+    """The capacity of the compute environments of one region that launch EC2 instances
+    (managed EC2/SPOT; unmanaged and other types count as not known). Memory is what the
+    ECS agent registers, or with ``nominal_memory`` the instance's whole memory."""
     cat = catalog(model, account, region)
     envs: list[Resource] = []
     slots: list[Slot] = []
@@ -252,8 +254,8 @@ def ec2_capacity(model: Model, account: str | None, region: str | None,
         for entry in entries:
             found, names = cat.launchable(entry)
             missing.extend(names)
-            own.extend(Slot(ce, t, min(t.vcpus, max_vcpus),
-                            registered_memory(t.memory_mib, kernel_percent), t.gpus)
+            own.extend(Slot(ce, t, min(t.vcpus, max_vcpus), t.memory_mib if nominal_memory
+                            else registered_memory(t.memory_mib, kernel_percent), t.gpus)
                        for t in found)
         slots.extend(own)
         by_environment[ce] = _frontier(own)
@@ -286,17 +288,21 @@ def _frontier(slots: list[Slot]) -> tuple[Slot, ...]:
 
 def region_capacity(model: Model, account: str | None, region: str | None,
                     kernel_percent: float) -> dict[str, Capacity]:
-    """What the ECS compute environments of a region can place: ``EC2`` and ``Fargate``.
+    """What the compute environments of a region can place: ``EC2`` and ``Fargate`` (ECS
+    jobs), and ``EKS`` (EKS pods, whose memory is counted as the instance's whole memory:
+    what Kubernetes and its daemons keep is not documented for Batch, docs/memory-model.md).
 
-    Every environment counts, enabled or not (one can be enabled later); EKS ones
-    run only EKS jobs and are left out. A Fargate environment is one slot of its
-    ``maxvCpus`` with Fargate's largest memory: the pairs are checked apart.
+    Every environment counts, enabled or not (one can be enabled later). A Fargate
+    environment is one slot of its ``maxvCpus`` with Fargate's largest memory: the
+    pairs are checked apart.
     """
     ec2: list[Resource] = []
     on_fargate: list[Resource] = []
+    eks: list[Resource] = []
     for ce in model.in_region(m.COMPUTE_ENVIRONMENT, account, region):
         orchestration = str(ce.data.get("containerOrchestrationType", "")).upper()
         if orchestration == "EKS" or ce.data.get("eksConfiguration"):
+            eks.append(ce)
             continue
         (on_fargate if compute_type(ce) in FARGATE_TYPES else ec2).append(ce)
     biggest, unknown = fargate.max_vcpus(on_fargate)
@@ -305,7 +311,8 @@ def region_capacity(model: Model, account: str | None, region: str | None,
         shape = InstanceType("Fargate", biggest[0], fargate.MAX_MEMORY)
         slots = (Slot(biggest[1], shape, biggest[0], fargate.MAX_MEMORY, 0),)
     return {"EC2": ec2_capacity(model, account, region, ec2, kernel_percent),
-            "Fargate": Capacity(tuple(on_fargate), slots, tuple(unknown), max_vcpus=biggest)}
+            "Fargate": Capacity(tuple(on_fargate), slots, tuple(unknown), max_vcpus=biggest),
+            "EKS": ec2_capacity(model, account, region, eks, kernel_percent, nominal_memory=True)}
 
 
 # -- what a job definition asks of one instance -----------------------------------

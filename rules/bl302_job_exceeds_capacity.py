@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping
 from batchlint import fargate
 from batchlint import model as m
 from batchlint.compute import resources_of
+from batchlint.eks_pods import pod_sizes
 from batchlint.instance_catalog import (
     KERNEL_PERCENT,
     Capacity,
@@ -38,8 +39,19 @@ class JobExceedsCapacity(Rule):
     `describe-instance-types` data given, else from batchlint's bundled table
     (docs/instance-types.md). Not verified when the region has no compute
     environment of the job's platform in the data, or when one that could
-    decide is unmanaged or launches types found in neither source. EKS jobs are
-    not checked.
+    decide is unmanaged or launches types found in neither source.
+
+    EKS jobs: each pod (`eksProperties.podProperties`, or a node range's) is
+    compared with the EKS compute environments of the region. A container asks
+    for its `resources.requests` (`cpu`, `memory`, `nvidia.com/gpu`), else its
+    `limits`, in Kubernetes quantities (`2`, `0.5`, `500m`, `4096Mi`, `4Gi`,
+    `1G`); a pod asks for the sum over its `containers` or its largest
+    `initContainers` entry, whichever is larger. Memory counts as the instance's
+    whole memory: what the kubelet and the cluster's daemons keep is not
+    documented for Batch, so a pod just under an instance's size may still never
+    place, and is not reported. A quantity that cannot be read (or a `memory`
+    without a unit, bytes to Kubernetes but MiB to Batch) is not verified when it
+    decides the answer.
 
     ## Why is this bad?
     Batch never places a job bigger than every instance it may launch, or than
@@ -68,12 +80,15 @@ class JobExceedsCapacity(Rule):
     - [Jobs stuck in RUNNABLE](https://docs.aws.amazon.com/batch/latest/userguide/job_stuck_in_runnable.html)
     - [ResourceRequirement (Fargate vCPU/memory pairs)](https://docs.aws.amazon.com/batch/latest/APIReference/API_ResourceRequirement.html)
     - [ComputeResource (instanceTypes, maxvCpus)](https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html)
+    - [Memory and vCPU considerations for AWS Batch on Amazon EKS](https://docs.aws.amazon.com/batch/latest/userguide/memory-cpu-batch-eks.html)
+    - [EksContainerResourceRequirements](https://docs.aws.amazon.com/batch/latest/APIReference/API_EksContainerResourceRequirements.html)
+    - [Kubernetes: resource sharing within init containers](https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers)
     """
 
     id = "BL302"
     name = "job-exceeds-capacity"
-    summary = ("A job definition asks for more vCPUs, memory or GPUs than any compute environment "
-               "in its region can place, or for a vCPU/memory pair Fargate does not offer.")
+    summary = ("A job definition (EKS pods included) asks for more vCPUs, memory or GPUs than any "
+               "compute environment in its region can place, or an unknown Fargate size.")
     severity = "error"
     kinds = (m.JOB_DEFINITION,)
     tags = ("reliability", "availability")
@@ -107,6 +122,30 @@ class JobExceedsCapacity(Rule):
                 yield self.finding(resource, f"job definition `{resource.name}` asks for "
                                    f"{task.describe()}, which no {platform} compute environment "
                                    f"in {region} can place: {_why(task, cap)}", task.path)
+        yield from self._check_pods(resource, caps["EKS"], region)
+
+    def _check_pods(self, resource: Resource, cap: Capacity, region: str) -> Iterable[Result]:
+        """EKS pods, against the whole memory of the instances (docs/memory-model.md)."""
+        for pod in pod_sizes(resource):
+            if pod.high is not None and (pod.high.empty or cap.fits(
+                    pod.high.vcpus, pod.high.memory, pod.high.gpus)):
+                continue
+            what = f"its pod ({pod.low.describe()}{' at least' if pod.doubts else ''})"
+            if cap.unknown or not cap.environments:
+                more = len(cap.unknown) - 3
+                why = "; ".join(cap.unknown[:3]) + (f"; and {more} more" if more > 0 else "")
+                why = why or f"there is no EKS compute environment in {region} in the data"
+                yield self.not_verified(resource, f"whether EKS compute can place {what} is "
+                                        f"not known: {why}")
+            elif cap.fits(pod.low.vcpus, pod.low.memory, pod.low.gpus):
+                yield self.not_verified(resource, f"whether EKS compute can place {what} is not "
+                                        f"known: {'; '.join(pod.doubts)}")
+            else:
+                where = "" if pod.low.path.startswith("nodeProperties") else " in its EKS pod"
+                yield self.finding(resource, f"job definition `{resource.name}` asks for "
+                                   f"{pod.low.describe()}{where}, which no EKS compute "
+                                   f"environment in {region} can place: "
+                                   f"{_why(pod.low, cap, eks=True)}", pod.path)
 
 
 def _fargate_problem(task: Task) -> str | None:
@@ -135,8 +174,11 @@ def _fargate_problem(task: Task) -> str | None:
     return None
 
 
-def _why(task: Task, cap: Capacity) -> str:
-    """Which limit the task exceeds, with the largest instance, and the fix."""
+def _why(task: Task, cap: Capacity, eks: bool = False) -> str:
+    """Which limit the task exceeds, with the largest instance, and the fix (on EKS, memory
+    is the instance's whole memory)."""
+    # On EKS the kubelet and the daemon sets keep an undocumented part of every instance.
+    bound = "less than" if eks else "at most"
     vcpus, memory, gpus = task.vcpus, task.memory, task.gpus
     most = cap.most_gpus
     if gpus and (most is None or most.gpus < gpus):
@@ -153,23 +195,24 @@ def _why(task: Task, cap: Capacity) -> str:
     most = cap.most_vcpus
     if most and vcpus > most.itype.vcpus:
         return (f"the instance with the most vCPUs they may launch, {most.itype.name} "
-                f"(`{most.ce.name}`), has {most.itype.vcpus}; ask for at most "
+                f"(`{most.ce.name}`), has {most.itype.vcpus}; ask for {bound} "
                 f"{most.itype.vcpus} vCPUs or add larger instance types")
     most, best = cap.most_memory, cap.best_memory(vcpus, gpus)
-    fix = f"ask for at most {best:,} MiB, " if best else ""
+    fix = f"ask for {bound} {best:,} MiB, " if best else ""
     if most and memory > most.memory:
+        registers = "" if eks else (f", of which the ECS agent registers only about "
+                                    f"{most.memory:,} MiB")
         return (f"the instance with the most memory they may launch, {most.itype.name} "
-                f"(`{most.ce.name}`), has {most.itype.memory_mib:,} MiB, of which the ECS agent "
-                f"registers only about {most.memory:,} MiB; {fix and fix + 'or '}add instance "
-                "types with more memory")
-    shown = [_ce_why(task, ce, slots) for ce, slots in list(cap.by_environment.items())[:3]]
+                f"(`{most.ce.name}`), has {most.itype.memory_mib:,} MiB{registers}; "
+                f"{fix and fix + 'or '}add instance types with more memory")
+    shown = [_ce_why(task, ce, slots, eks) for ce, slots in list(cap.by_environment.items())[:3]]
     more = len(cap.by_environment) - len(shown)
     return ("no single instance offers all of it within its environment's maxvCpus ("
             + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
             + f"); {fix}add larger instance types or raise maxvCpus")
 
 
-def _ce_why(task: Task, ce: Resource, slots: tuple[Slot, ...]) -> str:
+def _ce_why(task: Task, ce: Resource, slots: tuple[Slot, ...], eks: bool) -> str:
     """Why one environment cannot place the task, briefly."""
     limit = resources_of(ce).get("maxvCpus")
     if isinstance(limit, int) and task.vcpus > limit:
@@ -183,5 +226,6 @@ def _ce_why(task: Task, ce: Resource, slots: tuple[Slot, ...]) -> str:
         return f"`{ce.name}` launches at most {most.itype.vcpus} vCPUs, on {most.itype.name}"
     most = max(slots, key=lambda s: (s.memory, s.vcpus), default=None)
     if most and task.memory > most.memory:
-        return f"`{ce.name}` registers at most about {most.memory:,} MiB, on {most.itype.name}"
+        offers = "has at most" if eks else "registers at most about"
+        return f"`{ce.name}` {offers} {most.memory:,} MiB, on {most.itype.name}"
     return f"`{ce.name}` has no instance type with all of it"
