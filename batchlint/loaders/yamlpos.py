@@ -18,6 +18,7 @@ YAML (docker-compose files, mkdocs.yml) is skipped rather than rejected.
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -241,6 +242,8 @@ class _Builder:
             return str(event.value)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
+            if tag == STANDARD + "binary":  # PyYAML drops what is not base64; be strict
+                base64.b64decode("".join(str(event.value).split()), validate=True)
             value = self.loader.yaml_constructors[tag](self.loader, node)
         except Exception:  # its message would echo the value, which may be a secret
             if not explicit:
