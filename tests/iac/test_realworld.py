@@ -127,7 +127,7 @@ FINDINGS: dict[str, set[Key]] = {
 # Not verified: what each reason must name (the value that is not known).
 # ---------------------------------------------------------------------------
 _SLR = "AWSServiceRoleForBatch"  # no ServiceRole: the service-linked role is used
-_DEFAULT_AMI = "sets no imageType"  # no Ec2Configuration: AL2 or AL2023 by creation date
+_DEFAULT_AMI = "Ec2Configuration sets no ImageType"  # none: AL2 or AL2023 by creation date
 
 NOT_VERIFIED: dict[str, dict[Key, str]] = {
     "alphafold-batch.yaml": {
@@ -335,21 +335,10 @@ def test_findings_point_at_the_property(name: str, rule: str, logical_id: str, l
 # ---------------------------------------------------------------------------
 # The corpus under ``tests/iac/realworld/corpus/``: more public templates, each
 # reviewed by hand in ``tests/iac/realworld/REVIEW.md`` (sources in SOURCES.md
-# there). Their findings are not pinned yet: the loaders are changing. Each must
-# load: exit 0 or 1, never 2, no traceback.
+# there); their findings are pinned in ``test_corpus.py``. Each must load through the
+# command line: exit 0 or 1, never 2, no traceback.
 # ---------------------------------------------------------------------------
 CORPUS = REPO / "tests" / "iac" / "realworld" / "corpus"
-_CORPUS_FAILS = {
-    "hpc-parakeet-nvidia.yaml": (
-        "`Fn::If` inside a list with `AWS::NoValue` (ContainerProperties.Environment, lines "
-        "271-290) exits 2: 'containerProperties.environment[2] must be an object'"),
-}
-
-
-def _corpus_case(path):
-    reason = _CORPUS_FAILS.get(path.name)
-    marks = [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
-    return pytest.param(path.name, marks=marks, id=path.name)
 
 
 def test_corpus_has_its_sources() -> None:
@@ -360,7 +349,7 @@ def test_corpus_has_its_sources() -> None:
 
 
 @pytest.mark.parametrize("name", [
-    _corpus_case(p) for p in sorted(CORPUS.iterdir()) if p.suffix in {".yaml", ".yml"}
+    p.name for p in sorted(CORPUS.iterdir()) if p.suffix in {".yaml", ".yml"}
 ])
 def test_corpus_template_loads(name: str, cli) -> None:
     result = cli("scan", str(CORPUS / name), "--format", "json")
