@@ -125,6 +125,10 @@ RoleArns = Annotated[list[str] | None, typer.Option(
     "--role-arn", help="Assume this role and read its account (repeatable).")]
 OrgRole = Annotated[str | None, typer.Option(
     "--org-role", help="Assume this role name in every ACTIVE account of the organization.")]
+Timeout = Annotated[float, typer.Option(
+    "--timeout", min=1, max=3600, help="Seconds one AWS call may take, retries included; an "
+                                       "endpoint that does not answer in time is not asked "
+                                       "again and what it holds is not verified.")]
 AllRevisions = Annotated[bool, typer.Option(
     "--all-revisions", help="Every ACTIVE job definition revision, not only the latest of "
                             "each name.")]
@@ -132,14 +136,14 @@ AllRevisions = Annotated[bool, typer.Option(
 
 def live_options(profile: str | None, region: list[str] | None, all_regions: bool,
                  role_arn: list[str] | None, org_role: str | None, all_revisions: bool,
-                 with_jobs: bool = True) -> LiveOptions:
+                 with_jobs: bool = True, timeout: float = 60) -> LiveOptions:
     from batchlint.aws.live import LiveOptions
 
     if region and all_regions:
         raise BatchlintError("--region and --all-regions exclude each other")
     return LiveOptions(profile=profile, regions=tuple(region or ()), all_regions=all_regions,
                        role_arns=tuple(role_arn or ()), org_role=org_role,
-                       all_revisions=all_revisions, with_jobs=with_jobs)
+                       all_revisions=all_revisions, with_jobs=with_jobs, timeout=timeout)
 
 
 @app.command()
@@ -172,6 +176,7 @@ def scan(
     all_regions: AllRegions = False,
     role_arn: RoleArns = None,
     org_role: OrgRole = None,
+    timeout: Timeout = 60,
     snapshot: Annotated[str | None, typer.Option(
         "--snapshot", help="Live scans: write the account's snapshot here and point findings "
                            "at it (SARIF needs a file for every result).")] = None,
@@ -200,7 +205,8 @@ def scan(
                                  "--role-arn, --org-role, --snapshot) apply to live scans, "
                                  "without PATH")
     else:
-        live = live_options(profile, region, all_regions, role_arn, org_role, all_revisions)
+        live = live_options(profile, region, all_regions, role_arn, org_role, all_revisions,
+                            timeout=timeout)
     options = ScanOptions(
         paths=list(paths or []), output_format=output_format.value, output=output,
         fail_on=fail_on.value if fail_on else None, select=select, ignore=ignore,
@@ -223,6 +229,7 @@ def export(
     role_arn: RoleArns = None,
     org_role: OrgRole = None,
     all_revisions: AllRevisions = False,
+    timeout: Timeout = 60,
     keep_env_values: Annotated[bool, typer.Option(
         "--keep-env-values", help="Keep container environment values (redacted by "
                                   "default).")] = False,
@@ -234,7 +241,7 @@ def export(
     from batchlint.export import write_snapshot
 
     options = live_options(profile, region, all_regions, role_arn, org_role, all_revisions,
-                           with_jobs=include_jobs)
+                           with_jobs=include_jobs, timeout=timeout)
     write_snapshot(options, output, keep_env_values, include_jobs)
 
 

@@ -14,18 +14,23 @@ need it are reported as not verified.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from batchlint import quotas
-from batchlint.model import Json, arn_resource_name, parse_arn
+from batchlint.aws.faults import AWS_FAULTS, check_reply, describe_fault, reply_field
+from batchlint.aws.references import (
+    image_ids,
+    instance_type_patterns,
+    launch_template_specs,
+    quota_codes,
+)
+from batchlint.model import Json
 
 DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
           "UnauthorizedAccess", "AuthorizationError", "AuthorizationErrorException"}
 NOT_ENABLED = {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure",
                "OptInRequired", "InvalidSignatureException"}
-SERVICE_LINKED_ROLE = "AWSServiceRoleForBatch"
 # What rules read of an instance type; the rest (network, EBS, boot modes…) would
 # make every snapshot several times larger for nothing.
 INSTANCE_TYPE_FIELDS = frozenset({
@@ -76,6 +81,7 @@ def pages(client: Any, operation: str, key: str, **params: Any) -> list[Json]:
     paginator = client.get_paginator(operation)
     items: list[Json] = []
     for page in paginator.paginate(**params):
+        check_reply(client, operation, key, page)
         items.extend(page.get(key) or [])
     return items
 
@@ -122,15 +128,16 @@ class RegionCollector:
 
     # -- Batch ---------------------------------------------------------------
     def _batch(self, operation: str, key: str, **params: Any) -> list[Json]:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import ClientError
 
         try:
             return pages(self.batch, operation, key, **params)
         except ClientError as exc:
             raise RegionUnavailable(describe_error(exc, call_name(self.batch, operation))) \
                 from None
-        except BotoCoreError as exc:  # endpoint unreachable, no such region, …
-            raise RegionUnavailable(str(exc)) from None
+        except AWS_FAULTS as exc:  # endpoint unreachable or silent, no such region, …
+            raise RegionUnavailable(describe_fault(exc, call_name(self.batch, operation))) \
+                from None
 
     def _runnable_jobs(self, queues: list[Json]) -> None:
         jobs: list[Json] = []
@@ -143,7 +150,7 @@ class RegionCollector:
 
     def _guarded(self, dataset: str, collect: Any) -> None:
         """Run one dataset's calls; a refusal or fault becomes a gap, not a crash."""
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import ClientError
 
         try:
             collect()
@@ -152,8 +159,9 @@ class RegionCollector:
             service = _SERVICE_OF.get(dataset, "?")
             self.out.gaps.append(Gap(dataset, self.region,
                                      f"{error_code(exc) or 'error'} on {service}:{operation}"))
-        except BotoCoreError as exc:
-            self.out.gaps.append(Gap(dataset, self.region, str(exc)))
+        except AWS_FAULTS as exc:
+            self.out.gaps.append(Gap(dataset, self.region,
+                                     describe_fault(exc, _SERVICE_OF.get(dataset, "?"))))
 
     # -- EC2 -----------------------------------------------------------------
     def _launch_templates(self, data: dict[str, Any]) -> None:
@@ -182,8 +190,9 @@ class RegionCollector:
         from botocore.exceptions import ClientError
 
         try:
-            found: list[Json] = self.ec2.describe_launch_templates(**{by: [ref]})[
-                "LaunchTemplates"]
+            found: list[Json] = reply_field(self.ec2, "describe_launch_templates",
+                                            self.ec2.describe_launch_templates(**{by: [ref]}),
+                                            "LaunchTemplates")
             return found
         except ClientError as exc:
             if "NotFound" in (error_code(exc) or ""):
@@ -217,8 +226,9 @@ class RegionCollector:
         failed: dict[str, list[str]] = {}
         for code in sorted(quota_codes(data["computeEnvironments"])):
             try:
-                found.append(self.quotas.get_service_quota(ServiceCode="ec2",
-                                                           QuotaCode=code)["Quota"])
+                found.append(reply_field(self.quotas, "get_service_quota",
+                                         self.quotas.get_service_quota(ServiceCode="ec2",
+                                                                       QuotaCode=code), "Quota"))
             except ClientError as exc:  # one quota's refusal leaves the others readable
                 failed.setdefault(f"{error_code(exc)} on servicequotas:GetServiceQuota",
                                   []).append(code)
@@ -230,96 +240,6 @@ class RegionCollector:
 
 _SERVICE_OF = {"jobs": "batch", "launch-templates": "ec2", "images": "ec2",
                "instance-types": "ec2", "service-quotas": "servicequotas"}
-
-
-# -- what the environments reference ------------------------------------------
-
-
-def _resources(ce: Json) -> Mapping[str, Json]:
-    cr = ce.get("computeResources") if isinstance(ce, Mapping) else None
-    return cr if isinstance(cr, Mapping) else {}
-
-
-def launch_template_specs(ces: Iterable[Json]) -> Iterator[Mapping[str, Json]]:
-    for ce in ces:
-        spec = _resources(ce).get("launchTemplate")
-        if isinstance(spec, Mapping):
-            yield spec
-            for override in spec.get("overrides") or []:
-                if isinstance(override, Mapping):
-                    yield override
-
-
-def image_ids(ces: Iterable[Json], versions: Iterable[Json]) -> set[str]:
-    ids: set[str] = set()
-    for ce in ces:
-        cr = _resources(ce)
-        ids.add(cr.get("imageId") or "")
-        for conf in cr.get("ec2Configuration") or []:
-            if isinstance(conf, Mapping):
-                ids.add(conf.get("imageIdOverride") or "")
-    for version in versions:
-        ids.add((version.get("LaunchTemplateData") or {}).get("ImageId") or "")
-    ids.discard("")
-    return ids
-
-
-def instance_type_patterns(ces: Iterable[Json]) -> set[str]:
-    """``m5.large`` as it is; a family ``m5`` or a keyword as ``<family>.*``."""
-    patterns: set[str] = set()
-    for ce in ces:
-        for itype in _resources(ce).get("instanceTypes") or []:
-            if not isinstance(itype, str):
-                continue
-            if "." in itype:
-                patterns.add(itype)
-            else:
-                patterns.update(f"{fam}.*" for fam in quotas.families(itype))
-    return patterns
-
-
-def quota_codes(ces: Iterable[Json]) -> set[str]:
-    codes: set[str] = set()
-    for ce in ces:
-        cr = _resources(ce)
-        kind = str(cr.get("type", "")).upper()
-        if kind not in ("EC2", "SPOT"):
-            continue
-        for itype in cr.get("instanceTypes") or ["optimal"]:
-            for fam in quotas.families(str(itype)):
-                code = quotas.quota_code(fam, kind == "SPOT")
-                if code:
-                    codes.add(code)
-    return codes
-
-
-def iam_references(ces: Iterable[Json], account: str) -> tuple[set[str], set[str]]:
-    """(role names, instance profile names) the environments of ``account`` name."""
-    roles: set[str] = set()
-    profiles: set[str] = set()
-    for ce in ces:
-        service_role = ce.get("serviceRole")
-        roles.add(_local_name(service_role, account) if service_role else SERVICE_LINKED_ROLE)
-        cr = _resources(ce)
-        roles.add(_local_name(cr.get("spotIamFleetRole"), account))
-        instance_role = cr.get("instanceRole")
-        if isinstance(instance_role, str) and ":role/" in instance_role:
-            roles.add(_local_name(instance_role, account))
-        else:
-            profiles.add(_local_name(instance_role, account))
-    roles.discard("")
-    profiles.discard("")
-    return roles, profiles
-
-
-def _local_name(ref: Json, account: str) -> str:
-    """The name in ``ref`` when it belongs to ``account`` (other accounts are not readable)."""
-    if not isinstance(ref, str) or not ref:
-        return ""
-    if ref.startswith("arn:"):
-        _, _, owner = parse_arn(ref)
-        return arn_resource_name(ref) if owner in (None, account) else ""
-    return ref.rsplit("/", 1)[-1]
 
 
 def latest_revisions(jobdefs: list[Json], all_revisions: bool) -> list[Json]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from batchlint.aws.collect import Gap, error_code, pages
+from batchlint.aws.faults import AWS_FAULTS, describe_fault, reply_field
 from batchlint.model import Json
 
 VOLATILE_ROLE_FIELDS = ("RoleLastUsed",)  # changes with every use; would churn snapshots
@@ -35,7 +36,7 @@ class IamData:
 
 
 def collect_iam(session: Any, role_names: Iterable[str], profile_names: Iterable[str]) -> IamData:
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import ClientError
 
     from batchlint.aws.session import client_config
 
@@ -65,8 +66,8 @@ def collect_iam(session: Any, role_names: Iterable[str], profile_names: Iterable
     except ClientError as exc:
         out.gaps.append(Gap("iam", None, f"{error_code(exc) or 'error'} on "
                                          f"iam:{exc.operation_name}"))
-    except BotoCoreError as exc:
-        out.gaps.append(Gap("iam", None, str(exc)))
+    except AWS_FAULTS as exc:
+        out.gaps.append(Gap("iam", None, describe_fault(exc, "iam")))
     return out
 
 
@@ -74,7 +75,7 @@ def _get(client: Any, operation: str, key: str, **params: Any) -> Json | None:
     from botocore.exceptions import ClientError
 
     try:
-        result: Json = getattr(client, operation)(**params)[key]
+        result: Json = reply_field(client, operation, getattr(client, operation)(**params), key)
         return result
     except ClientError as exc:
         if error_code(exc) == "NoSuchEntity":

@@ -24,9 +24,17 @@ from batchlint.aws.collect import (
     RegionUnavailable,
     describe_error,
     error_code,
-    iam_references,
 )
+from batchlint.aws.faults import (
+    AWS_FAULTS,
+    CREDENTIAL_FAULTS,
+    DEFAULT_TIMEOUT,
+    CallBudget,
+    reply_field,
+)
+from batchlint.aws.faults import describe_fault as _fault
 from batchlint.aws.iam_collect import collect_iam
+from batchlint.aws.references import iam_references
 from batchlint.errors import BatchlintError
 
 MAX_WORKERS = 8
@@ -41,6 +49,7 @@ class LiveOptions:
     org_role: str | None = None
     all_revisions: bool = False
     with_jobs: bool = True
+    timeout: float = DEFAULT_TIMEOUT  # seconds one call may take, retries included
 
 
 @dataclass
@@ -62,20 +71,24 @@ class Collection:
     failures: list[str] = field(default_factory=list)
 
 
-def collect(options: LiveOptions, progress: Callable[[str], None] | None = None,
-            session_factory: Callable[[str | None, str | None], Any] | None = None) -> Collection:
+def collect(options: LiveOptions, progress: Callable[[str], None] | None = None) -> Collection:
     """Read every target account and region into one snapshot-shaped document."""
-    make_base = session_factory or sess.base_session
-    base = make_base(options.profile, options.regions[0] if options.regions else None)
+    for region in options.regions:
+        check_region(region, "--region")
+    budget = CallBudget(options.timeout)
+    base = sess.base_session(options.profile, options.regions[0] if options.regions else None,
+                             budget)
+    if base.region_name and not options.regions:
+        check_region(base.region_name, "the profile or AWS_DEFAULT_REGION")
     notes: list[str] = []
-    accounts = _accounts(base, options, notes)
+    accounts = _accounts(base, options, notes, budget)
     failures = list(notes)  # accounts that could not be assumed
     tasks = [(account, region) for account in accounts
              for region in _regions(account, options, base, notes)]
     report = progress or (lambda _: None)
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, max(len(tasks), 1))) as pool:
         results = list(pool.map(
-            lambda task: _collect_region(task[0], task[1], options, report), tasks))
+            lambda task: _collect_region(task[0], task[1], options, report, budget), tasks))
     for (account, _), result in zip(tasks, results, strict=True):
         if isinstance(result, RegionData):
             account.regions.append(result)
@@ -89,7 +102,20 @@ def collect(options: LiveOptions, progress: Callable[[str], None] | None = None,
     return Collection(_snapshot(accounts), notes, failures)
 
 
-def _accounts(base: Any, options: LiveOptions, notes: list[str]) -> list[Account]:
+def check_region(region: str, given: str) -> None:
+    """A region botocore would refuse to build an endpoint for is a usage error."""
+    from botocore.exceptions import InvalidRegionError
+    from botocore.utils import validate_region_name
+
+    try:
+        validate_region_name(region)
+    except InvalidRegionError:
+        raise BatchlintError(f"invalid region {region!r} (from {given}): a region is a name "
+                             "such as us-east-1") from None
+
+
+def _accounts(base: Any, options: LiveOptions, notes: list[str],
+              budget: CallBudget) -> list[Account]:
     role_arns = list(options.role_arns)
     if options.org_role:
         role_arns += [f"arn:aws:iam::{account}:role/{options.org_role}"
@@ -102,11 +128,13 @@ def _accounts(base: Any, options: LiveOptions, notes: list[str]) -> list[Account
     accounts = []
     for arn in dict.fromkeys(role_arns):
         try:
-            assumed = sess.assumed_session(base, arn, base.region_name)
+            assumed = sess.assumed_session(base, arn, base.region_name, budget)
             accounts.append(Account(_account_id(assumed), assumed,
                                     sess.RateLimiter(sess.BATCH_CALLS_PER_SECOND)))
         except Exception as exc:  # one account's failure is reported, not fatal
-            notes.append(f"account of {arn} not scanned: {describe_error(exc, 'sts:AssumeRole')}")
+            why = (describe_error(exc, "sts:AssumeRole") if error_code(exc)
+                   else _fault(exc, "sts:AssumeRole"))
+            notes.append(f"account of {arn} not scanned: {why}")
     if not accounts:
         raise BatchlintError("no account could be scanned: " + "; ".join(notes))
     return accounts
@@ -120,7 +148,7 @@ def _organization_accounts(base: Any) -> list[str]:
     try:
         accounts = []
         for page in org.get_paginator("list_accounts").paginate():
-            for account in page["Accounts"]:
+            for account in reply_field(org, "list_accounts", page, "Accounts"):
                 state = account.get("State") or account.get("Status")
                 if state == "ACTIVE":
                     accounts.append(account["Id"])
@@ -128,19 +156,29 @@ def _organization_accounts(base: Any) -> list[str]:
     except ClientError as exc:
         raise BatchlintError("cannot list the organization's accounts: "
                              f"{describe_error(exc, 'organizations:ListAccounts')}") from None
+    except AWS_FAULTS as exc:  # unreachable, silent, connection closed, not XML
+        raise BatchlintError("cannot list the organization's accounts: "
+                             f"{_fault(exc, 'organizations:ListAccounts')}") from None
 
 
 def _account_id(session: Any) -> str:
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import ClientError
 
     sts = session.client("sts", region_name=session.region_name or "us-east-1",
                          config=sess.client_config())
     try:
-        return str(sts.get_caller_identity()["Account"])
-    except (ClientError, BotoCoreError) as exc:
-        if isinstance(exc, ClientError) and error_code(exc) in NOT_ENABLED | {"ExpiredToken"}:
+        return str(reply_field(sts, "get_caller_identity", sts.get_caller_identity(), "Account"))
+    except ClientError as exc:
+        if error_code(exc) in NOT_ENABLED | {"ExpiredToken"}:
             raise BatchlintError(f"AWS rejected the credentials: {error_code(exc)}") from None
-        raise BatchlintError(f"cannot reach AWS: {exc}") from None
+        raise BatchlintError(f"cannot reach AWS: {describe_error(exc, 'sts:GetCallerIdentity')}") \
+            from None
+    except CREDENTIAL_FAULTS as exc:  # a credential provider of the chain failed
+        raise BatchlintError(f"cannot get AWS credentials: {_fault(exc, 'credentials')}") \
+            from None
+    except AWS_FAULTS as exc:
+        raise BatchlintError(f"cannot reach AWS: {_fault(exc, 'sts:GetCallerIdentity')}") \
+            from None
 
 
 def _regions(account: Account, options: LiveOptions, base: Any, notes: list[str]) -> list[str]:
@@ -152,10 +190,14 @@ def _regions(account: Account, options: LiveOptions, base: Any, notes: list[str]
         ec2 = account.session.client("ec2", region_name=base.region_name or "us-east-1",
                                      config=sess.client_config())
         try:
-            regions = ec2.describe_regions(AllRegions=False)["Regions"]
+            regions = reply_field(ec2, "describe_regions", ec2.describe_regions(AllRegions=False),
+                                  "Regions")
         except ClientError as exc:
             raise BatchlintError("cannot list the enabled regions: "
                                  f"{describe_error(exc, 'ec2:DescribeRegions')}") from None
+        except AWS_FAULTS as exc:
+            raise BatchlintError("cannot list the enabled regions: "
+                                 f"{_fault(exc, 'ec2:DescribeRegions')}") from None
         return sorted(r["RegionName"] for r in regions)
     if base.region_name:
         return [base.region_name]
@@ -164,15 +206,19 @@ def _regions(account: Account, options: LiveOptions, base: Any, notes: list[str]
 
 
 def _collect_region(account: Account, region: str, options: LiveOptions,
-                    report: Callable[[str], None]) -> RegionData | str:
+                    report: Callable[[str], None], budget: CallBudget) -> RegionData | str:
     try:
-        worker = sess.frozen_copy(account.session, region, account.limiter)
+        worker = sess.frozen_copy(account.session, region, account.limiter, budget)
         data = RegionCollector(worker, region, options.all_revisions, options.with_jobs).collect()
         report(f"{account.account_id} {region}")
         return data
     except RegionUnavailable as exc:
         report(f"{account.account_id} {region}")
         return f"region {region} of account {account.account_id} not scanned: {exc}"
+    except AWS_FAULTS as exc:  # credentials that could not be refreshed for this worker
+        report(f"{account.account_id} {region}")
+        return (f"region {region} of account {account.account_id} not scanned: "
+                f"{_fault(exc, 'credentials')}")
 
 
 def _collect_iam(account: Account, report: Callable[[str], None]) -> None:

@@ -16,8 +16,15 @@ if TYPE_CHECKING:
     import boto3
     from botocore.config import Config
 
+    from batchlint.aws.faults import CallBudget
+
 READ_PREFIXES = ("Describe", "List", "Get")
-ALSO_ALLOWED = {("sts", "AssumeRole"), ("sts", "GetCallerIdentity")}
+# Calls that change nothing in the account: assuming --role-arn/--org-role, and what
+# the default credential chain makes to get credentials (web identity as in EKS IRSA
+# and GitHub OIDC, an SSO session's token refresh).
+ALSO_ALLOWED = {("sts", "AssumeRole"), ("sts", "GetCallerIdentity"),
+                ("sts", "AssumeRoleWithWebIdentity"),
+                ("sso-oidc", "CreateToken")}
 BATCH_CALLS_PER_SECOND = 50  # Batch's fixed per-account API rate
 
 
@@ -55,12 +62,19 @@ class RateLimiter:
 def client_config() -> Config:
     from botocore.config import Config
 
-    return Config(retries={"mode": "adaptive", "max_attempts": 6}, max_pool_connections=16,
-                  connect_timeout=5, read_timeout=30)
+    # timeouts and attempts come from the session's CallBudget (faults.py)
+    return Config(max_pool_connections=16)
 
 
-def guard(session: boto3.Session, batch_limiter: RateLimiter | None = None) -> boto3.Session:
-    """Install the read-only refusal (and Batch's rate limit) on every client of ``session``."""
+def guard(session: boto3.Session, batch_limiter: RateLimiter | None = None,
+          budget: CallBudget | None = None) -> boto3.Session:
+    """Install the read-only refusal (and Batch's rate limit, and the scan's time budget)
+    on every client of ``session``."""
+    if budget is None:
+        from batchlint.aws.faults import CallBudget
+
+        budget = CallBudget()
+    budget.install(session)
     events = session._session.get_component("event_emitter")
     events.register("before-parameter-build", refuse_writes, unique_id="batchlint-read-only")
     if batch_limiter is not None:
@@ -68,39 +82,57 @@ def guard(session: boto3.Session, batch_limiter: RateLimiter | None = None) -> b
     return session
 
 
-def base_session(profile: str | None, region: str | None) -> boto3.Session:
+def base_session(profile: str | None, region: str | None,
+                 budget: CallBudget | None = None) -> boto3.Session:
     """The user's session: boto3's default credential chain, ``--profile`` when given."""
     import boto3
-    from botocore.exceptions import ProfileNotFound
+    from botocore.exceptions import BotoCoreError, ProfileNotFound
 
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
     except ProfileNotFound as exc:  # --profile, or AWS_PROFILE when it is not given
         name = profile or exc.kwargs.get("profile")
         raise BatchlintError(f"AWS profile {name!r} not found in the AWS config files") from None
-    if session.get_credentials() is None:
-        named = profile or session._session.profile  # AWS_PROFILE when --profile is not given
-        where = f"profile {named!r}" if named else "the default credential chain"
+    except BotoCoreError as exc:  # a config file that cannot be read
+        raise BatchlintError(f"cannot read the AWS configuration: {one_line(exc)}") from None
+    named = profile or session._session.profile  # AWS_PROFILE when --profile is not given
+    where = f"profile {named!r}" if named else "the default credential chain"
+    guard(session, budget=budget)  # before credentials: the chain may call STS or SSO
+    try:
+        credentials = session.get_credentials()
+    except BotoCoreError as exc:  # credential_process failed, source_profile missing, …
+        raise BatchlintError(f"cannot get AWS credentials for {where}: {one_line(exc)}") \
+            from None
+    if credentials is None:
         raise BatchlintError(f"no AWS credentials for {where}")
-    return guard(session)
+    return session
 
 
-def assumed_session(base: boto3.Session, role_arn: str, region: str | None) -> boto3.Session:
+def one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def assumed_session(base: boto3.Session, role_arn: str, region: str | None,
+                    budget: CallBudget | None = None) -> boto3.Session:
     """A session for ``role_arn``, assumed with the base session's credentials."""
     import boto3
 
     sts = base.client("sts", region_name=region or base.region_name or "us-east-1",
                       config=client_config())
-    creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="batchlint")["Credentials"]
+    from batchlint.aws.faults import reply_field
+
+    creds = reply_field(sts, "assume_role",
+                        sts.assume_role(RoleArn=role_arn, RoleSessionName="batchlint"),
+                        "Credentials")
     session = boto3.Session(aws_access_key_id=creds["AccessKeyId"],
                             aws_secret_access_key=creds["SecretAccessKey"],
                             aws_session_token=creds["SessionToken"],
                             region_name=region or base.region_name)
-    return guard(session)
+    return guard(session, budget=budget)
 
 
-def frozen_copy(session: boto3.Session, region: str,
-                limiter: RateLimiter | None = None) -> boto3.Session:
+def frozen_copy(session: boto3.Session, region: str, limiter: RateLimiter | None = None,
+                budget: CallBudget | None = None) -> boto3.Session:
     """A session for one worker thread (boto3 sessions are not thread-safe), with the
     same credentials resolved once."""
     import boto3
@@ -116,4 +148,4 @@ def frozen_copy(session: boto3.Session, region: str,
     # GIL serialises it: share the loader (its cache is read-only once warm)
     loader = session._session.get_component("data_loader")
     copy._session.register_component("data_loader", loader)
-    return guard(copy, limiter)
+    return guard(copy, limiter, budget)

@@ -223,7 +223,8 @@ def _batch_refused(context: dict[str, Any] | None = None, **_: Any) -> Any:
 UNREADABLE = [
     (_not_enabled, "UnrecognizedClientException on batch:DescribeComputeEnvironments"),
     (_unreachable, "Could not connect to the endpoint URL: \"https://batch.eu-west-1."
-                   "amazonaws.com/v1/describecomputeenvironments\""),
+                   "amazonaws.com/v1/describecomputeenvironments\" "
+                   "(batch:DescribeComputeEnvironments)"),
     (_batch_refused, "AccessDeniedException on batch:DescribeComputeEnvironments"),
 ]
 
@@ -348,4 +349,5 @@ def test_aws_unreachable_is_one_line_and_exit_2(hooks: Hooks) -> None:
     result = _cli("scan", "--region", EAST)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == ("batchlint: error: cannot reach AWS: Could not connect to the "
-                             "endpoint URL: \"https://sts.us-east-1.amazonaws.com/\"\n")
+                             "endpoint URL: \"https://sts.us-east-1.amazonaws.com/\" "
+                             "(sts:GetCallerIdentity)\n")
