@@ -15,8 +15,10 @@ doc = '''
 ...'''
 ```
 
-In ``message``, ``{name}`` is the resource's name and any other ``{expression}``
-is a jmespath expression evaluated on the resource.
+In ``message``, ``{name}`` is the resource's name, ``{field:timeout.attemptDurationSeconds}``
+that field as the resource's source spells it (``Timeout.AttemptDurationSeconds`` in
+CloudFormation, ``timeout.attempt_duration_seconds`` in Terraform), and any other
+``{expression}`` is a jmespath expression evaluated on the resource.
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ from jmespath.exceptions import JMESPathError
 from batchlint.errors import BatchlintError
 from batchlint.model import Pointer, Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import spell
 from batchlint.unknowns import plain, recording
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_FIELD = "field:"
 _REQUIRED = ("id", "name", "severity", "kinds", "summary", "condition", "message", "doc")
 _OPTIONAL = ("tags", "references", "path", "enabled_by_default", "precision")
 
@@ -64,7 +68,7 @@ class DeclarativeRule(Rule):
             self._placeholders = {
                 expr: jmespath.compile(expr)
                 for expr in _PLACEHOLDER.findall(self._message)
-                if expr != "name"
+                if expr != "name" and not expr.startswith(_FIELD)
             }
         except JMESPathError as exc:
             raise BatchlintError(f"{source}: invalid jmespath expression: {exc}") from None
@@ -122,6 +126,8 @@ class DeclarativeRule(Rule):
             expr = match.group(1)
             if expr == "name":
                 return resource.name
+            if expr.startswith(_FIELD):  # a field, named as the resource's source names it
+                return spell(resource, expr.removeprefix(_FIELD))
             found = self._placeholders[expr].search(resource.data)
             return "(none)" if found is None else str(found)
 

@@ -8,6 +8,7 @@ from batchlint import iam
 from batchlint.compute import is_managed
 from batchlint.model import Absent, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import spell
 
 SERVICE = "batch.amazonaws.com"
 SERVICE_LINKED_ROLE = "AWSServiceRoleForBatch"
@@ -65,26 +66,27 @@ class ServiceRoleMissing(Rule):
     def check(self, resource: Resource, ctx: Context) -> Iterator[Result]:
         ce, ref = resource, resource.data.get("serviceRole")
         ref = ref if isinstance(ref, str) else None
+        field = spell(ce, "serviceRole")
         if not ref and not is_managed(ce):
             yield self.finding(ce, f"compute environment `{ce.name}` is UNMANAGED and has no "
-                               "serviceRole, which Batch requires (\"ServiceRole is required\"); "
-                               f"set serviceRole to the ARN of a role that trusts {SERVICE} "
+                               f"{field}, which Batch requires (\"ServiceRole is required\"); "
+                               f"set {field} to the ARN of a role that trusts {SERVICE} "
                                f"with {POLICY_ARN} attached", "type")
             return
         linked = not ref or ref.rsplit("/", 1)[-1] == SERVICE_LINKED_ROLE
         role = iam.resolve_role(ctx.model, ref or SERVICE_LINKED_ROLE, ce.account,
                                 bare_name_is_root=not linked)
         if isinstance(role, Unknown):
-            what = "serviceRole" if ref else "the service-linked role used without serviceRole"
+            what = field if ref else f"the service-linked role used without {field}"
             yield self.not_verified(ce, f"{what}: {role.reason}")
         elif isinstance(role, Absent) and not ref:
-            yield self.finding(ce, f"compute environment `{ce.name}` has no serviceRole and the "
+            yield self.finding(ce, f"compute environment `{ce.name}` has no {field} and the "
                                f"service-linked role {SERVICE_LINKED_ROLE} does not exist in "
                                f"account {ce.account}; create it (aws iam "
                                f"create-service-linked-role --aws-service-name {SERVICE}) "
-                               "or set serviceRole", "serviceRole")
+                               f"or set {field}", "serviceRole")
         elif isinstance(role, Absent):
-            yield self.finding(ce, f"compute environment `{ce.name}`: serviceRole `{ref}` does "
+            yield self.finding(ce, f"compute environment `{ce.name}`: {field} `{ref}` does "
                                f"not exist: {role.what}; give the full ARN of an existing role",
                                "serviceRole")
         elif not linked:  # AWS maintains the service-linked role's trust and policy

@@ -8,6 +8,7 @@ from batchlint import iam
 from batchlint.compute import is_managed_ec2, resources_of
 from batchlint.model import Absent, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import spell
 
 SERVICE = "ec2.amazonaws.com"
 POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
@@ -65,20 +66,21 @@ class InstanceRoleMissing(Rule):
         if not is_managed_ec2(ce):
             return
         ref = resources_of(ce).get("instanceRole")
+        field = spell(ce, PATH)
         fix = f"name an instance profile whose role trusts {SERVICE} with {POLICY_ARN} attached"
         if not ref or not isinstance(ref, str):
-            yield self.finding(ce, f"compute environment `{ce.name}` has no instanceRole; {fix}",
+            yield self.finding(ce, f"compute environment `{ce.name}` has no {field}; {fix}",
                                "computeResources")
             return
         if iam.is_role_arn(ref):
             profile_arn = ref.replace(":role/", ":instance-profile/", 1)
-            yield self.finding(ce, f"compute environment `{ce.name}`: instanceRole `{ref}` is an "
+            yield self.finding(ce, f"compute environment `{ce.name}`: {field} `{ref}` is an "
                                "IAM role ARN, but Batch needs an instance profile; give the "
                                f"profile's ARN (such as `{profile_arn}`) or name instead", PATH)
             return
         profile = iam.resolve_instance_profile(ctx.model, ref, ce.account)
         if isinstance(profile, Unknown):
-            yield self.not_verified(ce, f"instanceRole: {profile.reason}")
+            yield self.not_verified(ce, f"{field}: {profile.reason}")
             return
         if isinstance(profile, Absent):
             yield self.finding(ce, f"compute environment `{ce.name}`: instance profile `{ref}` "

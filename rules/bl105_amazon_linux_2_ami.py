@@ -8,6 +8,7 @@ from batchlint import model as m
 from batchlint.compute import is_managed_ec2
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import spell
 
 # Support of the Amazon Linux 2 AMIs Batch launches ends (ECS) or ended (EKS) on these dates.
 _END = {"ECS": datetime.date(2026, 6, 30), "EKS": datetime.date(2025, 11, 26)}
@@ -78,7 +79,8 @@ class AmazonLinux2Ami(Rule):
             if lt.is_al2_image_type(kind):
                 yield self.finding(resource, f"compute environment `{name}` uses image type "
                                    f"{kind} (Amazon Linux 2, {_support(kind[:3], ctx)}); set "
-                                   f"imageType {kind.replace('AL2', 'AL2023', 1)}",
+                                   f"{spell(resource, 'imageType')} "
+                                   f"{kind.replace('AL2', 'AL2023', 1)}",
                                    f"computeResources.ec2Configuration[{i}].imageType")
                 return
         defaulted = [e for e in lt.configurations(resource) or [{}]
@@ -88,7 +90,7 @@ class AmazonLinux2Ami(Rule):
             if image.unknown:
                 unverified.append(f"the launch template may pin the AMI, and {image.unknown}")
             elif image.image_id is None and defaulted:
-                unverified.append(_default_reason(image.image_type))
+                unverified.append(_default_reason(resource, image.image_type))
             elif image.image_id is not None:
                 found = ctx.model.lookup(m.IMAGE, image.image_id, m.IMAGES,
                                          resource.account, resource.region)
@@ -101,8 +103,9 @@ class AmazonLinux2Ami(Rule):
                     yield self.finding(resource, f"compute environment `{name}` runs AMI "
                                        f"`{image.image_id}` ({ami}), an Amazon Linux 2 {platform} "
                                        f"AMI ({_support(platform, ctx)}); pin an Amazon Linux "
-                                       "2023 AMI, or remove the pin and set imageType "
-                                       f"{platform}_AL2023", image.path)
+                                       "2023 AMI, or remove the pin and set "
+                                       f"{spell(resource, 'imageType')} {platform}_AL2023",
+                                       image.path)
                     return
         if unverified:
             yield self.not_verified(resource, unverified[0])
@@ -114,9 +117,10 @@ def _support(platform: str, ctx: Context) -> str:
     return f"its support {verb} on {end:%d %B %Y}"
 
 
-def _default_reason(default: str) -> str:
-    platform = default[:3]
-    return (f"ec2Configuration sets no imageType, so the environment runs the default image type "
+def _default_reason(resource: Resource, default: str) -> str:
+    platform, field = default[:3], spell(resource, "computeResources.ec2Configuration")
+    image_type = spell(resource, "imageType")
+    return (f"{field} sets no {image_type}, so the environment runs the default image type "
             f"of the day it was created: {platform}_AL2 (Amazon Linux 2) before 12 January 2026, "
-            f"{platform}_AL2023 since, and the data gives no creation date; set imageType "
+            f"{platform}_AL2023 since, and the data gives no creation date; set {image_type} "
             f"{platform}_AL2023 explicitly")

@@ -6,9 +6,17 @@ from batchlint import model as m
 from batchlint.compute import SPOT_TYPES, compute_type, is_enabled
 from batchlint.model import Model, Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell
 
-PATTERN = ('retryStrategy: {attempts: 3, evaluateOnExit: [{onStatusReason: "Host EC2*", '
-           'action: RETRY}, {onReason: "*", action: EXIT}]}')
+# the fix, as each source writes it
+PATTERN = {
+    API: ('retryStrategy: {attempts: 3, evaluateOnExit: [{onStatusReason: "Host EC2*", '
+          'action: RETRY}, {onReason: "*", action: EXIT}]}'),
+    CLOUDFORMATION: ('RetryStrategy: {Attempts: 3, EvaluateOnExit: [{OnStatusReason: "Host '
+                     'EC2*", Action: RETRY}, {OnReason: "*", Action: EXIT}]}'),
+    TERRAFORM: ('retry_strategy { attempts = 3 evaluate_on_exit { on_status_reason = "Host '
+                'EC2*" action = "RETRY" } evaluate_on_exit { on_reason = "*" action = "EXIT" } }'),
+}
 
 
 class MissingRetryStrategy(Rule):
@@ -60,18 +68,20 @@ class MissingRetryStrategy(Rule):
         if isinstance(attempts, int) and attempts >= 2:
             return
         if not isinstance(strategy, Mapping):
-            problem, path = "has no retryStrategy", ""
+            problem, path = f"has no {spell(resource, 'retryStrategy')}", ""
         elif attempts is None:
-            problem, path = "has a retryStrategy without attempts (1 attempt)", "retryStrategy"
+            problem, path = (f"has a {spell(resource, 'retryStrategy')} without attempts "
+                             "(1 attempt)", "retryStrategy")
         else:
-            problem, path = f"sets retryStrategy.attempts to {attempts}", "retryStrategy.attempts"
+            problem, path = (f"sets {spell(resource, 'retryStrategy.attempts')} to {attempts}",
+                             "retryStrategy.attempts")
         spot = ctx.memo(("BL301", "spot-environments", resource.account, resource.region),
                         lambda: _spot_environments(ctx.model, resource))
         where = f" in {resource.region}" if resource.region else ""
         context = f", and Spot compute environments run{where} ({spot})" if spot else ""
         yield self.finding(resource, f"job definition `{resource.name}` {problem}, so one host "
                            f"failure or Spot reclaim fails the job for good{context}; add "
-                           f"{PATTERN}", path)
+                           f"{pick(resource, PATTERN)}", path)
 
 
 def _spot_environments(model: Model, resource: Resource) -> str:

@@ -6,6 +6,7 @@ from batchlint import model as m
 from batchlint.jobdefs import Container, containers, on_fargate
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import spell
 
 
 class PrivilegedContainer(Rule):
@@ -59,7 +60,8 @@ class PrivilegedContainer(Rule):
             path = _privileged_path(container)
             if path is None:
                 continue
-            what = f"job definition `{resource.name}` runs {_label(container)} privileged ({path})"
+            what = (f"job definition `{resource.name}` runs {_label(container)} privileged "
+                    f"({spell(resource, path)})")
             if fargate and container.env_key == "environment":
                 yield self.finding(resource, f"{what} on Fargate, which does not support "
                                    "privileged containers: Batch requires it omitted or "

@@ -7,6 +7,7 @@ from batchlint import model as m
 from batchlint.jobdefs import containers
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import spell
 from batchlint.unknowns import known_text
 
 
@@ -57,8 +58,9 @@ class MutableImageTag(Rule):
             if not isinstance(image, str) or not image.strip() or "@" in image:
                 continue  # no image to judge, or pinned by digest
             path = f"{container.path}.image"
+            field = spell(resource, path)
             if "Ref::" in image:
-                yield self.not_verified(resource, f"image `{image}` ({path}) is set through "
+                yield self.not_verified(resource, f"image `{image}` ({field}) is set through "
                                         "parameter substitution when the job is submitted, so "
                                         "its tag is not in the job definition")
                 continue
@@ -66,7 +68,7 @@ class MutableImageTag(Rule):
             if _UNKNOWN.search(last) and ":" not in _UNKNOWN.sub("", last):
                 why = next((w for p, w in resource.unknown.items()
                             if ".".join(map(str, p)).endswith("image")), "")
-                yield self.not_verified(resource, f"the tag of image `{image}` ({path}) is not "
+                yield self.not_verified(resource, f"the tag of image `{image}` ({field}) is not "
                                         f"known before deployment{': ' + why if why else ''}")
                 continue
             tag = image_tag(_UNKNOWN.sub("unknown", image))
@@ -77,7 +79,7 @@ class MutableImageTag(Rule):
             else:
                 continue
             yield self.finding(resource, f"job definition `{resource.name}` runs image "
-                               f"`{image}` ({path}), which {problem}, a tag that moves with "
+                               f"`{image}` ({field}), which {problem}, a tag that moves with "
                                "every push; pin a version tag or a digest (`@sha256:…`)", path)
 
 

@@ -6,8 +6,11 @@ from batchlint import model as m
 from batchlint.jobdefs import exit_conditions, is_catch_all_exit, retry_strategy
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell
 
-CATCH_ALL = '{"onReason": "*", "action": "EXIT"}'
+CATCH_ALL = {API: '{"onReason": "*", "action": "EXIT"}',
+             CLOUDFORMATION: '{OnReason: "*", Action: EXIT}',
+             TERRAFORM: 'evaluate_on_exit { on_reason = "*" action = "EXIT" }'}
 
 
 class RetryWithoutExitConditions(Rule):
@@ -60,22 +63,23 @@ class RetryWithoutExitConditions(Rule):
             return
         conditions = exit_conditions(resource)
         who = f"job definition `{resource.name}` allows {attempts} attempts"
+        on_exit, catch_all = spell(resource, "evaluateOnExit"), pick(resource, CATCH_ALL)
         if not conditions:
-            yield self.finding(resource, f"{who} but has no evaluateOnExit, so every failure is "
+            yield self.finding(resource, f"{who} but has no {on_exit}, so every failure is "
                                "retried, application errors included; add entries that RETRY "
-                               "infrastructure failures (onStatusReason \"Host EC2*\") and end "
-                               f"with {CATCH_ALL}", "retryStrategy")
+                               f"infrastructure failures ({spell(resource, 'onStatusReason')} "
+                               f"\"Host EC2*\") and end with {catch_all}", "retryStrategy")
             return
         last = conditions[-1][0]
         if is_catch_all_exit(conditions[-1][1]):
             return
         early = [i for i, entry in conditions if is_catch_all_exit(entry)]
         if early:
-            yield self.finding(resource, f"{who}, but its catch-all EXIT is evaluateOnExit"
+            yield self.finding(resource, f"{who}, but its catch-all EXIT is {on_exit}"
                                f"[{early[0]}], not the last entry, so the entries after it never "
                                "apply; move the catch-all EXIT to the end",
                                f"retryStrategy.evaluateOnExit[{early[0]}]")
             return
-        yield self.finding(resource, f"{who} and its evaluateOnExit does not end with a "
+        yield self.finding(resource, f"{who} and its {on_exit} does not end with a "
                            "catch-all EXIT, so every failure that matches no entry is retried; "
-                           f"append {CATCH_ALL}", f"retryStrategy.evaluateOnExit[{last}]")
+                           f"append {catch_all}", f"retryStrategy.evaluateOnExit[{last}]")

@@ -6,6 +6,7 @@ from batchlint import model as m
 from batchlint.jobdefs import containers, on_fargate
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import spell
 
 _TYPES = {"vcpus": "VCPU", "memory": "MEMORY"}
 
@@ -62,9 +63,9 @@ class DeprecatedResourceFields(Rule):
             fields = " and ".join(f"{key} {value}" for key, value in used.items())
             pairs = ", ".join(f'{{"type": "{_TYPES[key]}", "value": "{value}"}}'
                               for key, value in used.items())
-            where = ("; Fargate accepts only resourceRequirements" if on_fargate(resource)
-                     else "")
+            requirements = spell(resource, f"{container.path}.resourceRequirements")
+            where = (f"; Fargate accepts only {requirements}" if on_fargate(resource) else "")
             yield self.finding(resource, f"job definition `{resource.name}` sets the deprecated "
-                               f"{fields} in {container.path}{where}; state it as "
-                               f"resourceRequirements: [{pairs}]",
+                               f"{fields} in {spell(resource, container.path)}{where}; state "
+                               f"it as {requirements}: [{pairs}]",
                                f"{container.path}.{next(iter(used))}")

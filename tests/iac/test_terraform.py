@@ -242,7 +242,7 @@ def test_handwritten_plan(plans: dict[str, Path]) -> None:
     assert "service-quota" in gaps.pop(("BL401", "aws_batch_compute_environment.bare"))
     # no ec2_configuration: the image type is the default of the day it is created (true)
     assert gaps.pop(("BL105", "aws_batch_compute_environment.bare")).startswith(
-        "ec2Configuration sets no imageType")
+        "compute_resources.ec2_configuration sets no image_type")
     for rule in QUEUE_RULES:  # its second environment's ARN is built from terraform_data
         assert gaps.pop((rule, "aws_batch_job_queue.mixed")).endswith(
             "`compute_environments[1]` is `terraform_data.suffix.id`, known only after apply")
