@@ -131,14 +131,12 @@ MESSAGE_WORDS: list[Words] = [
           "'sets no timeout.attemptDurationSeconds': " + _api("Timeout.AttemptDurationSeconds")),
     Words("BL307", r"\b(evaluateOnExit|onStatusReason|onReason)\b|\"action\"",
           "'{\"onReason\": \"*\", \"action\": \"EXIT\"}': " + _api("OnReason/Action")),
+    Words("BL306", r"\b(containerProperties|nodeProperties|nodeRangeProperties)\b",
+          "'(containerProperties.image)' as the image's field, also in not-verified reasons: "
+          + _api("ContainerProperties.Image")),
 ]
 
 MESSAGE_DEFECTS: list[Words] = [
-    Words("BL306", r"\b(containerProperties|nodeProperties|nodeRangeProperties)\b",
-          "the image's field is named '(containerProperties.image)' / '(nodeProperties."
-          "nodeRangeProperties[0].container.image)', also in the not-verified reasons: "
-          + _api("ContainerProperties.Image, NodeProperties.NodeRangeProperties[0]."
-                 "Container.Image")),
     Words("BL309", r"\bvcpus \d|\bmemory \d|\"(type|value)\":|\b(containerProperties|"
           r"resourceRequirements)\b",
           "'sets the deprecated vcpus 2 and memory 3192 in ...; state it as ..."
