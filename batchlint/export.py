@@ -2,22 +2,21 @@
 
 Resources are sorted by ARN (or id), keys are sorted, times are ISO 8601
 strings, and values that change on their own (RUNNABLE jobs, unless asked
-for) are left out, so the same account state gives the same bytes. Container
-environment values are redacted unless they are references (ARNs,
-``{{resolve:…}}``), and launch-template user data keeps only its MIME headers.
+for) are left out, so the same account state gives the same bytes. What may be a
+secret is redacted (batchlint/redact.py): container environment values unless they
+are references, job parameters, command arguments other than flags, log-driver
+options, secret-looking tags, and launch-template user data beyond its MIME headers.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime
 import json
 from typing import TYPE_CHECKING, Any
 
-from batchlint import model as m
-from batchlint.jobdefs import REDACTED, containers, is_literal_value
-from batchlint.model import Json, Resource
+from batchlint.model import Json
+from batchlint.redact import redact_job_definition, redact_tags, redact_user_data
 
 if TYPE_CHECKING:
     from batchlint.aws.live import LiveOptions
@@ -49,44 +48,17 @@ def normalise(snapshot: dict[str, Any], keep_env_values: bool = True,
             for key, fields in SORT_KEYS.items():
                 if key in region:
                     region[key].sort(key=lambda item, f=fields: _sort_key(item, f))
-            if not keep_env_values:
-                for jobdef in region.get("jobDefinitions", []):
-                    redact_environment(jobdef)
+            for jobdef in region.get("jobDefinitions", []):
+                redact_job_definition(jobdef, keep_env_values)
             for version in region.get("launchTemplateVersions", []):
                 redact_user_data(version)
+        redact_tags(account)
         account.get("notCollected", []).sort(key=lambda g: (g["dataset"], g.get("region", "")))
     return out
 
 
 def dumps(snapshot: dict[str, Any]) -> str:
     return json.dumps(snapshot, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-
-
-def redact_environment(jobdef: dict[str, Any]) -> None:
-    """Replace literal environment values by ``<redacted>``; names and references stay."""
-    holder = Resource(m.JOB_DEFINITION, "redacting", jobdef)
-    for container in containers(holder):
-        entries = container.data.get(container.env_key)
-        for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, dict) and "value" in entry and is_literal_value(entry["value"]):
-                entry["value"] = REDACTED
-
-
-def redact_user_data(version: dict[str, Any]) -> None:
-    """User data may carry tokens: keep only its MIME headers, which rules read."""
-    data = version.get("LaunchTemplateData")
-    if not isinstance(data, dict) or not isinstance(data.get("UserData"), str):
-        return
-    try:
-        text = base64.b64decode(data["UserData"], validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        data["UserData"] = REDACTED
-        return
-    headers = text.replace("\r\n", "\n").split("\n\n", 1)[0]
-    if "content-type:" not in headers.lower():
-        data["UserData"] = REDACTED
-        return
-    data["UserData"] = base64.b64encode((headers + "\n\n").encode("utf-8")).decode("ascii")
 
 
 def _jsonable(value: Any) -> Json:

@@ -98,8 +98,8 @@ def test_environment_values_are_redacted_unless_kept(cli, hooks: Hooks, tmp_path
 @pytest.mark.parametrize("keep", [[], ["--keep-env-values"]], ids=["default", "keep-env"])
 def test_user_data_is_reduced_to_its_mime_headers(cli, hooks: Hooks, tmp_path: Path,
                                                   account: Account, keep: list[str]) -> None:
-    """Launch template user data may carry tokens; only the MIME headers (which rules read)
-    are written, whatever --keep-env-values says."""
+    """Launch template user data may carry tokens; only the MIME headers of the document
+    and of each part (rules read the first) are written, whatever --keep-env-values says."""
     inject_quotas(hooks, GENEROUS)
     text = _export(cli, tmp_path / "snapshot.json", *keep)
     assert TOKEN not in text
@@ -107,7 +107,9 @@ def test_user_data_is_reduced_to_its_mime_headers(cli, hooks: Hooks, tmp_path: P
     (v1,) = [v for v in _region(json.loads(text), EAST)["launchTemplateVersions"]
              if v["VersionNumber"] == 1]
     assert v1["LaunchTemplateId"] == account.templates["batch-nodes"]
-    assert base64.b64decode(v1["LaunchTemplateData"]["UserData"]).decode() == USER_DATA_HEADERS
+    assert base64.b64decode(v1["LaunchTemplateData"]["UserData"]).decode() == (
+        USER_DATA_HEADERS + '--==BOUNDARY==\nContent-Type: text/x-shellscript; charset="us-ascii"'
+        "\n\n--==BOUNDARY==--\n")
 
 
 def _refuse_lt_versions(hooks: Hooks) -> None:
