@@ -93,9 +93,9 @@ class DeclarativeRule(Rule):
         with recording() as hits:
             fails: bool | None = _truthy(self._condition.search(resource.data))
         if hits:
-            fails = self._decide(resource, dict(hits))
+            fails = self._decide(resource, {path: why for path, why, _ in hits})
             if fails is None:
-                whys = "; ".join(dict.fromkeys(hits_why for _, hits_why in hits))
+                whys = "; ".join(dict.fromkeys(why for _, why, _ in hits))
                 yield self.not_verified(resource, "it depends on values not known before "
                                                   f"deployment: {whys}")
                 return

@@ -185,7 +185,8 @@ def _not_known(rule: Rule, resource: Resource, results: list[Finding | NotVerifi
     """A check that read values not known before deployment answers "not verified":
     what it found, or did not, may not hold for the values deployed."""
     del results  # what the rule answered holds only for values it could not know
-    whys = list(dict.fromkeys(why for _, why in hits))
+    whys = list(dict.fromkeys(why if owner == resource.label else f"{why} (of {owner})"
+                              for _, why, owner in hits))
     more = f"; and {len(whys) - 3} more" if len(whys) > 3 else ""
     return [NotVerified(rule.id, rule.name, resource,
                         "it depends on values not known before deployment: "

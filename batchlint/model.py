@@ -87,7 +87,7 @@ class Resource:
 
     def __post_init__(self) -> None:
         if self.unknown:  # rules read it through a view that records reads of unknowns
-            object.__setattr__(self, "data", track(self.data, self.unknown))
+            object.__setattr__(self, "data", track(self.data, self.unknown, self.label))
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
         """Derive a value from the data once; later callers "read" what the first did."""

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 Pointer = tuple[str | int, ...]
-Hit = tuple[Pointer, str]  # (path, why it is not known)
+Hit = tuple[Pointer, str, str]  # (path, why it is not known, whose: the resource's label)
 
 _recorders: list[list[Hit]] = []
 
@@ -58,12 +58,13 @@ def known_text() -> Iterator[None]:
         _texts_read[0] -= 1
 
 
-def _hit(path: Pointer, why: str, value: Any = None) -> None:
+def _hit(path: Pointer, why: str, owner: str, value: Any = None) -> None:
     if _recorders and not (_texts_read[0] and isinstance(value, str)):
-        _recorders[-1].append((path, why))
+        _recorders[-1].append((path, why, owner))
 
 
-def track(data: Mapping[str, Any], unknown: Mapping[Pointer, str]) -> Mapping[str, Any]:
+def track(data: Mapping[str, Any], unknown: Mapping[Pointer, str],
+          owner: str = "") -> Mapping[str, Any]:
     """``data`` as a view whose reads of the ``unknown`` paths are recorded."""
     if not unknown:
         return data
@@ -71,43 +72,45 @@ def track(data: Mapping[str, Any], unknown: Mapping[Pointer, str]) -> Mapping[st
     for path in unknown:
         for i in range(len(path)):
             below.add(path[:i])
-    tracked: Mapping[str, Any] = _wrap(data, (), unknown, below)
+    tracked: Mapping[str, Any] = _wrap(data, (), unknown, below, owner)
     return tracked
 
 
 def _wrap(value: Any, path: Pointer, unknown: Mapping[Pointer, str],
-          below: set[Pointer]) -> Any:
+          below: set[Pointer], owner: str) -> Any:
     if path not in below:
         return value
     if isinstance(value, Mapping):
-        return _Dict({k: _wrap(v, (*path, k), unknown, below) for k, v in value.items()},
-                     path, unknown)
+        return _Dict({k: _wrap(v, (*path, k), unknown, below, owner)
+                      for k, v in value.items()}, path, unknown, owner)
     if isinstance(value, list):
-        return _List([_wrap(v, (*path, i), unknown, below) for i, v in enumerate(value)],
-                     path, unknown)
+        return _List([_wrap(v, (*path, i), unknown, below, owner)
+                      for i, v in enumerate(value)], path, unknown, owner)
     return value
 
 
 class _Dict(dict[str, Any]):
     """A mapping on the way to an unknown value; reads of unknown keys are recorded."""
 
-    __slots__ = ("_path", "_unknown")
+    __slots__ = ("_owner", "_path", "_unknown")
 
-    def __init__(self, items: dict[str, Any], path: Pointer, unknown: Mapping[Pointer, str]):
+    def __init__(self, items: dict[str, Any], path: Pointer, unknown: Mapping[Pointer, str],
+                 owner: str):
         super().__init__(items)
         self._path = path
         self._unknown = unknown
+        self._owner = owner
 
     def _read(self, key: Any) -> None:
         why = self._unknown.get((*self._path, key))
         if why is not None:
-            _hit((*self._path, key), why, dict.get(self, key))
+            _hit((*self._path, key), why, self._owner, dict.get(self, key))
 
     def _read_all(self) -> None:
         depth = len(self._path) + 1
         for path, why in self._unknown.items():
             if len(path) == depth and path[:-1] == self._path:
-                _hit(path, why, super().get(str(path[-1])))
+                _hit(path, why, self._owner, super().get(str(path[-1])))
 
     def __getitem__(self, key: str) -> Any:
         self._read(key)
@@ -141,19 +144,21 @@ class _Dict(dict[str, Any]):
 class _List(list[Any]):
     """A list on the way to an unknown value; reads of unknown items are recorded."""
 
-    __slots__ = ("_path", "_unknown")
+    __slots__ = ("_owner", "_path", "_unknown")
 
-    def __init__(self, items: list[Any], path: Pointer, unknown: Mapping[Pointer, str]):
+    def __init__(self, items: list[Any], path: Pointer, unknown: Mapping[Pointer, str],
+                 owner: str):
         super().__init__(items)
         self._path = path
         self._unknown = unknown
+        self._owner = owner
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, int):
             at = index % len(self) if self else index
             why = self._unknown.get((*self._path, at))
             if why is not None:
-                _hit((*self._path, at), why, list.__getitem__(self, at))
+                _hit((*self._path, at), why, self._owner, list.__getitem__(self, at))
         else:
             self._read_all()
         return super().__getitem__(index)
@@ -163,7 +168,7 @@ class _List(list[Any]):
         for path, why in self._unknown.items():
             if len(path) == depth and path[:-1] == self._path:
                 at = path[-1]
-                _hit(path, why, list.__getitem__(self, at) if isinstance(at, int)
+                _hit(path, why, self._owner, list.__getitem__(self, at) if isinstance(at, int)
                      and at < len(self) else None)
 
     def __iter__(self) -> Iterator[Any]:

@@ -104,7 +104,7 @@ def test_an_unknown_field_is_never_silence(code: str, case: Path) -> None:
                     assert after, f"{where}: {code} read it and said nothing"
                 for text in after:
                     assert "${unknown" not in text and "UNKNOWN" not in text, (where, text)
-                    if text.startswith("not verified") and any(p == path for p, _ in hits):
+                    if text.startswith("not verified") and any(p == path for p, _, _ in hits):
                         assert WHY in text or not rule.reads_unknowns, (where, text)
 
 
