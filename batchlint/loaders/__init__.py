@@ -38,15 +38,24 @@ class Loaded:
 
 
 def load_files(paths: list[str], all_revisions: bool = False,
-               limits: Limits = DEFAULT_LIMITS) -> Loaded:
+               limits: Limits = DEFAULT_LIMITS, var_files: list[str] | None = None) -> Loaded:
     """Read every file into one view; files that are not Batch configuration become notes."""
     builder = ModelBuilder()
     documents: dict[str, Document] = {}
     notes: list[str] = []
     iam_lists: dict[str, set[str]] = {}
     templates: list[Model] = []
+    terraform_source = [p for p in paths if detect.is_terraform_source(p)]
+    if terraform_source:  # .tf files and directories: read as the modules they form
+        from batchlint.loaders import tfsource
+
+        models, tf_documents, tf_notes = tfsource.load(terraform_source, var_files,
+                                                       all_revisions, limits)
+        templates += models
+        documents.update(tf_documents)
+        notes += tf_notes
     for path in paths:
-        if path in documents:
+        if path in documents or path in terraform_source:
             continue
         doc = read_document(path, limits)
         if snapshot.recognises(doc.data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 from batchlint.model import Json
@@ -25,3 +26,8 @@ def is_terraform_plan(data: Json) -> bool:
     """``terraform show -json`` output."""
     return isinstance(data, Mapping) and "format_version" in data and (
         "planned_values" in data or "terraform_version" in data)
+
+
+def is_terraform_source(path: str) -> bool:
+    """A ``.tf`` file, or a directory (read as Terraform modules)."""
+    return path.endswith(".tf") or (path != "-" and os.path.isdir(path))

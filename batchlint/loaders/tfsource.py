@@ -1,0 +1,244 @@
+"""Terraform source (``.tf`` files, module directories) → the model, without a plan.
+
+A directory is one root module; ``.tf`` files given one by one stand for the module
+directories they are in, and a directory scanned finds every module directory under it
+that no other one calls. Variables take their defaults, then ``terraform.tfvars``,
+``*.auto.tfvars`` (and their ``.json`` forms) and ``--var-file`` s; locals, ``count``,
+``for_each``, ``dynamic`` blocks and local module calls are followed (see
+:mod:`tfsource_module`, :mod:`tfsource_resource`). Each instance then reads as a plan's
+would (:mod:`tfsource_index`), so the rules see what a plan of the same code shows, named
+by the same addresses, located at the attribute's line in the ``.tf`` file.
+
+A condition that cannot be decided before apply splits the configuration into worlds,
+as a CloudFormation template's conditions do (at most ``MAX_WORLD_CONDITIONS``; further
+ones leave their value unknown).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from batchlint import model as m
+from batchlint.errors import InputError
+from batchlint.fileio import DEFAULT_LIMITS, Limits, read_text
+from batchlint.loaders import terraform as plan
+from batchlint.loaders import tfsource_hcl as hcl
+from batchlint.loaders.builder import ModelBuilder
+from batchlint.loaders.tfsource_eval import EvalError, Unknown
+from batchlint.loaders.tfsource_expr import evaluate
+from batchlint.loaders.tfsource_index import SourceIndex, SourceReader, TfDocument
+from batchlint.loaders.tfsource_module import Module, ModuleDef
+from batchlint.loaders.tfsource_resource import Path, Run, SourceInstance
+from batchlint.model import Pointer
+
+MAX_WORLD_CONDITIONS = 3
+SKIPPED_DIRS = {".git", ".terraform", "node_modules"}
+Shaped = tuple[SourceInstance | None, str, str, dict[str, Any], dict[Pointer, str], list[str]]
+
+
+class Loader:
+    """Reads module directories once, for every root and world that uses them."""
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS):
+        self.limits = limits
+        self.definitions: dict[str, ModuleDef | None] = {}
+        self.documents: dict[str, TfDocument] = {}
+
+    def __call__(self, directory: str) -> ModuleDef | None:
+        if directory not in self.definitions:
+            files = []
+            for name in sorted(os.listdir(directory)):
+                path = os.path.join(directory, name)
+                if not name.endswith(".tf") or name == "override.tf" \
+                        or name.endswith("_override.tf") or not os.path.isfile(path):
+                    continue
+                text = read_text(path, self.limits)
+                files.append(hcl.parse(path, text))
+                self.documents[path] = TfDocument(path, text)
+            self.definitions[directory] = ModuleDef.of(directory, files) if files else None
+        return self.definitions[directory]
+
+
+def roots(paths: Iterable[str], loader: Loader) -> list[str]:
+    """The root module directories that ``paths`` (directories and ``.tf`` files) name."""
+    found: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            under = []
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+                if any(f.endswith(".tf") for f in files):
+                    under.append(os.path.normpath(folder))
+            called = {os.path.normpath(os.path.join(d, source))
+                      for d in under for source in _local_sources(loader(d))}
+            found += [d for d in under if d not in called]
+        else:
+            found.append(os.path.dirname(path) or ".")
+    return list(dict.fromkeys(found))
+
+
+def _local_sources(definition: ModuleDef | None) -> list[str]:
+    """The local paths a module calls (called modules are not roots)."""
+    out = []
+    for block, file in (definition.calls.values() if definition else ()):
+        source = block.body.attrs.get("source")
+        text = file.source(source.expr).strip('"') if source is not None else ""
+        if text.startswith(("./", "../")):
+            out.append(text)
+    return out
+
+
+def variable_values(directory: str, var_files: Iterable[str], limits: Limits) -> dict[str, Any]:
+    """Root variables from the directory's tfvars, then the ``--var-file`` s, in order."""
+    names = sorted(os.listdir(directory))
+    files = [os.path.join(directory, n) for n in ("terraform.tfvars", "terraform.tfvars.json")
+             if n in names]
+    files += [os.path.join(directory, n) for n in names
+              if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    values: dict[str, Any] = {}
+    for path in [*files, *var_files]:
+        text = read_text(path, limits)
+        if path.endswith(".json"):
+            try:
+                data = json.loads(text)
+            except ValueError as exc:
+                raise InputError(path, f"invalid JSON: {exc}") from None
+            if isinstance(data, dict):
+                values.update(data)
+            continue
+        parsed = hcl.parse(path, text)
+        for name, attr in parsed.attrs.items():
+            try:
+                values[name] = evaluate(parsed, _NoScope(), attr.expr)
+            except EvalError as exc:
+                values[name] = Unknown(why=f"is set in {path} to a value batchlint cannot "
+                                           f"read: {exc}")
+    return values
+
+
+class _NoScope:
+    def root(self, name: str) -> Any:
+        raise EvalError("a variable's value cannot refer to anything")
+
+    def decide(self, condition: str, value: Unknown) -> bool | None:
+        return None
+
+    def module_dir(self) -> str:
+        return "."
+
+
+def load(paths: list[str], var_files: list[str] | None = None, all_revisions: bool = False,
+         limits: Limits = DEFAULT_LIMITS) -> tuple[list[m.Model], dict[str, TfDocument],
+                                                   list[str]]:
+    """Models (one per world), the ``.tf`` files' documents and notes, for ``paths``."""
+    loader = Loader(limits)
+    models: list[m.Model] = []
+    notes: list[str] = []
+    for root in roots(paths, loader):
+        definition = loader(root)
+        if definition is None:
+            notes.append(f"skipped {root}: no Terraform files")
+            continue
+        values = variable_values(root, var_files or [], limits)
+        found = _worlds(root, definition, values, loader, all_revisions)
+        if not found:
+            notes.append(f"skipped {root}: Terraform without AWS Batch resources")
+        models += found
+    return models, dict(loader.documents), notes
+
+
+def _worlds(root: str, definition: ModuleDef, values: dict[str, Any], loader: Loader,
+            all_revisions: bool) -> list[m.Model]:
+    conditions: list[str] = []
+    first = _run(root, definition, values, loader, {}, conditions)
+    if not _has_batch(first):
+        return []
+    if not conditions:
+        return [_model(first, loader, all_revisions)]
+    models = []
+    for choice in itertools.product((True, False), repeat=len(conditions)):
+        world = dict(zip(conditions, choice, strict=True))
+        run = _run(root, definition, values, loader, world, None)
+        label = ", ".join(f"{c} is {str(v).lower()}" for c, v in world.items())
+        models.append(_model(run, loader, all_revisions, label, root))
+    return models
+
+
+def _run(root: str, definition: ModuleDef, values: dict[str, Any], loader: Loader,
+         world: dict[str, bool], collect: list[str] | None) -> Run:
+    run = Run(loader, root, world, collect, MAX_WORLD_CONDITIONS)
+    Module(run, definition, [], None, values).everything()
+    for source in run.instances:
+        try:
+            source.finish()
+        except (EvalError, RecursionError) as exc:
+            source.raw = {}
+            run.unread.append((source.node, f"`{source.inst.address}` cannot be read: {exc}"))
+    return run
+
+
+def _has_batch(run: Run) -> bool:
+    return any(s.inst.type in plan.BATCH_TYPES for s in run.instances) or any(
+        node.type in plan.BATCH_TYPES for node, _ in run.unread)
+
+
+def _model(run: Run, loader: Loader, all_revisions: bool, world: str = "",
+           group: str = "") -> m.Model:
+    index = SourceIndex([s for s in run.instances if s.raw is not None])
+    shaped: list[Shaped] = []
+    for source in run.instances:
+        inst = source.inst
+        kind = plan.BATCH_TYPES.get(inst.type) or plan.OTHER_KINDS.get(inst.type)
+        if kind is None or inst.address not in index.instances:
+            continue
+        fields: dict[Pointer, Path] = {}
+        reader = SourceReader(index, inst, fields)
+        try:
+            data = plan._SHAPES[inst.type](reader, index)
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+            data, reader.unknown = plan._unread(kind, inst, "its values")
+        names = [n for n in (inst.value(a) for a in plan._NAME_ATTRIBUTES)
+                 if isinstance(n, str) and n]
+        document = loader.documents[source.node.file.path]
+        document.resources[inst.address] = (source.positions, fields,
+                                            (source.node.block.line, source.node.block.column))
+        shaped.append((source, inst.address, kind, data, reader.unknown, names))
+    for node, why in run.unread:
+        kind = plan.BATCH_TYPES.get(node.type) or plan.OTHER_KINDS.get(node.type)
+        if kind is not None:
+            name_field, fields_read = plan._UNREAD[kind]
+            loader.documents[node.file.path].resources.setdefault(
+                node.address, ({}, {}, (node.block.line, node.block.column)))
+            shaped.append((None, node.address, kind, {name_field: node.address},
+                           {(f,): why for f in fields_read}, []))
+    return _build(shaped, loader, all_revisions, world, group, run)
+
+
+def _build(shaped: list[Shaped], loader: Loader, all_revisions: bool, world: str, group: str,
+           run: Run) -> m.Model:
+    builder = ModelBuilder()
+    arns = plan._environment_arns([(None, k, d, u, n) for _, _, k, d, u, n in shaped])  # type: ignore[misc]
+    nodes = {n.address: n for n, _ in run.unread}
+    for source, address, kind, data, unknown, names in shaped:
+        node = source.node if source is not None else nodes[address]
+        document = loader.documents[node.file.path]
+        ignored = node.file.ignored(node.block)
+        if ignored and kind in plan.BATCH_TYPES.values():
+            tags = dict(data.get("tags") or {})
+            tags["batchlint:ignore"] = ",".join(filter(None, [tags.get("batchlint:ignore"),
+                                                              *ignored]))
+            data["tags"] = tags
+        aliases = tuple(dict.fromkeys([*names, *(a for n in names for a in arns.get(n, ()))]))
+        pointer = ("resources", address)
+        try:
+            builder.add(document, kind, pointer, data, unknown=unknown, aliases=aliases)
+        except InputError:  # a value of a type the API never gives: this resource only
+            name_field, fields_read = plan._UNREAD[kind]
+            why = f"the values of `{address}` have a shape batchlint does not read"
+            builder.add(document, kind, pointer, {name_field: address},
+                        unknown={(f,): why for f in fields_read}, aliases=aliases)
+    return builder.build(all_revisions, world=world, group=group)

@@ -1,0 +1,265 @@
+"""Evaluating Terraform expressions without a plan.
+
+Values are plain JSON values; what only apply, a data source, a remote module or a
+variable without value gives is an :class:`Unknown`, which carries where it comes from
+(the plan's :class:`Target`/:class:`Outside`, so references read as a plan's do) and,
+when the plan would not say it that way, why. Operations on an unknown give an unknown;
+a construct batchlint does not evaluate raises :class:`EvalError`, which costs the
+attribute, never the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lark import Token
+
+from batchlint.loaders import tfsource_hcl as hcl
+from batchlint.loaders.tfplan_refs import Outside, Target
+from batchlint.loaders.tfsource_hcl import Node
+
+Origin = Target | Outside
+
+
+class EvalError(Exception):
+    """An expression Terraform would reject, or that batchlint does not evaluate."""
+
+
+@dataclass(frozen=True, eq=False)
+class Unknown:
+    origins: tuple[Origin, ...] = ()
+    why: str = ""  # completes "`attr` …" when the plan's wording would not fit
+
+    @staticmethod
+    def of(*values: Any) -> Unknown:
+        origins: list[Origin] = []
+        why = ""
+        for value in values:
+            for u in unknowns(value):
+                origins += [o for o in u.origins if not any(o is p for p in origins)]
+                why = why or u.why
+        return Unknown(tuple(origins), why)
+
+
+class Lazy:
+    """An object whose attributes are evaluated when read (resources, modules, namespaces)."""
+
+    def get(self, name: str) -> Any:
+        raise EvalError(f"unsupported attribute `{name}`")
+
+    def index(self, key: Any) -> Any:
+        raise EvalError("this value cannot be indexed")
+
+    def whole(self) -> Any:
+        raise EvalError("this object cannot be used as a whole")
+
+
+def unknowns(value: Any) -> list[Unknown]:
+    """Every unknown inside a value, in order."""
+    if isinstance(value, Unknown):
+        return [value]
+    if isinstance(value, dict):
+        return [u for v in value.values() for u in unknowns(v)]
+    if isinstance(value, list):
+        return [u for v in value for u in unknowns(v)]
+    return []
+
+
+class TfSet(list[Any]):
+    """``toset(…)``: iterated by ``for_each`` with each.key equal to each.value."""
+
+
+def plain(value: Any) -> Any:
+    return value.whole() if isinstance(value, Lazy) else value
+
+
+def to_string(value: Any) -> Any:
+    value = plain(value)
+    if isinstance(value, Unknown | str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _number_text(value)
+    if value is None:
+        raise EvalError("a null value cannot be used in a string")
+    raise EvalError("a list or object cannot be used in a string")
+
+
+def _number_text(value: float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def number(value: Any) -> Any:
+    value = plain(value)
+    if isinstance(value, Unknown) or (isinstance(value, int | float)
+                                      and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = float(value)
+        except ValueError:
+            raise EvalError(f"{value!r} is not a number") from None
+        return int(parsed) if parsed.is_integer() and "." not in value else parsed
+    raise EvalError("a number is required")
+
+
+def boolean(value: Any) -> Any:
+    value = plain(value)
+    if isinstance(value, Unknown | bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise EvalError("a bool is required")
+
+
+def tidy(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b, "%": lambda a, b: a % b,
+    "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def binary(op: str, left: Any, right: Any) -> Any:
+    left, right = plain(left), plain(right)
+    if op in ("==", "!="):
+        if unknowns(left) or unknowns(right):
+            return Unknown.of(left, right)
+        same = json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
+        return same if op == "==" else not same
+    if op in ("&&", "||"):
+        a, b = boolean(left), boolean(right)
+        if op == "&&" and (a is False or b is False):
+            return False
+        if op == "||" and (a is True or b is True):
+            return True
+        return Unknown.of(a, b) if unknowns(a) or unknowns(b) else bool(a and b) \
+            if op == "&&" else bool(a or b)
+    a, b = number(left), number(right)
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        return Unknown.of(a, b)
+    try:
+        return tidy(_ARITHMETIC[op](a, b))
+    except ZeroDivisionError:
+        raise EvalError("division by zero") from None
+
+
+def attribute(value: Any, name: str) -> Any:
+    if isinstance(value, Lazy):
+        return value.get(name)
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict):
+        if name not in value:
+            raise EvalError(f"no attribute `{name}`")
+        return value[name]
+    raise EvalError(f"cannot read `{name}` of this value")
+
+
+def index(value: Any, key: Any) -> Any:
+    key = plain(key)
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(key, Unknown):
+        return Unknown.of(key, value)
+    if isinstance(value, Lazy):
+        return value.index(key)
+    if isinstance(value, dict):
+        key = to_string(key)
+        if key not in value:
+            raise EvalError(f"no element {key!r}")
+        return value[key]
+    if isinstance(value, list):
+        position = number(key)
+        if not isinstance(position, int) or not 0 <= position < len(value):
+            raise EvalError(f"no element {key!r}")
+        return value[position]
+    raise EvalError("this value cannot be indexed")
+
+
+def unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    out, i = [], 0
+    simple = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            if nxt in simple:
+                out.append(simple[nxt])
+                i += 2
+                continue
+            if nxt in "uU":
+                width = 4 if nxt == "u" else 8
+                out.append(chr(int(text[i + 2:i + 2 + width], 16)))
+                i += 2 + width
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def heredoc(token: Token) -> tuple[str, list[tuple[int, int]]]:
+    """A heredoc's text (``<<-`` trimmed) and the spans of its ``${…}`` interpolations."""
+    text = str(token)
+    first, _, rest = text.partition("\n")
+    lines = rest.split("\n")[:-2]  # the closing marker's line and what follows it
+    if first.startswith("<<-"):
+        indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
+        cut = min(indents, default=0)
+        lines = [line[cut:] for line in lines]
+    body = "\n".join(lines) + ("\n" if lines else "")
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while True:
+        start = body.find("${", i)
+        if start < 0:
+            return body, spans
+        if start > 0 and body[start - 1] == "$":
+            i = start + 2
+            continue
+        depth, j = 0, start + 2
+        while j < len(body) and (body[j] != "}" or depth):
+            depth += {"{": 1, "}": -1}.get(body[j], 0)
+            j += 1
+        spans.append((start, j))
+        i = j + 1
+
+
+def number_literal(node: Node) -> Any:
+    token = str(node.children[0])
+    return int(token) if node.data == "int_lit" else tidy(float(token))
+
+
+def literal(node: Node) -> Any:
+    return {"true": True, "false": False, "null": None}[str(node.children[0])]
+
+
+def key_name(node: Node) -> str | None:
+    """An object key written as a bare name (``a = 1``): the name itself."""
+    inner = hcl.kids(node)
+    if len(inner) == 1 and inner[0].data == "expr_term":
+        term = hcl.kids(inner[0])
+        if len(term) == 1 and term[0].data == "identifier":
+            return str(term[0].children[0])
+    if len(inner) == 1 and inner[0].data == "keyword":
+        return str(inner[0].children[0])
+    return None
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    value = plain(value)
+    if not isinstance(value, dict):
+        raise EvalError("an object is required")
+    return value

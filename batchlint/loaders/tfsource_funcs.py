@@ -1,0 +1,213 @@
+"""Terraform's functions that Batch configurations use, on known values.
+
+An unknown argument gives an unknown result (its origins kept); a function batchlint
+does not evaluate raises EvalError, so the attribute using it is not known.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+
+from batchlint.loaders.tfsource_eval import (
+    EvalError,
+    TfSet,
+    Unknown,
+    boolean,
+    mapping,
+    number,
+    tidy,
+    to_string,
+    unknowns,
+)
+
+MAX_FILE = 1 << 20  # file(): what a container_properties document may weigh
+
+
+def _format(spec: Any, *args: Any) -> str:
+    out, i = [], 0
+    values = list(args)
+    for match in re.finditer(r"%%|%[-+ #0]*\d*(?:\.\d+)?[sdqvft]|[^%]+", spec):
+        token = match.group(0)
+        if token == "%%":
+            out.append("%")
+        elif token.startswith("%"):
+            if i >= len(values):
+                raise EvalError("format() has too few arguments")
+            value, i = values[i], i + 1
+            verb = token[-1]
+            if verb in "sv":
+                out.append(to_string(value))
+            elif verb == "q":
+                out.append(json.dumps(to_string(value)))
+            else:
+                out.append(("%" + token[1:].replace("v", "s")) % number(value))
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def _merge(*maps: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in maps:
+        if item is not None:
+            out.update(mapping(item))
+    return out
+
+
+def _concat(*lists: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in lists:
+        if not isinstance(item, list):
+            raise EvalError("concat() takes lists")
+        out += item
+    return out
+
+
+def _lookup(table: Any, key: Any, *default: Any) -> Any:
+    found = mapping(table)
+    key = to_string(key)
+    if key in found:
+        return found[key]
+    if default:
+        return default[0]
+    raise EvalError(f"lookup() found no {key!r}")
+
+
+def _coalesce(*values: Any) -> Any:
+    for value in values:
+        if isinstance(value, Unknown):
+            return Unknown.of(*values)
+        if value is not None and value != "":
+            return value
+    raise EvalError("coalesce() has no non-null argument")
+
+
+def _coalescelist(*values: Any) -> Any:
+    for value in values:
+        if isinstance(value, list) and value:
+            return value
+    return []
+
+
+def _toset(value: Any) -> TfSet:
+    if not isinstance(value, list):
+        raise EvalError("toset() takes a list")
+    return TfSet(sorted(dict.fromkeys(value), key=lambda v: json.dumps(v, sort_keys=True)))
+
+
+def _jsonencode(value: Any) -> Any:
+    if unknowns(value):
+        return Unknown.of(value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _jsondecode(text: Any) -> Any:
+    try:
+        return json.loads(to_string(text))
+    except ValueError:
+        raise EvalError("jsondecode() of text that is not JSON") from None
+
+
+def _length(value: Any) -> int:
+    if isinstance(value, list | dict | str):
+        return len(value)
+    raise EvalError("length() of a value without length")
+
+
+def _element(values: Any, i: Any) -> Any:
+    if not isinstance(values, list) or not values:
+        raise EvalError("element() takes a non-empty list")
+    return values[int(number(i)) % len(values)]
+
+
+def _flatten(value: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in value:
+        out += _flatten(item) if isinstance(item, list) else [item]
+    return out
+
+
+def _zipmap(keys: Any, values: Any) -> dict[str, Any]:
+    return {to_string(k): v for k, v in zip(keys, values, strict=True)}
+
+
+def _file(directory: str, name: Any) -> str:
+    path = os.path.join(directory, to_string(name))
+    try:
+        if os.path.getsize(path) > MAX_FILE:
+            raise EvalError(f"file() of {name!r}: larger than {MAX_FILE} bytes")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        raise EvalError(f"file() cannot read {name!r}") from None
+
+
+_PLAIN: dict[str, Callable[..., Any]] = {
+    "format": _format,
+    "formatlist": lambda spec, *lists: [_format(spec, *row) for row in zip(*lists, strict=True)],
+    "merge": _merge, "concat": _concat, "lookup": _lookup, "coalesce": _coalesce,
+    "coalescelist": _coalescelist,
+    "tostring": lambda v: None if v is None else to_string(v),
+    "tonumber": lambda v: None if v is None else number(v),
+    "tobool": lambda v: None if v is None else boolean(v),
+    "tolist": lambda v: list(v), "toset": _toset, "tomap": lambda v: dict(mapping(v)),
+    "jsonencode": _jsonencode, "jsondecode": _jsondecode,
+    "length": _length, "keys": lambda v: sorted(mapping(v)),
+    "values": lambda v: [mapping(v)[k] for k in sorted(mapping(v))],
+    "element": _element, "flatten": _flatten, "distinct": lambda v: list(dict.fromkeys(v)),
+    "contains": lambda v, x: x in v, "join": lambda sep, v: sep.join(map(to_string, v)),
+    "split": lambda sep, v: v.split(sep), "upper": str.upper, "lower": str.lower,
+    "title": str.title, "trimspace": str.strip, "chomp": lambda v: v.rstrip("\r\n"),
+    "trimprefix": lambda v, p: v[len(p):] if v.startswith(p) else v,
+    "trimsuffix": lambda v, s: v[:-len(s)] if s and v.endswith(s) else v,
+    "startswith": str.startswith, "endswith": str.endswith,
+    "replace": lambda v, a, b: v.replace(a, b) if not (a.startswith("/") and a.endswith("/"))
+    else re.sub(a[1:-1], b, v),
+    "substr": lambda v, o, n: v[int(o):] if int(n) < 0 else v[int(o):int(o) + int(n)],
+    "min": lambda *v: tidy(min(number(x) for x in v)),
+    "max": lambda *v: tidy(max(number(x) for x in v)),
+    "abs": lambda v: abs(number(v)), "ceil": lambda v: math.ceil(number(v)),
+    "floor": lambda v: math.floor(number(v)),
+    "range": lambda *v: list(range(*(int(number(x)) for x in v))),
+    "zipmap": _zipmap, "compact": lambda v: [x for x in v if x not in (None, "")],
+    "sort": lambda v: sorted(v), "reverse": lambda v: list(reversed(v)),
+    "slice": lambda v, a, b: v[int(a):int(b)], "index": lambda v, x: v.index(x),
+    "base64encode": lambda v: base64.b64encode(v.encode()).decode(),
+    "base64decode": lambda v: base64.b64decode(v).decode(),
+    "one": lambda v: None if not v else v[0] if len(v) == 1 else
+    (_ for _ in ()).throw(EvalError("one() of more than one element")),
+    "alltrue": lambda v: all(boolean(x) for x in v),
+    "anytrue": lambda v: any(boolean(x) for x in v),
+}
+# functions whose result is not known before apply, or not evaluated by batchlint
+_LATER = {"timestamp", "uuid", "bcrypt", "plantimestamp"}
+
+
+def call(name: str, args: list[Any], module_dir: str) -> Any:
+    short = name.rsplit("::", 1)[-1]
+    if short in _LATER:
+        return Unknown(why=f"comes from `{short}()`, known only after apply")
+    if short == "file":
+        return args[0] if isinstance(args[0], Unknown) else _file(module_dir, *args)
+    function = _PLAIN.get(short)
+    if function is None:
+        raise EvalError(f"`{short}()` is not evaluated by batchlint")
+    if short == "coalesce":
+        return function(*args)
+    if short in ("jsonencode",) or any(isinstance(a, Unknown) for a in args):
+        return function(*args) if short == "jsonencode" else Unknown.of(*args)
+    if short in ("length", "keys", "values", "contains", "join", "flatten", "distinct",
+                 "sort", "element", "one", "alltrue", "anytrue", "index") and unknowns(args):
+        return Unknown.of(*args)
+    try:
+        return function(*args)
+    except EvalError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError):
+        raise EvalError(f"`{short}()` of arguments Terraform would reject") from None

@@ -1,0 +1,307 @@
+"""Resource instances read from source, as a plan's ``planned_values`` would hold them.
+
+``count`` and ``for_each`` (maps, sets, ``toset(…)``) expand a resource into instances
+named as Terraform names them; each instance's attributes and blocks (``dynamic`` ones
+expanded) are evaluated into the plan's value shape, with ``after_unknown`` where the
+value is not known and, for every attribute, the line it is written on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from batchlint.loaders import tfsource_eval as ev
+from batchlint.loaders import tfsource_hcl as hcl
+from batchlint.loaders.tfplan_refs import Instance, Key, Outside, Target, render
+from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
+from batchlint.loaders.tfsource_expr import Locals, Scope, evaluate
+from batchlint.loaders.tfsource_hcl import Attr, Block, Body, HclFile, Node
+from batchlint.loaders.tfsource_module import META, Module, ModuleDef
+
+Path = tuple[str | int, ...]
+SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection"}
+
+
+class Run:
+    """One evaluation of a configuration, in one world of its undecided conditions."""
+
+    def __init__(self, modules: Callable[[str], ModuleDef | None], root_dir: str,
+                 world: dict[str, bool], collect: list[str] | None, cap: int):
+        self.modules, self.root_dir = modules, root_dir
+        self.world, self.collect, self.cap = world, collect, cap
+        self.instances: list[SourceInstance] = []
+        self.unread: list[tuple[ResourceNode, str]] = []
+
+    def module(self, directory: str) -> ModuleDef | None:
+        return self.modules(directory)
+
+    def decide(self, label: str, value: Unknown) -> bool | None:
+        if label in self.world:
+            return self.world[label]
+        if self.collect is not None and label not in self.collect \
+                and len(self.collect) < self.cap:
+            self.collect.append(label)
+        return None
+
+
+class InstanceScope:
+    """A module's scope with ``count.index`` or ``each`` bound."""
+
+    def __init__(self, module: Module, count: int | None = None,
+                 each: tuple[Any, Any] | None = None):
+        self.module, self.count, self.each = module, count, each
+
+    def root(self, name: str) -> Any:
+        if name == "count" and self.count is not None:
+            return {"index": self.count}
+        if name == "each" and self.each is not None:
+            return {"key": self.each[0], "value": self.each[1]}
+        return self.module.root(name)
+
+    def decide(self, condition: str, value: Unknown) -> bool | None:
+        return self.module.decide(condition, value)
+
+    def module_dir(self) -> str:
+        return self.module.module_dir()
+
+
+@dataclass
+class Expansion:
+    keys: list[Key] | Unknown
+    scopes: list[InstanceScope] = field(default_factory=list)
+    mode: str = ""  # "", "count" or "for_each"
+
+    def shape(self, objects: list[Any]) -> Any:
+        if isinstance(self.keys, Unknown):
+            return self.keys
+        if self.mode == "count":
+            return objects
+        if self.mode == "for_each":
+            return dict(zip([str(k) for k in self.keys], objects, strict=True))
+        return objects[0]
+
+
+def why(arg: str, value: Unknown) -> str:
+    return f"`{arg}` {value.why or 'is known only after apply'}"
+
+
+def expand(module: Module, block: Block, file: HclFile, address: str) -> Expansion:
+    """The instances of a resource or module call; keys unknown when apply decides them."""
+    attrs = block.body.attrs
+    for arg in ("count", "for_each"):
+        if arg in attrs:
+            try:
+                value = ev.plain(evaluate(file, module, attrs[arg].expr))
+                if isinstance(value, Unknown) or (arg == "for_each" and ev.unknowns(value)
+                                                  and not isinstance(value, dict)):
+                    unknown = Unknown.of(value)
+                    return Expansion(Unknown((Outside(address),), why(arg, unknown)))
+                return _expanded(module, arg, value)
+            except EvalError as exc:
+                return Expansion(Unknown((Outside(address),),
+                                         f"`{arg}` cannot be evaluated by batchlint: {exc}"))
+    return Expansion([None], [InstanceScope(module)])
+
+
+def _expanded(module: Module, arg: str, value: Any) -> Expansion:
+    if arg == "count":
+        n = ev.number(value)
+        if not isinstance(n, int) or n < 0:
+            raise EvalError("`count` must be a whole number")
+        return Expansion(list(range(n)), [InstanceScope(module, count=i) for i in range(n)],
+                         "count")
+    if isinstance(value, dict):
+        pairs = sorted(value.items())
+    elif isinstance(value, list):
+        pairs = [(ev.to_string(v), v) for v in value]
+        pairs = sorted(dict(pairs).items())
+    else:
+        raise EvalError("`for_each` needs a map or a set of strings")
+    return Expansion([k for k, _ in pairs],
+                     [InstanceScope(module, each=(k, v)) for k, v in pairs], "for_each")
+
+
+class ResourceNode:
+    """One ``resource`` block of a module instance."""
+
+    def __init__(self, module: Module, key: str, block: Block, file: HclFile):
+        self.module, self.key, self.block, self.file = module, key, block, file
+        self.type, self.name = key.split(".", 1)
+        self.address = f"{module.prefix}{key}"
+        self._expansion: Expansion | None = None
+        self.instances: list[SourceInstance] = []
+
+    def expand(self) -> Expansion:
+        if self._expansion is None:
+            self._expansion = expand(self.module, self.block, self.file, self.address)
+            keys = self._expansion.keys
+            if isinstance(keys, Unknown):
+                self.module.run.unread.append((self, keys.why))
+            else:
+                for key, scope in zip(keys, self._expansion.scopes, strict=True):
+                    self.instances.append(SourceInstance(self, key, scope))
+                self.module.run.instances.extend(self.instances)
+        return self._expansion
+
+    def value(self) -> Any:
+        return self.expand().shape(list(self.instances))
+
+
+class SourceInstance(Lazy):
+    """One resource instance: a plan :class:`Instance` and what each attribute came from."""
+
+    def __init__(self, node: ResourceNode, key: Key, scope: InstanceScope):
+        self.node, self.scope = node, scope
+        module = node.module
+        address = render([*module.parts, (node.type, None), (node.name, key)])
+        self.inst = Instance(address=address, type=node.type, key=node.key, index=key,
+                             module=render(module.parts), module_parts=module.parts,
+                             values={}, pointer=("resources", address), unknown={},
+                             actions=("create",))
+        self._attrs: dict[str, Any] = {}
+        self._busy = False
+        self.raw: dict[str, Any] | None = None
+        self.positions: dict[Path, tuple[int, int]] = {}
+
+    # -- as a value that other expressions read ---------------------------------------
+    def get(self, name: str) -> Any:
+        body = self.node.block.body
+        if name in body.attrs and name not in META:
+            if name not in self._attrs:
+                self._attrs[name] = self._eval(body.attrs[name], self.scope)
+            return self._attrs[name]
+        if any(b.type == name or (b.type == "dynamic" and b.labels == [name])
+               for b in body.blocks):
+            return self.finish().get(name)
+        return Unknown((Target(self.inst, name),))
+
+    def whole(self) -> Any:
+        return Unknown((Target(self.inst, ""),))
+
+    def _eval(self, attr: Attr, scope: Scope) -> Any:
+        file = self.node.file
+        try:
+            return evaluate(file, scope, attr.expr)
+        except EvalError as exc:
+            text = file.source(attr.expr)
+            text = text if len(text) <= 60 else text[:57] + "…"
+            return Unknown((Outside(text),), f"is `{text}`, which batchlint cannot evaluate: "
+                                             f"{exc}")
+
+    # -- the whole instance -----------------------------------------------------------
+    def finish(self) -> dict[str, Any]:
+        if self.raw is None:
+            if self._busy:
+                raise EvalError(f"`{self.inst.address}` refers to itself")
+            self._busy = True
+            try:
+                raw: dict[str, Any] = {}
+                expressions: dict[str, Any] = {}
+                self._body(self.node.block.body, self.scope, (), raw, expressions)
+            finally:
+                self._busy = False
+            self.raw = raw
+            values, unknown = split(raw)
+            self.inst.values, self.inst.unknown = values, unknown or {}
+            self.inst.expressions = expressions
+        return self.raw
+
+    def _body(self, body: Body, scope: Scope, path: Path, raw: dict[str, Any],
+              expressions: dict[str, Any]) -> None:
+        for name, attr in body.attrs.items():
+            if not path and name in META:
+                continue
+            raw[name] = self.get(name) if not path else self._eval(attr, scope)
+            expressions[name] = {}
+            self.positions[(*path, name)] = (attr.line, attr.column)
+            literal_positions(attr.expr, (*path, name), self.positions)
+        for block in body.blocks:
+            if not path and block.type in SKIPPED_BLOCKS:
+                continue
+            if block.type == "dynamic" and len(block.labels) == 1:
+                self._dynamic(block, scope, path, raw, expressions)
+                continue
+            self._block(block.type, block.body, block, scope, path, raw, expressions)
+
+    def _block(self, name: str, body: Body, at: Block, scope: Scope, path: Path,
+               raw: dict[str, Any], expressions: dict[str, Any]) -> None:
+        found = raw.setdefault(name, [])
+        if isinstance(found, Unknown):
+            return
+        i = len(found)
+        self.positions.setdefault((*path, name), (at.line, at.column))
+        self.positions[(*path, name, i)] = (at.line, at.column)
+        inner: dict[str, Any] = {}
+        inner_expressions: dict[str, Any] = {}
+        self._body(body, scope, (*path, name, i), inner, inner_expressions)
+        found.append(inner)
+        expressions.setdefault(name, []).append(inner_expressions)
+
+    def _dynamic(self, block: Block, scope: Scope, path: Path, raw: dict[str, Any],
+                 expressions: dict[str, Any]) -> None:
+        name = block.labels[0]
+        attrs = block.body.attrs
+        content = next((b for b in block.body.blocks if b.type == "content"), None)
+        iterator = name
+        if "iterator" in attrs:
+            term = hcl.kids(attrs["iterator"].expr)
+            iterator = hcl.name_of(term[0]) if term and term[0].data == "identifier" else name
+        value = ev.plain(self._eval(attrs["for_each"], scope)) if "for_each" in attrs else []
+        if isinstance(value, Unknown) or content is None:
+            raw[name] = value if isinstance(value, Unknown) else raw.get(name, [])
+            self.positions.setdefault((*path, name), (block.line, block.column))
+            return
+        items = list(value.items()) if isinstance(value, dict) else \
+            [(v if isinstance(value, ev.TfSet) else i, v) for i, v in enumerate(value)] \
+            if isinstance(value, list) else []
+        for key, item in items:
+            inner = Locals(scope, {iterator: {"key": key, "value": item}})
+            self._block(name, content.body, content, inner, path, raw, expressions)
+
+
+def split(raw: Any) -> tuple[Any, Any]:
+    """(planned values, after_unknown) of an evaluated value."""
+    if isinstance(raw, Unknown):
+        return None, True
+    if isinstance(raw, Lazy):
+        return split(raw.whole())
+    if isinstance(raw, dict):
+        values, unknown = {}, {}
+        for key, item in raw.items():
+            values[key], marker = split(item)
+            if marker:
+                unknown[key] = marker
+        return values, unknown
+    if isinstance(raw, list):
+        pairs = [split(item) for item in raw]
+        markers = [m or False for _, m in pairs]
+        return [v for v, _ in pairs], markers if any(markers) else False
+    return raw, False
+
+
+def literal_positions(node: Node, path: Path, out: dict[Path, tuple[int, int]]) -> None:
+    """Lines of the keys of an object written in place (tags, ``jsonencode({…})``)."""
+    while node.data == "expr_term" and len(hcl.kids(node)) == 1:
+        node = hcl.kids(node)[0]
+    if node.data == "function_call":
+        parts = hcl.kids(node)
+        if hcl.name_of(parts[0]) == "jsonencode" and parts[-1].data == "arguments":
+            literal_positions(hcl.kids(parts[-1])[0], path, out)
+    elif node.data == "object":
+        for elem in hcl.kids(node):
+            key_node, value = hcl.kids(elem)
+            key = ev.key_name(key_node)
+            if key is None:
+                inner = hcl.kids(key_node)[0]
+                term = hcl.kids(inner)[0] if inner.data == "expr_term" else inner
+                key = hcl.name_of(term) if term.data == "string" else None
+            if key is not None:
+                out[(*path, key)] = (elem.meta.line, elem.meta.column)
+                literal_positions(value, (*path, key), out)
+    elif node.data == "tuple":
+        for i, item in enumerate(hcl.kids(node)):
+            if not item.meta.empty:
+                out[(*path, i)] = (item.meta.line, item.meta.column)
+            literal_positions(item, (*path, i), out)
