@@ -193,6 +193,10 @@ def scan(
     max_depth: Annotated[int, typer.Option(
         "--max-depth", min=1, max=400, help="Deepest nesting of objects and lists read in "
                                             "an input file.")] = 200,
+    var_file: Annotated[list[str] | None, typer.Option(
+        "--var-file", help="Terraform source: a tfvars file of values for the root "
+                           "modules' variables, after terraform.tfvars and *.auto.tfvars "
+                           "(repeatable).")] = None,
 ) -> None:
     """Lint AWS Batch files, or the live account when no PATH is given."""
     from batchlint.fileio import Limits, parse_size
@@ -214,6 +218,7 @@ def scan(
         all_revisions=all_revisions, live=live, snapshot=snapshot, baseline=baseline,
         write_baseline=write_baseline, sarif_category=sarif_category,
         limits=Limits(max_file_size=parse_size(max_file_size), max_depth=max_depth),
+        var_files=list(var_file or []),
     )
     raise typer.Exit(run_scan(options))
 

@@ -42,6 +42,7 @@ class ScanOptions:
     write_baseline: str | None = None
     sarif_category: str = "batchlint"
     limits: Limits = DEFAULT_LIMITS  # what one input file may cost
+    var_files: list[str] = field(default_factory=list)  # Terraform source: --var-file
 
 
 def run_scan(options: ScanOptions) -> int:
@@ -139,7 +140,8 @@ def _scan(options: ScanOptions) -> int:
 
 def _load(options: ScanOptions) -> Loaded:
     if options.paths or options.live is None:
-        return load_files(options.paths, options.all_revisions, options.limits)
+        return load_files(options.paths, options.all_revisions, options.limits,
+                          options.var_files)
     from batchlint.aws import live
     from batchlint.export import normalise
 
