@@ -166,6 +166,16 @@ class Image:
     image_id: str | None
     path: str
     unknown: str | None = None
+    defaulted: bool = False  # no imageType set: Batch's default of the creation day
+
+    @property
+    def batch_ami(self) -> str:
+        """How messages name Batch's own AMI for the image type."""
+        if self.defaulted and self.image_type.endswith("_AL2023"):
+            platform = self.image_type.split("_", 1)[0]
+            return (f"Batch's default {platform} AMI (Amazon Linux 2 or 2023, by the day the "
+                    "environment was created)")
+        return f"Batch's {self.image_type} AMI"
 
 
 def images(ce: Resource, version: Lookup | None) -> list[Image]:
@@ -193,7 +203,8 @@ def images(ce: Resource, version: Lookup | None) -> list[Image]:
         elif isinstance(lt_image, str) and lt_image:
             image = Image(kind, lt_image, "computeResources.launchTemplate")
         else:
-            image = Image(kind, None, f"computeResources.ec2Configuration[{i}].imageType")
+            image = Image(kind, None, f"computeResources.ec2Configuration[{i}].imageType",
+                          defaulted=not isinstance(image_type, str))
         if (kind, image.image_id, image.unknown) not in seen:
             seen.add((kind, image.image_id, image.unknown))
             out.append(image)
@@ -216,7 +227,7 @@ def ami_disk(model: Model, ce: Resource, image: Image) -> AmiDisk:
     device = docker_device(image.image_type)
     if image.image_id is None:
         default = AL1_DOCKER_GIB if is_al1(image.image_type) else DEFAULT_ROOT_GIB
-        return AmiDisk(device, default, f"Batch's {image.image_type} AMI")
+        return AmiDisk(device, default, image.batch_ami)
     ami = f"AMI `{image.image_id}`"
     found = model.lookup(m.IMAGE, image.image_id, m.IMAGES, ce.account, ce.region)
     if not isinstance(found, Resource):

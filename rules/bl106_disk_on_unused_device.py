@@ -99,7 +99,7 @@ def _verdict(ctx: Context, ce: Resource, image: lt.Image) -> tuple[str, str]:
     """("unused", the AMI) when the AMI never uses /dev/xvdcz, ("used", "") or ("unknown", why)."""
     if image.image_id is None:
         return ("used", "") if lt.is_al1(image.image_type) else (
-            "unused", f"Batch's {image.image_type} AMI")
+            "unused", image.batch_ami)
     found = ctx.model.lookup(m.IMAGE, image.image_id, m.IMAGES, ce.account, ce.region)
     if not isinstance(found, Resource):
         return "unknown", (f"whether pinned AMI `{image.image_id}` uses {XVDCZ} is not "

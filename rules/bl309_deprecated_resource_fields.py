@@ -6,9 +6,12 @@ from batchlint import model as m
 from batchlint.jobdefs import containers, on_fargate
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
-from batchlint.syntax import spell
+from batchlint.syntax import API, CLOUDFORMATION, pick, spell
 
 _TYPES = {"vcpus": "VCPU", "memory": "MEMORY"}
+# one resourceRequirements entry, as each source writes it (Terraform's is JSON, as the API's)
+_ENTRY = {API: '{{"type": "{type}", "value": "{value}"}}',
+          CLOUDFORMATION: '{{Type: {type}, Value: "{value}"}}'}
 
 
 class DeprecatedResourceFields(Rule):
@@ -60,8 +63,9 @@ class DeprecatedResourceFields(Rule):
                     if isinstance(value, int) and not isinstance(value, bool) and value > 0}
             if not used:
                 continue
-            fields = " and ".join(f"{key} {value}" for key, value in used.items())
-            pairs = ", ".join(f'{{"type": "{_TYPES[key]}", "value": "{value}"}}'
+            fields = " and ".join(f"{spell(resource, key)} {value}" for key, value in used.items())
+            entry = pick(resource, _ENTRY)
+            pairs = ", ".join(entry.format(type=_TYPES[key], value=value)
                               for key, value in used.items())
             requirements = spell(resource, f"{container.path}.resourceRequirements")
             where = (f"; Fargate accepts only {requirements}" if on_fargate(resource) else "")

@@ -71,7 +71,8 @@ class VcpuQuotaBelowMaxVcpus(Rule):
             if not isinstance(value, int | float) or isinstance(value, bool):
                 names = ", ".join(f"`{u.ce.name}`" for u in group.usages)
                 missing = why(quota) if not isinstance(quota, Resource) else "it has no Value"
-                yield self.not_verified(resource, f"{names} count against "
+                verb = "counts" if len(group.usages) == 1 else "count"
+                yield self.not_verified(resource, f"{names} {verb} against "
                                         f"{quotas.describe(group.code)}, and {missing}")
             elif group.total > value:
                 yield self.finding(resource, _message(group, value, bool(unknown)),

@@ -134,9 +134,6 @@ MESSAGE_WORDS: list[Words] = [
     Words("BL306", r"\b(containerProperties|nodeProperties|nodeRangeProperties)\b",
           "'(containerProperties.image)' as the image's field, also in not-verified reasons: "
           + _api("ContainerProperties.Image")),
-]
-
-MESSAGE_DEFECTS: list[Words] = [
     Words("BL309", r"\bvcpus \d|\bmemory \d|\"(type|value)\":|\b(containerProperties|"
           r"resourceRequirements)\b",
           "'sets the deprecated vcpus 2 and memory 3192 in ...; state it as ..."
@@ -152,6 +149,9 @@ MESSAGE_DEFECTS: list[Words] = [
     Words("BL106", r"ECS_AL2023 AMI",
           "'Batch's ECS_AL2023 AMI keeps Docker's data on /dev/xvda' on SpotEnv and "
           "OnDemandEnv, which set no ImageType (AL2 or AL2023; both use /dev/xvda)"),
+]
+
+MESSAGE_DEFECTS: list[Words] = [
     Words("BL103", r"\bversion 1\b",
           "'launch template `BatchLaunchTemplate` version 1' for Version: !GetAtt "
           "BatchLaunchTemplate.LatestVersionNumber (line 165): the template states no number; "

@@ -153,7 +153,8 @@ def test_module_ec2_example_as_published(plans: dict[str, Path]) -> None:
     }
     for ce in ("a_ec2", "b_ec2_spot"):  # every rule reading compute_resources waits for apply
         for rule in ("BL102", "BL103", "BL104", "BL105", "BL106", "BL112", "BL401"):
-            assert gaps.pop((rule, f'{CE}["{ce}"]')) == (
+            # BL401 sums the region's environments: it names the other one's too
+            assert gaps.pop((rule, f'{CE}["{ce}"]')).startswith(
                 "it depends on values not known before deployment: `compute_resources` is "
                 "known only after apply")
     # BL401 groups c_unmanaged with the others and reads their compute_resources
