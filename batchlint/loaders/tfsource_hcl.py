@@ -86,8 +86,15 @@ def parse(path: str, text: str) -> HclFile:
                          exc.line, exc.column) from None
     except UnexpectedToken as exc:
         token = exc.token
-        what = "end of file" if token.type == "$END" else repr(str(token).strip() or token.type)
+        value = str(token)
+        shown = value.strip().split()[0][:20] if value.strip() else ""
+        what = "end of file" if token.type == "$END" or not shown else repr(shown)
         line, column = (exc.line, exc.column) if exc.line > 0 else _end(text)
+        lead = value[:len(value) - len(value.lstrip())] if shown else ""
+        if "\n" in lead:  # the lexer took the newline in: point at what follows it
+            line, column = line + lead.count("\n"), len(lead) - lead.rfind("\n")
+        else:
+            column += len(lead)
         raise InputError(path, f"HCL syntax error: unexpected {what}", line, column) from None
     except UnexpectedInput as exc:  # pragma: no cover - the three above are Lark's kinds
         raise InputError(path, "HCL syntax error", max(exc.line, 1), max(exc.column, 1)) from None
