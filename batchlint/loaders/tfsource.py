@@ -227,6 +227,8 @@ def _build(shaped: list[Shaped], loader: Loader, all_revisions: bool, world: str
         node = source.node if source is not None else nodes[address]
         document = loader.documents[node.file.path]
         ignored = node.file.ignored(node.block)
+        if isinstance(data.get("tags"), dict):  # a tag whose value apply decides: left out
+            data["tags"] = {k: v for k, v in data["tags"].items() if isinstance(v, str)}
         if ignored and kind in plan.BATCH_TYPES.values():
             tags = dict(data.get("tags") or {})
             tags["batchlint:ignore"] = ",".join(filter(None, [tags.get("batchlint:ignore"),

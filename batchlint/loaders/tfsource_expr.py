@@ -167,8 +167,7 @@ class Evaluator:
                 value = self(arg)
             except EvalError:
                 continue
-            return value if name == "try" else Unknown.of(value) if ev.unknowns(value) \
-                else True
+            return value if name == "try" else True  # evaluated, if perhaps not known
         if name == "can":
             return False
         raise EvalError("no argument of try() could be evaluated")

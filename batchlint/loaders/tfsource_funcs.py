@@ -178,6 +178,8 @@ _PLAIN: dict[str, Callable[..., Any]] = {
     "zipmap": _zipmap, "compact": lambda v: [x for x in v if x not in (None, "")],
     "sort": lambda v: sorted(v), "reverse": lambda v: list(reversed(v)),
     "slice": lambda v, a, b: v[int(a):int(b)], "index": lambda v, x: v.index(x),
+    "basename": os.path.basename, "dirname": os.path.dirname,
+    "abspath": os.path.abspath, "pathexpand": os.path.expanduser,
     "base64encode": lambda v: base64.b64encode(v.encode()).decode(),
     "base64decode": lambda v: base64.b64decode(v).decode(),
     "one": lambda v: None if not v else v[0] if len(v) == 1 else
@@ -202,8 +204,8 @@ def call(name: str, args: list[Any], module_dir: str) -> Any:
         return function(*args)
     if short in ("jsonencode",) or any(isinstance(a, Unknown) for a in args):
         return function(*args) if short == "jsonencode" else Unknown.of(*args)
-    if short in ("length", "keys", "values", "contains", "join", "flatten", "distinct",
-                 "sort", "element", "one", "alltrue", "anytrue", "index") and unknowns(args):
+    if short in ("contains", "join", "distinct", "sort", "alltrue", "anytrue", "index") \
+            and unknowns(args):
         return Unknown.of(*args)
     try:
         return function(*args)

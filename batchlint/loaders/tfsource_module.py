@@ -37,6 +37,7 @@ class ModuleDef:
     resources: dict[str, tuple[Block, HclFile]] = field(default_factory=dict)
     calls: dict[str, tuple[Block, HclFile]] = field(default_factory=dict)
     outputs: dict[str, tuple[Block, HclFile]] = field(default_factory=dict)
+    data: dict[str, tuple[Block, HclFile]] = field(default_factory=dict)
 
     @staticmethod
     def of(directory: str, files: list[HclFile]) -> ModuleDef:
@@ -54,6 +55,8 @@ class ModuleDef:
                     out.calls[labels[0]] = (block, file)
                 elif kind == "output" and len(labels) == 1:
                     out.outputs[labels[0]] = (block, file)
+                elif kind == "data" and len(labels) == 2:
+                    out.data[f"{labels[0]}.{labels[1]}"] = (block, file)
         return out
 
 
@@ -81,9 +84,10 @@ class Module:
         if name == "module":
             return _Namespace(lambda n: self.call(n).value())
         if name == "data":
-            return _Namespace(lambda t: _Namespace(lambda n: _Data(f"{self.prefix}data.{t}.{n}")))
+            return _Namespace(lambda t: _Namespace(lambda n: self.data(t, n)))
         if name == "path":
-            return {"module": self.definition.directory, "root": self.run.root_dir, "cwd": "."}
+            return {"module": self.definition.directory, "root": self.run.root_dir,
+                    "cwd": os.path.abspath(self.run.root_dir)}
         if name == "terraform":
             return {"workspace": "default"}
         if name in ("count", "each", "self"):
@@ -136,6 +140,22 @@ class Module:
             raise EvalError(f"no local value `{name}`")
         attr, file = self.definition.locals[name]
         return self._once(self._locals, f"local.{name}", lambda: evaluate(file, self, attr.expr))
+
+    def data(self, kind: str, name: str) -> Any:
+        """A data source: read at apply, but for policy documents, built from their blocks."""
+        found = self.definition.data.get(f"{kind}.{name}")
+        if kind == "aws_iam_policy_document" and found is not None:
+            from batchlint.loaders.tfsource_policy import policy_document
+
+            block, file = found
+            value = self._once(self._locals, f"data.{kind}.{name}", lambda: {
+                "json": policy_document(block, file, self)})
+            count = block.body.attrs.get("count")
+            if count is None:
+                return value
+            n = evaluate(file, self, count.expr)
+            return [value] * n if isinstance(n, int) else Unknown.of(n)
+        return _Data(f"{self.prefix}data.{kind}.{name}")
 
     def resource(self, key: str) -> ResourceNode:
         node = self.resources.get(key)

@@ -169,16 +169,21 @@ class SourceInstance(Lazy):
     def get(self, name: str) -> Any:
         body = self.node.block.body
         if name in body.attrs and name not in META:
-            if name not in self._attrs:
-                self._attrs[name] = self._eval(body.attrs[name], self.scope)
-            return self._attrs[name]
-        if any(b.type == name or (b.type == "dynamic" and b.labels == [name])
+            value = self._attr(name)
+            if value is not None:
+                return value  # else null: the provider's to compute, perhaps
+        elif any(b.type == name or (b.type == "dynamic" and b.labels == [name])
                for b in body.blocks):
             return self.finish().get(name)
         return Unknown((Target(self.inst, name),))
 
     def whole(self) -> Any:
         return Unknown((Target(self.inst, ""),))
+
+    def _attr(self, name: str) -> Any:
+        if name not in self._attrs:
+            self._attrs[name] = self._eval(self.node.block.body.attrs[name], self.scope)
+        return self._attrs[name]
 
     def _eval(self, attr: Attr, scope: Scope) -> Any:
         file = self.node.file
@@ -202,7 +207,7 @@ class SourceInstance(Lazy):
                 self._body(self.node.block.body, self.scope, (), raw, expressions)
             finally:
                 self._busy = False
-            self.raw = raw
+            self.raw = raw = _as_strings(raw)
             values, unknown = split(raw)
             self.inst.values, self.inst.unknown = values, unknown or {}
             self.inst.expressions = expressions
@@ -213,7 +218,7 @@ class SourceInstance(Lazy):
         for name, attr in body.attrs.items():
             if not path and name in META:
                 continue
-            raw[name] = self.get(name) if not path else self._eval(attr, scope)
+            raw[name] = self._attr(name) if not path else self._eval(attr, scope)
             expressions[name] = {}
             self.positions[(*path, name)] = (attr.line, attr.column)
             literal_positions(attr.expr, (*path, name), self.positions)
@@ -259,6 +264,21 @@ class SourceInstance(Lazy):
         for key, item in items:
             inner = Locals(scope, {iterator: {"key": key, "value": item}})
             self._block(name, content.body, content, inner, path, raw, expressions)
+
+
+# string attributes users write as numbers or booleans, converted as the provider's schema does
+STRING_ATTRIBUTES = {"on_exit_code", "on_reason", "on_status_reason", "version", "value",
+                     "associate_public_ip_address", "delete_on_termination", "encrypted"}
+
+
+def _as_strings(raw: Any, name: str = "") -> Any:
+    if isinstance(raw, dict):
+        return {k: _as_strings(v, k) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_as_strings(v, name) for v in raw]
+    if name in STRING_ATTRIBUTES and isinstance(raw, bool | int | float):
+        return ev.to_string(raw)
+    return raw
 
 
 def split(raw: Any) -> tuple[Any, Any]:
