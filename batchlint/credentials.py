@@ -19,7 +19,8 @@ template's or a plan's value known only at deployment, written in the user's spe
 or a shell variable) and CloudFormation ``{{resolve:…}}`` dynamic references.
 
 The functions here return what *kind* of credential a value looks like, never the match:
-callers must not be able to print it.
+callers must not be able to print it. A writer that must keep a value out (a snapshot
+export) can write :func:`redacted` in its place, and the value still reads as that kind.
 """
 
 from __future__ import annotations
@@ -44,14 +45,24 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Spans that are not literal text: `${…}` (no nesting needed: a span ends at its first
 # `}`, and what follows is read as text) and `{{resolve:…}}` dynamic references.
 _NOT_TEXT = re.compile(r"\$\{[^}]*\}?|\{\{resolve:.*?(?:\}\}|$)", re.DOTALL)
+_REDACTED = re.compile("<redacted: (" + "|".join(re.escape(k) for k, _ in _KINDS) + ")>")
 _LONGEST = 64 * 1024  # beyond this a value is data, not a pasted credential: read its start
 
 
 @functools.lru_cache(maxsize=4096)  # the same values recur across revisions
 def credential_kind(value: str) -> str | None:
     """What kind of credential ``value`` holds (``"an AWS access key id"``), or None."""
+    marker = _REDACTED.search(value)
+    if marker:
+        return marker[1]
     text = _NOT_TEXT.sub(" ", value[:_LONGEST])
     for kind, pattern in _KINDS:
         if pattern.search(text):
             return kind
     return None
+
+
+def redacted(kind: str) -> str:
+    """What to write in place of a credential of ``kind`` (a :func:`credential_kind`
+    answer) so that BL303 reads the stand-in as it read the value: ``<redacted: …>``."""
+    return f"<redacted: {kind}>"

@@ -154,3 +154,14 @@ def test_template_spans_are_not_credentials_but_pasted_text_is(tmp_path: Path) -
         ("Pasted", ("containerProperties", "command", 1))]
     assert not report.not_verified
     assert "IOSFODNN7" not in report.findings[0].message
+
+
+def test_a_redacted_credential_keeps_its_kind() -> None:
+    from batchlint.credentials import redacted
+
+    for value in LEAKS:
+        kind = credential_kind(value)
+        assert kind is not None and credential_kind(redacted(kind)) == kind
+        assert credential_kind(f"--key={redacted(kind)}") == kind
+    assert credential_kind("<redacted>") is None
+    assert credential_kind("<redacted: a password>") is None
