@@ -38,7 +38,8 @@ class PlaintextSecretInEnvironment(Rule):
     path). Values that are an ARN or a CloudFormation `{{resolve:…}}` reference
     pass, and a `${…}` span (a value known only at deployment, a shell variable) is
     never taken for a credential; a snapshot's `<redacted>` counts as the literal
-    value it replaced.
+    value it replaced, and `<redacted: an AWS access key id>` (what an export may
+    write for a value of a credential's shape) as a credential of that kind.
 
     ## Why is this bad?
     Environment values and command lines are part of the job definition: anyone who
