@@ -37,7 +37,7 @@ from batchlint.errors import BatchlintError
 from batchlint.model import Pointer, Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
-from batchlint.unknowns import plain, recording
+from batchlint.unknowns import because, plain, recording
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _FIELD = "field:"
@@ -95,9 +95,7 @@ class DeclarativeRule(Rule):
         if hits:
             fails = self._decide(resource, {path: why for path, why, _ in hits})
             if fails is None:
-                whys = "; ".join(dict.fromkeys(why for _, why, _ in hits))
-                yield self.not_verified(resource, "it depends on values not known before "
-                                                  f"deployment: {whys}")
+                yield self.not_verified(resource, because(hits, resource.label))
                 return
         if fails:
             yield self.finding(resource, self._render(resource), self._path)

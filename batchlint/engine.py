@@ -12,7 +12,7 @@ from typing import Any
 
 from batchlint.model import LINTED_KINDS, Model, Resource
 from batchlint.rule import Context, Finding, NotVerified, Rule, option_values
-from batchlint.unknowns import Hit, recording
+from batchlint.unknowns import Hit, because, recording
 
 IGNORE_TAG = "batchlint:ignore"
 _TAG_REASON = "the resource's batchlint:ignore tag (or CloudFormation Metadata)"
@@ -185,12 +185,7 @@ def _not_known(rule: Rule, resource: Resource, results: list[Finding | NotVerifi
     """A check that read values not known before deployment answers "not verified":
     what it found, or did not, may not hold for the values deployed."""
     del results  # what the rule answered holds only for values it could not know
-    whys = list(dict.fromkeys(why if owner == resource.label else f"{why} (of {owner})"
-                              for _, why, owner in hits))
-    more = f"; and {len(whys) - 3} more" if len(whys) > 3 else ""
-    return [NotVerified(rule.id, rule.name, resource,
-                        "it depends on values not known before deployment: "
-                        + "; ".join(whys[:3]) + more)]
+    return [NotVerified(rule.id, rule.name, resource, because(hits, resource.label))]
 
 
 _NOTHING: frozenset[str] = frozenset()

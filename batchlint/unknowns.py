@@ -38,6 +38,14 @@ def recording() -> Iterator[list[Hit]]:
             _recorders[-1].extend(hits)
 
 
+def because(hits: list[Hit], label: str) -> str:
+    """The not-verified reason for a check of ``label`` that read the ``hits``."""
+    whys = list(dict.fromkeys(why if owner in ("", label) else f"{why} (of {owner})"
+                              for _, why, owner in hits))
+    more = f"; and {len(whys) - 3} more" if len(whys) > 3 else ""
+    return "it depends on values not known before deployment: " + "; ".join(whys[:3]) + more
+
+
 def replay(hits: list[Hit]) -> None:
     """Record again what a cached computation read when it was first made."""
     if _recorders:

@@ -6,6 +6,7 @@ from batchlint import model as m
 from batchlint.compute import is_enabled, is_usable, queue_compute_environments
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.unknowns import because, recording
 
 
 class QueueWithoutUsableCompute(Rule):
@@ -46,12 +47,22 @@ class QueueWithoutUsableCompute(Rule):
     kinds = (m.JOB_QUEUE,)
     tags = ("reliability", "availability")
     precision = "very-high"
+    reads_unknowns = True  # a queue with one usable environment needs no other
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        if not is_enabled(resource) or _service_queue(resource):
+        with recording() as hits:
+            idle = not is_enabled(resource) or _service_queue(resource)
+            found, missing = queue_compute_environments(ctx.model, resource)
+        if idle and not hits:
             return
-        found, missing = queue_compute_environments(ctx.model, resource)
-        if any(is_usable(ce) for ce in found):
+        for ce in found:
+            with recording() as read:
+                usable = is_usable(ce)
+            if usable and not read:  # one environment known to run jobs is enough
+                return
+            hits += read
+        if hits:
+            yield self.not_verified(resource, because(hits, resource.label))
             return
         if missing:
             refs = ", ".join(f"`{ref}`" for ref in missing)
