@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from batchlint.model import Model, Pointer, Resource
+from batchlint.model import JOB, LINTED_KINDS, Model, Pointer, Resource
 from batchlint.unknowns import recording, replay
 
 SEVERITIES = ("note", "warning", "error")  # ascending
+RULE_KINDS = (*LINTED_KINDS, JOB)  # the kinds the engine runs rules on
 TAGS = ("reliability", "cost", "security", "performance", "availability")
 PRECISIONS = ("very-high", "high", "medium", "low")
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
@@ -169,6 +170,13 @@ def metadata_problems(rule: Rule) -> list[str]:
         problems.append("summary is empty")
     if not rule.kinds:
         problems.append("kinds is empty")
+    unknown_kinds = [k for k in rule.kinds if k not in RULE_KINDS]
+    if unknown_kinds:
+        problems.append(f"unknown kinds {unknown_kinds} (kinds: {', '.join(RULE_KINDS)})")
+    if not isinstance(rule.options, Mapping) or not all(
+            isinstance(name, str) and isinstance(opt, Option)
+            for name, opt in rule.options.items()):
+        problems.append("options must map names to Option(default, description)")
     unknown_tags = [t for t in rule.tags if t not in TAGS]
     if unknown_tags:
         problems.append(f"unknown tags {unknown_tags}")

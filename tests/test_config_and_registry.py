@@ -106,6 +106,39 @@ def test_broken_user_rules(tmp_path: Path, files: dict[str, str], message: str) 
     assert message in str(err.value)
 
 
+_PYTHON_RULE = """
+from batchlint.rule import Option, Rule
+
+class Mine(Rule):
+    id, name, summary, severity = "BL951", "mine", "s", "note"
+    kinds = {kinds}
+    tags = {tags}
+    options = {options}
+
+    def check(self, resource, ctx):
+        return []
+"""
+
+
+@pytest.mark.parametrize(("kinds", "tags", "options", "message"), [
+    ('("compute-enviroment",)', "()", "{}",
+     "rule BL951: unknown kinds ['compute-enviroment'] (kinds: compute-environment, job-queue, "
+     "job-definition, job)"),
+    ('("job-queue",)', '("speed",)', "{}", "rule BL951: unknown tags ['speed']"),
+    ('("job-queue",)', "()", '{"limit": 3}',
+     "rule BL951: options must map names to Option(default, description)"),
+])
+def test_rule_metadata_is_checked_when_it_loads(tmp_path: Path, cli, write_json, kinds: str,
+                                                tags: str, options: str, message: str) -> None:
+    """A custom rule whose kinds are misspelt would load, never run and pass: refused."""
+    rule = tmp_path / "rules" / "mine.py"
+    rule.parent.mkdir()
+    rule.write_text(_PYTHON_RULE.format(kinds=kinds, tags=tags, options=options))
+    result = cli("scan", write_json("x.json", {"jobQueues": []}), "--rules-dir",
+                 str(rule.parent))
+    assert (result.exit_code, result.stderr) == (2, f"batchlint: error: {rule}: {message}\n")
+
+
 def test_rules_dir_must_exist(tmp_path: Path, cli, write_json) -> None:
     result = cli("scan", write_json("x.json", {"jobQueues": []}),
                  "--rules-dir", str(tmp_path / "nope"))
