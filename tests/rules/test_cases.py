@@ -6,17 +6,25 @@
 listed). ``expected.json`` maps each file name to its ``kind/name`` list, and
 may give rule options per file under ``"_options"``. ``pytest -k bl301`` runs
 one rule's cases.
+
+Each case's results are also rendered, one line each with the finding's path in the
+resource and its line and column in the case file, and compared with
+``<case>.snap`` beside it (ruff's ``assert_messages!``): a change of wording, path
+or position is a visible diff. ``BATCHLINT_UPDATE_SNAPSHOTS=1 pytest tests/rules``
+writes them anew; review the diff before committing.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from batchlint.engine import RuleRun, run
 from batchlint.loaders import load_files
+from batchlint.locations import locate
 from batchlint.registry import load_rules
 
 CASES = Path(__file__).parent / "cases"
@@ -60,3 +68,28 @@ def test_case(code: str, case: Path) -> None:
         pytest.fail(f"{case.name}: case files start with pass, fail or unverified")
     for finding in report.findings:
         assert finding.resource.name in finding.message, "messages name the resource"
+    _assert_snapshot(case, _render(report, loaded.documents))
+
+
+def _render(report: object, documents: object) -> str:
+    lines = []
+    for f in report.findings:  # type: ignore[attr-defined]
+        where = locate(f.resource, f.path, documents)  # type: ignore[arg-type]
+        at = f"{where.line}:{where.column}" if where else "-"
+        path = ".".join(map(str, f.path)) or "(resource)"
+        lines.append(f"{f.rule_id} {f.severity} {f.resource.kind}/{f.resource.name} "
+                     f"{path} @{at}\n    {f.message}")
+    for n in report.not_verified:  # type: ignore[attr-defined]
+        lines.append(f"{n.rule_id} not-verified {n.resource.kind}/{n.resource.name}\n"
+                     f"    {n.reason}")
+    return "\n".join(lines) + "\n" if lines else "(nothing)\n"
+
+
+def _assert_snapshot(case: Path, rendered: str) -> None:
+    snap = case.with_suffix(".snap")
+    if os.environ.get("BATCHLINT_UPDATE_SNAPSHOTS") or not snap.exists():
+        snap.write_text(rendered)
+        if not os.environ.get("BATCHLINT_UPDATE_SNAPSHOTS"):
+            pytest.fail(f"{snap.name} did not exist: written, review and commit it")
+    assert rendered == snap.read_text(), f"{snap} differs (BATCHLINT_UPDATE_SNAPSHOTS=1 to "\
+                                         "rewrite it after review)"
