@@ -53,10 +53,15 @@ def spell(resource: Resource, path: str) -> str:
         elif inside_json:
             word = name
         else:
-            word = _TF_NAMES.get(name) or _CAMEL.sub(r"_\1", name).lower()
+            word = terraform_name(name)
             inside_json = name in _TF_JSON
         out += ("." if out else "") + word
     return out
+
+
+def terraform_name(name: str) -> str:
+    """The provider's name of an API field: ``maxvCpus`` → ``max_vcpus``."""
+    return _TF_NAMES.get(name) or _CAMEL.sub(r"_\1", name).lower()
 
 
 def pick(resource: Resource, texts: Mapping[str, str]) -> str:

@@ -64,7 +64,9 @@ def load_files(paths: list[str], all_revisions: bool = False,
             awscli.load(doc, builder, iam_lists)
         elif detect.is_terraform_plan(doc.data):
             from batchlint.loaders import terraform
+            from batchlint.loaders.tfplan_positions import PlanDocument
 
+            doc = PlanDocument(doc.path, doc.text, doc.data, doc.positions)
             plan = ModelBuilder()
             if not terraform.load(doc, plan):
                 notes.append(f"skipped {path}: a Terraform plan without AWS Batch resources")

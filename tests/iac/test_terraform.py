@@ -300,3 +300,22 @@ def test_a_resource_of_an_unreadable_shape_costs_only_that_resource(tmp_path: Pa
         "it depends on values not known before deployment: its planned values of "
         "`aws_batch_compute_environment.odd` have a shape batchlint does not read"]
     assert {f.resource.name for f in report.findings} == {"aws_batch_compute_environment.spot"}
+
+
+def test_plan_findings_point_at_the_attributes_line(tmp_path: Path) -> None:
+    """Each finding on a plan points at its own attribute (or, when the plan leaves it out,
+    the nearest block that holds it), not at the resource's first line."""
+    from batchlint.cli import app
+    from typer.testing import CliRunner
+
+    plan = Path(__file__).parent / "data" / "plan.json"
+    out = tmp_path / "out.json"
+    CliRunner().invoke(app, ["scan", str(plan), "--format", "json", "--output", str(out)])
+    lines = plan.read_text().splitlines()
+    at = {(f["rule_id"], f["resource"]["name"]): lines[f["location"]["line"] - 1].strip()
+          for f in json.loads(out.read_text())["findings"]}
+    spot = "aws_batch_compute_environment.spot"
+    assert at[("BL102", spot)].startswith('"compute_resources"')  # no instance_role: its block
+    assert at[("BL103", spot)].startswith('"launch_template"')
+    assert at[("BL108", spot)].startswith('"desired_vcpus": 4')
+    assert at[("BL203", "aws_batch_job_queue.genomics")].startswith('"compute_environment_order"')
