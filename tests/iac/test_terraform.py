@@ -305,8 +305,9 @@ def test_a_resource_of_an_unreadable_shape_costs_only_that_resource(tmp_path: Pa
 def test_plan_findings_point_at_the_attributes_line(tmp_path: Path) -> None:
     """Each finding on a plan points at its own attribute (or, when the plan leaves it out,
     the nearest block that holds it), not at the resource's first line."""
-    from batchlint.cli import app
     from typer.testing import CliRunner
+
+    from batchlint.cli import app
 
     plan = Path(__file__).parent / "data" / "plan.json"
     out = tmp_path / "out.json"
