@@ -38,6 +38,11 @@ _CONTAINER = {
     "environment": _ENVIRONMENT,
     "resourceRequirements": _RESOURCE_REQUIREMENTS,
     "instanceType": str,
+    "logConfiguration": {"logDriver": str},
+    # Fargate (containerProperties; each ecsProperties task has them too)
+    "executionRoleArn": str,
+    "ephemeralStorage": {"sizeInGiB": int},
+    "networkConfiguration": {"assignPublicIp": str},
 }
 
 COMPUTE_ENVIRONMENT: Spec = {
@@ -63,6 +68,7 @@ COMPUTE_ENVIRONMENT: Spec = {
             "launchTemplateId": str,
             "launchTemplateName": str,
             "version": str,
+            "overrides": [{"launchTemplateId": str, "launchTemplateName": str, "version": str}],
         },
         "ec2Configuration": [{"imageType": str, "imageIdOverride": str}],
         "scalingPolicy": {"minScaleDownDelayMinutes": int},
@@ -77,6 +83,9 @@ JOB_QUEUE: Spec = {
     "priority": int,
     "tags": _TAGS,
     "computeEnvironmentOrder": [{"order": int, "computeEnvironment": str}],
+    "jobStateTimeLimitActions": [
+        {"state": str, "action": str, "reason": str, "maxTimeSeconds": int}
+    ],
 }
 
 JOB_DEFINITION: Spec = {
@@ -96,7 +105,10 @@ JOB_DEFINITION: Spec = {
     "timeout": {"attemptDurationSeconds": int},
     "containerProperties": _CONTAINER,
     "nodeProperties": {"nodeRangeProperties": [{"targetNodes": str, "container": _CONTAINER}]},
-    "ecsProperties": {"taskProperties": [{"containers": [_CONTAINER]}]},
+    "ecsProperties": {"taskProperties": [{
+        "containers": [_CONTAINER], "executionRoleArn": str,
+        "ephemeralStorage": {"sizeInGiB": int}, "networkConfiguration": {"assignPublicIp": str},
+    }]},
     "eksProperties": {
         "podProperties": {
             "containers": [
