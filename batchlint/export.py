@@ -32,6 +32,11 @@ SORT_KEYS = {
     "images": ("ImageId",),
     "instanceTypes": ("InstanceType",),
     "serviceQuotas": ("QuotaCode",),
+    "subnets": ("SubnetId",),
+    "routeTables": ("RouteTableId",),
+    "vpcEndpoints": ("VpcEndpointId",),
+    "securityGroups": ("GroupId",),
+    "instanceTypeOfferings": ("InstanceType", "Location"),
 }
 
 

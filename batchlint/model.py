@@ -36,6 +36,13 @@ IAM_ROLE = "iam-role"
 INSTANCE_PROFILE = "instance-profile"
 SERVICE_QUOTA = "service-quota"
 SCHEDULING_POLICY = "scheduling-policy"
+# network and placement (ec2 describe-subnets, -route-tables, -vpc-endpoints,
+# -security-groups, -instance-type-offerings)
+SUBNET = "subnet"
+ROUTE_TABLE = "route-table"
+VPC_ENDPOINT = "vpc-endpoint"
+SECURITY_GROUP = "security-group"
+INSTANCE_TYPE_OFFERING = "instance-type-offering"
 
 LINTED_KINDS = (COMPUTE_ENVIRONMENT, JOB_QUEUE, JOB_DEFINITION)
 
@@ -47,6 +54,11 @@ IMAGES = "images"
 INSTANCE_TYPES = "instance-types"
 SERVICE_QUOTAS = "service-quotas"
 JOBS = "jobs"
+SUBNETS = "subnets"
+ROUTE_TABLES = "route-tables"
+VPC_ENDPOINTS = "vpc-endpoints"
+SECURITY_GROUPS = "security-groups"
+OFFERINGS = "instance-type-offerings"
 
 _DATASET_WORDS = {
     IAM: "IAM roles and instance profiles",
@@ -55,6 +67,11 @@ _DATASET_WORDS = {
     INSTANCE_TYPES: "instance types (ec2 describe-instance-types)",
     SERVICE_QUOTAS: "service quotas",
     JOBS: "jobs (batch list-jobs)",
+    SUBNETS: "subnets (ec2 describe-subnets)",
+    ROUTE_TABLES: "route tables (ec2 describe-route-tables)",
+    VPC_ENDPOINTS: "VPC endpoints (ec2 describe-vpc-endpoints)",
+    SECURITY_GROUPS: "security groups (ec2 describe-security-groups)",
+    OFFERINGS: "instance type offerings (ec2 describe-instance-type-offerings)",
 }
 
 

@@ -61,6 +61,8 @@ COMPUTE_ENVIRONMENT: Spec = {
         "maxvCpus": int,
         "desiredvCpus": int,
         "instanceTypes": [str],
+        "subnets": [str],
+        "securityGroupIds": [str],
         "instanceRole": str,
         "spotIamFleetRole": str,
         "imageId": str,
@@ -140,6 +142,8 @@ LAUNCH_TEMPLATE_VERSION: Spec = {
         "InstanceType": str,
         "UserData": str,
         "BlockDeviceMappings": _BLOCK_DEVICES,
+        "SecurityGroupIds": [str],
+        "NetworkInterfaces": [{"AssociatePublicIpAddress": bool, "Groups": [str]}],
     },
 }
 
@@ -177,6 +181,24 @@ INSTANCE_PROFILE: Spec = {
 
 SCHEDULING_POLICY: Spec = {"name": str, "arn": str, "tags": _TAGS,
                            "fairsharePolicy": {"shareDecaySeconds": int, "computeReservation": int}}
+
+# network and placement: what batchlint.network reads
+SUBNET: Spec = {"SubnetId": str, "VpcId": str, "AvailabilityZone": str,
+                "MapPublicIpOnLaunch": bool, "OwnerId": str, "SubnetArn": str}
+ROUTE_TABLE: Spec = {
+    "RouteTableId": str, "VpcId": str, "OwnerId": str,
+    "Associations": [{"SubnetId": str, "Main": bool, "GatewayId": str}],
+    "Routes": [{"DestinationCidrBlock": str, "State": str, "GatewayId": str,
+                "NatGatewayId": str, "InstanceId": str, "NetworkInterfaceId": str,
+                "TransitGatewayId": str, "VpcPeeringConnectionId": str}],
+}
+VPC_ENDPOINT: Spec = {"VpcEndpointId": str, "VpcId": str, "ServiceName": str,
+                      "VpcEndpointType": str, "State": str, "PrivateDnsEnabled": bool,
+                      "OwnerId": str}
+_PERMISSIONS = [{"IpProtocol": str, "FromPort": int, "ToPort": int}]
+SECURITY_GROUP: Spec = {"GroupId": str, "GroupName": str, "VpcId": str, "OwnerId": str,
+                        "IpPermissionsEgress": _PERMISSIONS}
+INSTANCE_TYPE_OFFERING: Spec = {"InstanceType": str, "LocationType": str, "Location": str}
 
 SERVICE_QUOTA: Spec = {"QuotaCode": str, "ServiceCode": str, "QuotaArn": str, "Value": NUMBER}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from batchlint import model as m
+from batchlint import network
 from batchlint.compute import FARGATE_TYPES, compute_type, is_enabled
 from batchlint.jobdefs import containers, on_fargate
 from batchlint.model import Json, Resource
@@ -124,13 +125,10 @@ def internet_only_through_gateway(ctx: Context, environments: list[Resource]) ->
     endpoints). True: a task without a public IP cannot pull its image; False: some subnet
     has another way out; a string: why it is not known.
 
-    The model holds no subnets or route tables yet (issue 12, item 1): this is where they
-    are to be read. Until then the answer is never known.
+    Read from the model by :func:`batchlint.network.internet_only_through_gateway`, the
+    verdict BL113 and ``batchlint why`` share.
     """
-    del ctx
-    names = ", ".join(f"`{ce.name}`" for ce in environments)
-    return (f"the subnets and route tables of the Fargate compute environments ({names}; "
-            "ec2 describe-subnets, describe-route-tables) were not given")
+    return network.internet_only_through_gateway(ctx.model, environments)
 
 
 def _tasks(jobdef: Resource) -> Iterator[tuple[str, Mapping[str, Json]]]:

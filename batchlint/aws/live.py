@@ -36,6 +36,7 @@ from batchlint.aws.faults import describe_fault as _fault
 from batchlint.aws.iam_collect import collect_iam
 from batchlint.aws.references import iam_references
 from batchlint.errors import BatchlintError
+from batchlint.loaders.snapshot import FORMAT_VERSION
 
 MAX_WORKERS = 8
 
@@ -244,7 +245,8 @@ def _snapshot(accounts: list[Account]) -> dict[str, Any]:
         if gaps:
             entry["notCollected"] = [g.as_json() for g in gaps]
         out.append(entry)
-    return {"batchlint_snapshot": 1, "generator": {"name": "batchlint", "version": __version__},
+    return {"batchlint_snapshot": FORMAT_VERSION,
+            "generator": {"name": "batchlint", "version": __version__},
             "collectedAt": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "accounts": out}
 

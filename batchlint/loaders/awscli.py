@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from batchlint import model as m
+from batchlint.loaders import network_files
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.model import Json
 
@@ -34,19 +35,29 @@ ONE_KEYS = {
     "Quota": m.SERVICE_QUOTA,  # service-quotas get-service-quota
 }
 AUTH_DETAILS = "RoleDetailList"  # iam get-account-authorization-details
+DESCRIBE_JOBS = "jobs"  # batch describe-jobs (see describes_jobs)
 _AUTH_DETAIL_KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
 
-KEYS = (*LIST_KEYS, *ONE_KEYS, AUTH_DETAILS)
+KEYS = (*LIST_KEYS, *ONE_KEYS, AUTH_DETAILS, *network_files.NETWORK_KEYS)
 
 
 def recognises(data: Json) -> bool:
-    return isinstance(data, Mapping) and any(key in data for key in KEYS)
+    return isinstance(data, Mapping) and (any(key in data for key in KEYS)
+                                          or describes_jobs(data))
+
+
+def describes_jobs(data: Mapping[str, Json]) -> bool:
+    """``batch describe-jobs`` output: a list of jobs under ``jobs``, each with its
+    ``jobId`` (a GitHub workflow's ``jobs`` is a mapping, and stays unrecognised)."""
+    jobs = data.get(DESCRIBE_JOBS)
+    return isinstance(jobs, list) and all(isinstance(j, Mapping) and "jobId" in j for j in jobs)
 
 
 def load(doc: Document, builder: ModelBuilder, iam_lists: dict[str, set[str]]) -> None:
     """Add every resource of a raw CLI output; note complete IAM listings in ``iam_lists``."""
     data = doc.data
     truncated = data.get("IsTruncated") is True
+    network_files.load(doc, builder)
     for key, kind in LIST_KEYS.items():
         if key in data:
             added = builder.add_all(doc, kind, (key,), data[key])
@@ -69,6 +80,8 @@ def load(doc: Document, builder: ModelBuilder, iam_lists: dict[str, set[str]]) -
         if unfiltered:
             for account in {r.account for r in roles if r.account}:
                 builder.complete.add((m.IAM, account, None))
+    if describes_jobs(data):
+        builder.add_all(doc, m.JOB, (DESCRIBE_JOBS,), data[DESCRIBE_JOBS])
 
 
 def finish(builder: ModelBuilder, iam_lists: dict[str, set[str]]) -> None:

@@ -31,6 +31,11 @@ KIND_FIELDS: dict[str, tuple[Any, str, str | None]] = {
     m.INSTANCE_PROFILE: (shapes.INSTANCE_PROFILE, "InstanceProfileName", "Arn"),
     m.SERVICE_QUOTA: (shapes.SERVICE_QUOTA, "QuotaCode", "QuotaArn"),
     m.SCHEDULING_POLICY: (shapes.SCHEDULING_POLICY, "name", "arn"),
+    m.SUBNET: (shapes.SUBNET, "SubnetId", "SubnetArn"),
+    m.ROUTE_TABLE: (shapes.ROUTE_TABLE, "RouteTableId", None),
+    m.VPC_ENDPOINT: (shapes.VPC_ENDPOINT, "VpcEndpointId", None),
+    m.SECURITY_GROUP: (shapes.SECURITY_GROUP, "GroupId", None),
+    m.INSTANCE_TYPE_OFFERING: (shapes.INSTANCE_TYPE_OFFERING, "InstanceType", None),
 }
 
 
@@ -128,6 +133,8 @@ class ModelBuilder:
         ident = res.arn or res.name
         if res.kind == m.LAUNCH_TEMPLATE_VERSION:
             ident = f"{res.name}:{res.data.get('VersionNumber')}"
+        elif res.kind == m.INSTANCE_TYPE_OFFERING:  # one per type and zone
+            ident = f"{res.name}@{res.data.get('Location')}"
         key = (res.kind, res.account, res.region if res.kind not in _GLOBAL else None, ident)
         seen = self._resources.get(key)
         if seen is None:

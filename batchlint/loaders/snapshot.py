@@ -1,4 +1,8 @@
-"""The batchlint snapshot format (``"batchlint_snapshot": 1``); see docs/snapshot-format.md.
+"""The batchlint snapshot format (``"batchlint_snapshot": 2``); see docs/snapshot-format.md.
+
+Version 2 adds the network and placement data (subnets, route tables, VPC endpoints,
+security groups, instance type offerings); version 1 is read as a snapshot that did
+not collect them.
 
 In a snapshot a dataset that is present is complete for its scope (the
 exporter collected everything the rules need); a dataset that is absent was
@@ -16,7 +20,8 @@ from batchlint.model import Json, Pointer
 from batchlint.shapes import json_type
 
 FORMAT_KEY = "batchlint_snapshot"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READS = (1, 2)  # the versions this batchlint reads
 
 # key in a region -> (kind, dataset whose presence makes it complete)
 REGION_KEYS: dict[str, tuple[str, str | None]] = {
@@ -29,8 +34,14 @@ REGION_KEYS: dict[str, tuple[str, str | None]] = {
     "images": (m.IMAGE, m.IMAGES),
     "instanceTypes": (m.INSTANCE_TYPE, m.INSTANCE_TYPES),
     "serviceQuotas": (m.SERVICE_QUOTA, m.SERVICE_QUOTAS),
+    "subnets": (m.SUBNET, m.SUBNETS),
+    "routeTables": (m.ROUTE_TABLE, m.ROUTE_TABLES),
+    "vpcEndpoints": (m.VPC_ENDPOINT, m.VPC_ENDPOINTS),
+    "securityGroups": (m.SECURITY_GROUP, m.SECURITY_GROUPS),
+    "instanceTypeOfferings": (m.INSTANCE_TYPE_OFFERING, m.OFFERINGS),
 }
-DATASETS = (m.IAM, m.LAUNCH_TEMPLATES, m.IMAGES, m.INSTANCE_TYPES, m.SERVICE_QUOTAS, m.JOBS)
+DATASETS = (m.IAM, m.LAUNCH_TEMPLATES, m.IMAGES, m.INSTANCE_TYPES, m.SERVICE_QUOTAS, m.JOBS,
+            m.SUBNETS, m.ROUTE_TABLES, m.VPC_ENDPOINTS, m.SECURITY_GROUPS, m.OFFERINGS)
 
 
 def recognises(data: Json) -> bool:
@@ -40,11 +51,12 @@ def recognises(data: Json) -> bool:
 def load(doc: Document, builder: ModelBuilder) -> None:
     data = doc.data
     version = data[FORMAT_KEY]
-    if version != FORMAT_VERSION:
+    if version not in READS or isinstance(version, bool):
         if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
             raise doc.fail((FORMAT_KEY,), f"snapshot format {version} is newer than this "
                                           f"batchlint reads ({FORMAT_VERSION}); upgrade batchlint")
-        raise doc.fail((FORMAT_KEY,), f"{FORMAT_KEY} must be {FORMAT_VERSION}")
+        raise doc.fail((FORMAT_KEY,), f"{FORMAT_KEY} must be "
+                                      f"{' or '.join(map(str, READS))}")
     if "collectedAt" in data:
         builder.collected_at = _timestamp(doc, data["collectedAt"])
     accounts = builder.expect_list(doc, ("accounts",), data.get("accounts", []))
