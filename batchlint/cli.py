@@ -292,5 +292,28 @@ def explain(
     print_explanation(rule, list(rules_dir or []))
 
 
+@app.command()
+@user_errors
+def why(
+    job_id: Annotated[str, typer.Argument(help="The job's id (a UUID) or ARN.")],
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Files holding the job: `aws batch describe-jobs` output, or a snapshot "
+             "exported with --include-jobs, with the rest of the setup. None: the live "
+             "account (one DescribeJobs, then only what the job's queue needs).")] = None,
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Text or JSON.")] = ListFormat.text,
+    profile: Profile = None,
+    region: Annotated[str | None, typer.Option(
+        "--region", help="Live: the job's region [default: the job ARN's, else the "
+                         "profile's].")] = None,
+    timeout: Timeout = 60,
+) -> None:
+    """Why a job is RUNNABLE or FAILED, and the rule that would have caught it."""
+    from batchlint.why_cli import run_why
+
+    raise typer.Exit(run_why(job_id, list(paths or []), output_format.value, profile, region,
+                             timeout))
+
+
 def main() -> None:
     app(prog_name="batchlint")

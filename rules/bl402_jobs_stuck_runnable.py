@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
+from batchlint import why
 from batchlint.compute import queue_compute_environments
 from batchlint.model import Model, Resource, Unknown, arn_resource_name, parse_arn
 from batchlint.rule import Context, Option, Result, Rule
@@ -89,9 +90,9 @@ class JobsStuckRunnable(Rule):
         found, _ = queue_compute_environments(ctx.model, resource)
         yield self.finding(resource, f"job queue `{resource.name}` has {count} RUNNABLE for more "
                            f"than {minutes} minutes (the oldest, `{name}`, was submitted "
-                           f"{_duration(age)} ago); {_reasons([job for _, job in stuck])}; fix "
-                           f"the cause, or cancel the jobs{_auto_cancel(resource, stuck)}",
-                           related=tuple(found))
+                           f"{_duration(age)} ago); {_reasons([job for _, job in stuck])}"
+                           f"{_likely_cause(ctx, oldest)}; fix the cause, or cancel the jobs"
+                           f"{_auto_cancel(resource, stuck)}", related=tuple(found))
 
     def _unless_collected(self, queue: Resource, model: Model) -> Iterable[Result]:
         """Not verified when reading the queue's jobs failed; silent when none were read."""
@@ -104,6 +105,16 @@ class JobsStuckRunnable(Rule):
                                 f"the RUNNABLE jobs of job queue `{queue.name}`")
             if isinstance(gap, Unknown):
                 yield self.not_verified(queue, gap.reason)
+
+
+def _likely_cause(ctx: Context, job: Resource) -> str:
+    """What `batchlint why` gives first for the oldest job: the same function decides."""
+    diagnosis = ctx.memo(("BL402", "diagnosis"), lambda: why.diagnose(ctx.model))
+    cause = why.most_likely_cause(ctx.model, job, diagnosis)
+    if cause is None or cause.certainty == "batch":  # Batch's own reason is given above
+        return ""
+    rule = f" ({cause.rule_id} {cause.rule_name})" if cause.rule_id and cause.rule_name else ""
+    return f"; most likely cause (`batchlint why {job.name}`): {cause.title}{rule}"
 
 
 def _reasons(jobs: list[Resource]) -> str:
