@@ -31,6 +31,7 @@ import re
 from typing import Any
 
 from batchlint import model as m
+from batchlint.credentials import credential_kind, redacted
 from batchlint.jobdefs import REDACTED, containers, is_literal_value, looks_secret
 from batchlint.model import Resource
 
@@ -43,6 +44,8 @@ _ARN_PREFIX = re.compile(r"\s*arn:aws[a-z-]*:")
 _FLAG = re.compile(r"--?[A-Za-z][A-Za-z0-9_.-]*")
 _PLACEHOLDER = re.compile(r"Ref::[A-Za-z0-9_.-]+")
 _PROGRAM = re.compile(r"[A-Za-z0-9_./+-]{1,100}")
+# broader than BL303's well-defined formats (batchlint.credentials) on purpose: what a
+# snapshot keeps must not be a secret, whatever its format
 _CREDENTIAL = re.compile(r"""
     (?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}
   | gh[pousr]_[A-Za-z0-9]{20,} | github_pat_[A-Za-z0-9_]{20,}
@@ -70,10 +73,17 @@ def credential_shaped(value: Any) -> bool:
     return isinstance(value, str) and _CREDENTIAL.search(value) is not None
 
 
+def _stand_in(value: str) -> str:
+    """``<redacted>``, or for a credential BL303 knows by its shape, a stand-in naming its
+    kind, which BL303 reads as that kind: a live scan and its snapshot agree."""
+    kind = credential_kind(value)
+    return redacted(kind) if kind else REDACTED
+
+
 def environment_value(value: Any) -> Any:
     """What a snapshot writes for an environment value: BL303 must read it the same way."""
     if is_literal_value(value):
-        return REDACTED
+        return _stand_in(value) if isinstance(value, str) else REDACTED
     if not isinstance(value, str):
         return value if value is None or isinstance(value, bool) else {}
     if not value.strip() or is_reference(value):
@@ -108,7 +118,7 @@ def arguments(args: Any, program_first: bool) -> Any:
         elif i == 0 and program_first and _PROGRAM.fullmatch(arg) and not credential_shaped(arg):
             out.append(arg)
         else:
-            out.append(REDACTED)
+            out.append(_stand_in(arg))
     return out
 
 
