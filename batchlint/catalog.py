@@ -102,8 +102,9 @@ def update_readme(path: str = "README.md") -> bool:
     start, end = text.index(README_BEGIN), text.index(README_END) + len(README_END)
     new = text[:start] + readme_table(load_rules(entry_points=False)) + text[end:]
     if new != text:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(new)
+        from batchlint.fileio import write_text
+
+        write_text(path, new)
     return new != text
 
 

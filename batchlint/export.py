@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from batchlint.model import Json
 from batchlint.redact import redact_job_definition, redact_tags, redact_user_data
+from batchlint.terminal import escape
 
 if TYPE_CHECKING:
     from batchlint.aws.live import LiveOptions
@@ -96,7 +97,7 @@ def write_snapshot(options: LiveOptions, output: str, keep_env_values: bool,
     finally:
         stop()
     for note in collection.notes:
-        print(f"batchlint: {note}", file=sys.stderr)
+        print(f"batchlint: {escape(note)}", file=sys.stderr)
     text = dumps(normalise(collection.snapshot, keep_env_values, include_jobs))
     if output == "-":
         sys.stdout.write(text)

@@ -264,6 +264,10 @@ def progress_printer() -> tuple[Callable[[str], None], Callable[[], None]]:
 
     def step(what: str) -> None:
         done.append(what)
-        status.update(f"reading AWS… {len(done)} done (last: {what})")
+        from rich.markup import escape as markup
+
+        from batchlint.terminal import escape
+
+        status.update(f"reading AWS… {len(done)} done (last: {markup(escape(what))})")
 
     return step, status.stop
