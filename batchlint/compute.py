@@ -100,17 +100,3 @@ def queue_compute_environments(model: Model, queue: Resource) -> tuple[list[Reso
         else:
             found.append(ce)
     return found, missing
-
-
-def known_architecture(instance_type: str, model: Model | None = None) -> str:
-    """Like :func:`architecture`, but a type, family or keyword missing from the model's
-    instance-type data is looked up in batchlint's bundled instance-type table before
-    its architecture is guessed from its name."""
-    if model is not None and "." in instance_type and model.find(m.INSTANCE_TYPE, instance_type):
-        return architecture(instance_type, model)
-    from batchlint.instance_catalog import bundled_catalog  # it imports this module
-
-    known, _ = bundled_catalog().launchable(instance_type)
-    if known:
-        return "arm64" if known[0].arm else "x86_64"
-    return architecture(instance_type, model)

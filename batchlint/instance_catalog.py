@@ -31,6 +31,7 @@ from batchlint import model as m
 from batchlint.compute import (
     EC2_TYPES,
     FARGATE_TYPES,
+    architecture,
     compute_type,
     family,
     instance_types,
@@ -175,6 +176,18 @@ def catalog(model: Model, account: str | None, region: str | None) -> Catalog:
 def bundled_catalog() -> Catalog:
     """The bundled table alone."""
     return Catalog(bundled())
+
+
+def known_architecture(instance_type: str, model: Model | None = None) -> str:
+    """Like :func:`architecture`, but a type, family or keyword missing from the model's
+    instance-type data is looked up in batchlint's bundled instance-type table before
+    its architecture is guessed from its name."""
+    if model is not None and "." in instance_type and model.find(m.INSTANCE_TYPE, instance_type):
+        return architecture(instance_type, model)
+    known, _ = bundled_catalog().launchable(instance_type)
+    if known:
+        return "arm64" if known[0].arm else "x86_64"
+    return architecture(instance_type, model)
 
 
 # -- what the compute environments of a region can place ---------------------------

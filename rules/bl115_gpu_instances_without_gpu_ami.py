@@ -5,7 +5,8 @@ from collections.abc import Iterable
 
 from batchlint import launch_templates as lt
 from batchlint import model as m
-from batchlint.compute import family, instance_types, is_managed_ec2, known_architecture
+from batchlint.compute import family, instance_types, is_managed_ec2
+from batchlint.instance_catalog import known_architecture
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
