@@ -142,10 +142,9 @@ def test_missing_file_and_directory(tmp_path: Path, cli) -> None:
     result = cli("scan", str(tmp_path / "nope.json"))
     assert (result.exit_code, result.stderr) == (
         2, f"batchlint: error: {tmp_path / 'nope.json'}: no such file\n")
-    result = cli("scan", str(tmp_path))
-    assert result.exit_code == 2
-    assert result.stderr == (f"batchlint: error: {tmp_path}: is a directory; pass the files "
-                             f"in it (for example {tmp_path / '*.json'})\n")
+    result = cli("scan", str(tmp_path))  # directories are read for their Terraform modules
+    assert result.exit_code == 0
+    assert f"skipped {tmp_path}: a directory without Terraform files" in result.stderr
 
 
 def test_utf16_with_bom_is_read(tmp_path: Path) -> None:

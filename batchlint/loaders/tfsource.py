@@ -63,12 +63,12 @@ class Loader:
         return self.definitions[directory]
 
 
-def roots(paths: Iterable[str], loader: Loader) -> list[str]:
+def roots(paths: Iterable[str], loader: Loader, notes: list[str] | None = None) -> list[str]:
     """The root module directories that ``paths`` (directories and ``.tf`` files) name."""
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            under = []
+            under: list[str] = []
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
                 if any(f.endswith(".tf") for f in files):
@@ -76,6 +76,8 @@ def roots(paths: Iterable[str], loader: Loader) -> list[str]:
             called = {os.path.normpath(os.path.join(d, source))
                       for d in under for source in _local_sources(loader(d))}
             found += [d for d in under if d not in called]
+            if not under and notes is not None:
+                notes.append(f"skipped {path}: a directory without Terraform files")
         else:
             found.append(os.path.dirname(path) or ".")
     return list(dict.fromkeys(found))
@@ -138,7 +140,7 @@ def load(paths: list[str], var_files: list[str] | None = None, all_revisions: bo
     loader = Loader(limits)
     models: list[m.Model] = []
     notes: list[str] = []
-    for root in roots(paths, loader):
+    for root in roots(paths, loader, notes):
         definition = loader(root)
         if definition is None:
             notes.append(f"skipped {root}: no Terraform files")
