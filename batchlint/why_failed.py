@@ -131,7 +131,7 @@ def _explain(attempt: int | None, status_reason: str, reason: str,
     both = f"{status_reason} | {reason}"
     cancelled = _CANCELLED.search(status_reason)
     if cancelled:
-        from batchlint.why_runnable import BATCH_REASONS
+        from batchlint.why_reasons import BATCH_REASONS
 
         meaning, _, rule = BATCH_REASONS.get(cancelled.group(1), ("", (), None))
         why = f": {meaning}" if meaning else ""

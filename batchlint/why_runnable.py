@@ -18,66 +18,21 @@ from dataclasses import replace
 
 from batchlint import fargate, quotas
 from batchlint import model as m
-from batchlint.compute import FARGATE_TYPES, compute_type, is_enabled, is_usable
+from batchlint.compute import EC2_TYPES, FARGATE_TYPES, compute_type, is_enabled, is_usable
 from batchlint.instance_catalog import KERNEL_PERCENT, Capacity, Task, ec2_capacity, job_tasks
 from batchlint.jobdefs import on_fargate
 from batchlint.launch_templates import why as lookup_why
 from batchlint.model import Model, Resource
+from batchlint.network import NONE, network_path
 from batchlint.why import Cause, Diagnosis, Explanation, order, text
-
-# Batch's blocked-queue statusReason codes (job_stuck_in_runnable.html and its pages
-# _capacity, _invalid_ce, _undetermined; CDK's JobStateTimeLimitActionsReason):
-# code → (what it means, the kinds of cause that agree with it, the rule that prevents it)
-BATCH_REASONS: Mapping[str, tuple[str, tuple[str, ...], str | None]] = {
-    "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT": (
-        "no instance type of the queue's compute environments can hold the job's vCPUs, "
-        "memory or GPUs", ("capacity",), "BL302"),
-    "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE": (
-        "the job needs more vCPUs than the maxvCpus of every compute environment of the queue",
-        ("max-vcpus",), "BL302"),
-    "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY": (
-        "EC2 has no capacity for the instance types the compute environments ask for (more "
-        "instance types and Availability Zones, or an On-Demand fallback, BL203, help)",
-        ("offerings", "quota"), None),
-    "MISCONFIGURATION:SERVICE_ROLE_PERMISSIONS": (
-        "the compute environments' service role lacks permissions Batch needs",
-        ("service-role",), "BL101"),
-    "MISCONFIGURATION:EC2_INSTANCE_CONFIGURATION_UNSUPPORTED": (
-        "EC2 does not support the instance configuration (type, image or launch template) a "
-        "compute environment asks for", ("offerings", "gpu-ami"), "BL114"),
-    "ACTION_REQUIRED": ("every compute environment of the queue is INVALID", ("ce-state",),
-                        "BL110"),
-    "UNDETERMINED": ("Batch found the queue blocked but not why", (), None),
-}
-# The reasons a queue's jobStateTimeLimitActions can act on (job_stuck_in_runnable.html).
-TIME_LIMIT_REASONS = frozenset({"CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
-                                "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
-                                "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"})
-
-# Rule findings that explain a RUNNABLE job: rule → (kind, certainty, title). BL110, BL201,
-# BL302 and BL401 are checked for the job itself below, so their own findings add nothing.
-RULE_CAUSES: Mapping[str, tuple[str, str, str]] = {
-    "BL101": ("service-role", "likely", "Batch cannot use the compute environment's service "
-                                        "role"),
-    "BL102": ("instance-role", "likely", "instances cannot join the ECS cluster: the instance "
-                                          "role is missing or wrong"),
-    "BL104": ("ce-state", "possible", "the compute environment launches an Amazon Linux 1 "
-                                      "image, which Batch no longer supports"),
-    "BL107": ("ce-state", "possible", "the compute environment is UNMANAGED: its instances are "
-                                      "yours to start and register"),
-    "BL111": ("service-role", "likely", "the SPOT compute environment has no usable Spot Fleet "
-                                        "role"),
-    "BL112": ("ce-state", "possible", "the launch template has fields Batch ignores or user "
-                                      "data it rejects"),
-    "BL113": ("network", "likely", "instances have no network path to ECS, ECR and CloudWatch "
-                                   "Logs, so they never register"),
-    "BL114": ("offerings", "likely", "an instance type is not offered in the Availability Zones "
-                                     "of the environment's subnets"),
-    "BL115": ("gpu-ami", "likely", "GPU instances boot an image without NVIDIA drivers"),
-    "BL202": ("queue-state", "likely", "the queue mixes compute environments Batch cannot "
-                                       "schedule together"),
-}
-NETWORK_RULE, OFFERINGS_RULE = "BL113", "BL114"
+from batchlint.why_reasons import (
+    BATCH_REASONS,
+    NETWORK_RULE,
+    OFFERINGS_RULE,
+    RULE_CAUSES,
+    TIME_LIMIT_REASONS,
+    batch_reason,
+)
 
 
 def runnable_causes(model: Model, job: Resource, out: Explanation,
@@ -94,6 +49,7 @@ def runnable_causes(model: Model, job: Resource, out: Explanation,
                      f"definition, {jd}, is not either): capacity and quotas not compared")
     checked = needs is not None and _capacity(model, needs, usable or out.environments,
                                               causes, notes)
+    _network(model, usable, diag, causes, notes)
     _findings(out, needs, diag, checked, causes, notes)
     if needs is not None:  # a quota below maxvCpus still lets some instances start
         _quota(model, needs, usable, causes, notes)
@@ -307,20 +263,30 @@ def _findings(out: Explanation, needs: Resource | None, diag: Diagnosis, capacit
                 unverified.add(gap.rule_id)  # one note per rule: the reasons are alike
                 notes.append(f"{gap.rule_id} {gap.rule_name} not verified on {res.label}: "
                              f"{gap.reason}")
-    for rule, what in ((NETWORK_RULE, "network path"), (OFFERINGS_RULE, "instance-type "
-                                                                          "offerings")):
-        if out.environments and not diag.ran(rule):
-            notes.append(f"{what} not checked: this batchlint has no rule {rule} yet")
+    if out.environments and not diag.ran(OFFERINGS_RULE):
+        notes.append(f"instance-type offerings not checked: no rule {OFFERINGS_RULE}")
 
 
-def batch_reason(job: Resource) -> tuple[str, str]:
-    """(code, whole statusReason) — the code is what precedes `` - ``."""
-    whole = text(job.data.get("statusReason"))
-    code = whole.split(" - ", 1)[0].strip()
-    for known in BATCH_REASONS:
-        if code.startswith(known):
-            return known, whole
-    return code, whole
+def _network(model: Model, usable: list[Resource], diag: Diagnosis, causes: list[Cause],
+             notes: list[str]) -> None:
+    """The network module's verdict (batchlint/network.py, shared with BL113) on each usable
+    EC2 environment: instances with no path to ECS, ECR and S3 never register."""
+    verdicts = [(ce, network_path(model, ce)) for ce in usable if compute_type(ce) in EC2_TYPES]
+    fine = any(v.reaches and v.egress is not False for _, v in verdicts)
+    for ce, verdict in verdicts:
+        if verdict.reaches is False or verdict.egress is False:
+            words = [s.why for s in verdict.subnets if s.state == NONE]
+            if verdict.egress is False:
+                words.append(verdict.egress_why)
+            message = next((f.message for f in diag.on(ce) if f.rule_id == NETWORK_RULE),
+                           "; ".join(words))
+            causes.append(Cause(f"instances of `{ce.name}` have no network path to ECS, ECR "
+                                "and S3, so they never register", message,
+                                "likely" if fine else "certain", "network", NETWORK_RULE,
+                                resource=ce.label))
+        elif verdict.reaches is None or verdict.egress is None:
+            notes.append(f"network path of compute environment `{ce.name}` not verified: "
+                         + "; ".join(verdict.reasons))
 
 
 def _with_batch_reason(job: Resource, out: Explanation, causes: list[Cause]) -> list[Cause]:

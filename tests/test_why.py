@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from batchlint.loaders import load_files
-from batchlint.registry import load_rules
 from batchlint.why import explain, find_job
 
 from .why_data import (
+    ACCOUNT,
     BATCH,
     JOB_ID,
     MEMORY_REASON,
+    REGION,
     environment,
     job,
     job_definition,
@@ -26,7 +27,6 @@ from .why_data import (
 )
 
 WriteJson = Callable[[str, Any], str]
-RULE_IDS = {rule.id for rule in load_rules(entry_points=False)}
 
 
 def why_json(cli: Callable[..., Any], *args: str) -> dict[str, Any]:
@@ -186,38 +186,32 @@ def test_a_list_jobs_summary_is_sized_by_its_job_definition(write_json: WriteJso
     assert first(causes(write_json, cli, data))[0] == "BL302"
 
 
-def test_network_path_through_bl113(write_json: WriteJson, cli: Any) -> None:
-    if "BL113" not in RULE_IDS:
-        pytest.skip("no BL113 in this tree")
-    subnets = {"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "AvailabilityZone":
-                            "us-east-1a", "OwnerId": "123456789012",
-                            "SubnetArn": "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-1",
-                            "MapPublicIpOnLaunch": False}]}
-    tables = {"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "OwnerId":
-                               "123456789012", "Associations": [{"Main": True}],
-                               "Routes": [{"DestinationCidrBlock": "10.0.0.0/16",
-                                           "GatewayId": "local", "State": "active"}]}]}
-    endpoints: dict[str, Any] = {"VpcEndpoints": []}
-    groups = {"SecurityGroups": [{"GroupId": "sg-1", "VpcId": "vpc-1", "OwnerId":
-                                  "123456789012", "IpPermissionsEgress": [
-                                      {"IpProtocol": "-1", "IpRanges": [
-                                          {"CidrIp": "0.0.0.0/0"}]}]}]}
-    files = [write_json("snap.json", snapshot())] + [
-        write_json(f"{name}.json", body) for name, body in (
-            ("subnets", subnets), ("tables", tables), ("endpoints", endpoints),
-            ("groups", groups))]
-    found = why_json(cli, JOB_ID, *files)["causes"]
-    network = [c for c in found if c["rule_id"] == "BL113"]
-    if not network:
-        pytest.skip("BL113 reads network data from other inputs in this tree")
-    assert network[0]["kind"] == "network" and network[0]["certainty"] == "likely"
+def test_no_network_path(write_json: WriteJson, cli: Any) -> None:
+    """A private subnet with no NAT, no public IP and no endpoints (batchlint/network.py)."""
+    data = snapshot(
+        subnets=[{"SubnetId": "subnet-1", "VpcId": "vpc-1", "AvailabilityZone": "us-east-1a",
+                  "OwnerId": ACCOUNT, "MapPublicIpOnLaunch": False,
+                  "SubnetArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-1"}],
+        routeTables=[{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "OwnerId": ACCOUNT,
+                      "Associations": [{"Main": True}],
+                      "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local",
+                                  "State": "active"}]}],
+        vpcEndpoints=[],
+        securityGroups=[{"GroupId": "sg-1", "VpcId": "vpc-1", "OwnerId": ACCOUNT,
+                         "IpPermissionsEgress": [{"IpProtocol": "-1",
+                                                  "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}])
+    data["batchlint_snapshot"] = 2
+    found = causes(write_json, cli, data)
+    assert first(found) == ("BL113", "instances of `genomics-ec2` have no network path to ECS, "
+                            "ECR and S3, so they never register")
+    assert found[0]["certainty"] == "certain" and found[0]["kind"] == "network"
+    assert found[0]["rule_name"] == "compute-without-network-path"
 
 
-def test_network_not_checked_without_the_rule(write_json: WriteJson, cli: Any) -> None:
-    if "BL113" in RULE_IDS:
-        pytest.skip("BL113 is in this tree")
+def test_network_not_verified_is_said(write_json: WriteJson, cli: Any) -> None:
     out = why_json(cli, JOB_ID, write_json("snap.json", snapshot()))
-    assert "network path not checked: this batchlint has no rule BL113 yet" in out["not_checked"]
+    assert any(note.startswith("network path of compute environment `genomics-ec2` not "
+                               "verified: ") for note in out["not_checked"])
 
 
 # -- BL402 gives why's most likely cause ----------------------------------------------------

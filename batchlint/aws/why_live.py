@@ -11,6 +11,7 @@ their IAM roles and instance profiles. Read-only, through the same guarded sessi
 from __future__ import annotations
 
 import datetime
+import importlib
 from typing import Any
 
 from batchlint import __version__
@@ -20,17 +21,12 @@ from batchlint.aws.faults import AWS_FAULTS, CallBudget, describe_fault, reply_f
 from batchlint.aws.iam_collect import collect_iam
 from batchlint.aws.references import iam_references
 from batchlint.errors import BatchlintError
+from batchlint.loaders.snapshot import FORMAT_VERSION
 from batchlint.model import Json, Model, parse_arn
 
 # Datasets read for the queue's environments, as a scan reads them (collect.py).
 _DATASETS = (("launch-templates", "_launch_templates"), ("images", "_images"),
              ("instance-types", "_instance_types"), ("service-quotas", "_quotas"))
-# The scan collector's hook for the environments' subnets, route tables, endpoints and
-# security groups, once it has one (BL113): called when present, else the network path
-# is "not checked" (why_runnable.py says so).
-NETWORK_HOOK = "_network"
-
-
 def collect_job(job_id: str, region: str | None, profile: str | None,
                 timeout: float) -> tuple[Model, list[str]]:
     """The model of one job and what its queue needs, and notes on what was not read."""
@@ -81,12 +77,7 @@ def _collect(base: Any, job_id: str, region: str, budget: CallBudget) -> tuple[M
     notes: list[str] = []
     for dataset, method in _DATASETS:
         collector._guarded(dataset, lambda m=method: getattr(collector, m)(data))
-    network = getattr(collector, NETWORK_HOOK, None)
-    if callable(network):
-        collector._guarded("network", lambda: network(data))
-        notes += [f"network data not read: {gap.reason}" for gap in collector.out.gaps
-                  if gap.dataset == "network"]
-        collector.out.gaps = [gap for gap in collector.out.gaps if gap.dataset != "network"]
+    _network(collector, data, notes)
     account = parse_arn(job.get("jobArn"))[2] or "unknown"
     iam = collect_iam(worker, *iam_references(environments, account))
     if len(environments) > 0:
@@ -97,7 +88,7 @@ def _collect(base: Any, job_id: str, region: str, budget: CallBudget) -> tuple[M
     gaps = [*iam.gaps, *collector.out.gaps]
     if gaps:
         entry["notCollected"] = [gap.as_json() for gap in gaps]
-    snapshot = {"batchlint_snapshot": 1, "generator": {"name": "batchlint",
+    snapshot = {"batchlint_snapshot": FORMAT_VERSION, "generator": {"name": "batchlint",
                                                        "version": __version__},
                 "collectedAt": datetime.datetime.now(datetime.UTC).isoformat(
                     timespec="seconds"), "accounts": [entry]}
@@ -105,6 +96,22 @@ def _collect(base: Any, job_id: str, region: str, budget: CallBudget) -> tuple[M
     from batchlint.loaders import load_live
 
     return load_live(normalise(snapshot), []).model, notes
+
+
+def _network(collector: RegionCollector, data: dict[str, Any], notes: list[str]) -> None:
+    """The environments' subnets, route tables, endpoints, security groups and instance-type
+    offerings, read by the scan's own reader (network_collect.py) where this tree has it."""
+    try:
+        reader_module: Any = importlib.import_module("batchlint.aws.network_collect")
+    except ImportError:
+        notes.append("network path not checked: this batchlint does not read network data")
+        return
+    reader = reader_module.NetworkReader(collector.ec2, pages, data)
+    for dataset, step in (("subnets", reader.subnets), ("route-tables", reader.route_tables),
+                          ("vpc-endpoints", reader.vpc_endpoints),
+                          ("security-groups", reader.security_groups),
+                          ("instance-type-offerings", reader.offerings)):
+        collector._guarded(dataset, step)
 
 
 def _named(batch: Any, operation: str, key: str, *refs: Json) -> list[Json]:
