@@ -15,14 +15,68 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
+
+try:  # newer typers carry their own copy of click
+    from typer._click import Context
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover
+    from click import ClickException, Context, UsageError  # type: ignore[assignment]
+    from click.exceptions import NoArgsIsHelpError  # type: ignore[assignment]
 
 from batchlint import __version__
 from batchlint.errors import BatchlintError
+from batchlint.reporters import REPORTERS
 
 if TYPE_CHECKING:
     from batchlint.aws.live import LiveOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+
+class OneLineErrors(TyperGroup):
+    """Usage errors (an unknown option, a bad choice) as one line, like every other
+    error: ``batchlint: error: …`` and exit 2, not click's usage block."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: Context | None = None, **extra: Any) -> Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise _one_line(exc) from None
+
+
+class UsageLine(ClickException):
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        print(f"batchlint: error: {self.message}", file=sys.stderr)
+
+
+def _one_line(exc: UsageError) -> ClickException:
+    if isinstance(exc, NoArgsIsHelpError):
+        return exc  # `batchlint` alone prints the help
+    from batchlint.selectors import shorten
+
+    message = " ".join(exc.format_message().split())
+    if len(message) > 300:  # a long value echoed back by click
+        message = shorten(message[:120]) + " …"
+    command = exc.ctx.command_path if exc.ctx is not None else "batchlint"
+    return UsageLine(f"{escape_line(message)} (see '{command} --help')")
+
+
+def escape_line(text: str) -> str:
+    from batchlint.terminal import escape
+
+    return escape(text)
+
 
 app = typer.Typer(
     name="batchlint",
@@ -31,14 +85,16 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
+if TYPE_CHECKING:
+    Format = str
+else:  # the --format choices: the table of reporters
+    Format = StrEnum("Format", {name: name for name in REPORTERS})
+DEFAULT_FORMAT = Format("text")
+FORMAT_HELP = "Report format: " + "; ".join(f"{r.name}: {r.summary}" for r in REPORTERS.values())
 
 
 class ListFormat(StrEnum):
@@ -150,10 +206,20 @@ def live_options(profile: str | None, region: list[str] | None, all_regions: boo
 @user_errors
 def scan(
     paths: Annotated[list[str] | None, typer.Argument(
-        help="Files to lint: raw `aws batch|ec2|iam|service-quotas` JSON outputs or a "
-             "batchlint snapshot. Several files form one view.")] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f",
-                                                  help="Report format.")] = Format.text,
+        help="What to lint, several forming one view: raw JSON outputs of `aws batch`, "
+             "`ec2`, `iam` and `service-quotas` read calls; snapshots written by `batchlint "
+             "export`; CloudFormation templates (JSON or YAML); Terraform plans (`terraform "
+             "show -json`); Terraform source (.tf files, module directories); directories "
+             "(walked for all of these); `-` for one JSON or YAML document on standard "
+             "input. None: the live account.")] = None,
+    output_format: Annotated[Format, typer.Option(
+        "--format", "-f", help=FORMAT_HELP)] = DEFAULT_FORMAT,
+    statistics: Annotated[bool, typer.Option(
+        "--statistics", help="A count per rule instead of the findings (text, concise or "
+                             "json).")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Text: list every check that could not be verified, not "
+                                "only their groups.")] = False,
     output: Annotated[str | None, typer.Option("--output", "-o",
                                                help="Write the report here, not stdout.")] = None,
     fail_on: Annotated[FailOn | None, typer.Option(
@@ -212,13 +278,13 @@ def scan(
         live = live_options(profile, region, all_regions, role_arn, org_role, all_revisions,
                             timeout=timeout)
     options = ScanOptions(
-        paths=list(paths or []), output_format=output_format.value, output=output,
+        paths=list(paths or []), output_format=str(output_format), output=output,
         fail_on=fail_on.value if fail_on else None, select=select, ignore=ignore,
         config=config, rules_dirs=list(rules_dir or []), strict=strict,
         all_revisions=all_revisions, live=live, snapshot=snapshot, baseline=baseline,
         write_baseline=write_baseline, sarif_category=sarif_category,
         limits=Limits(max_file_size=parse_size(max_file_size), max_depth=max_depth),
-        var_files=list(var_file or []),
+        var_files=list(var_file or []), statistics=statistics, verbose=verbose,
     )
     raise typer.Exit(run_scan(options))
 

@@ -4,6 +4,7 @@ exit code."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import sys
 from collections.abc import Iterator
@@ -17,7 +18,9 @@ from batchlint.fileio import DEFAULT_LIMITS, Limits, atomic_output, check_distin
 from batchlint.loaders import Loaded, load_files, load_live
 from batchlint.model import LINTED_KINDS
 from batchlint.registry import load_rules
+from batchlint.reporters import REPORTERS, ReportInput, Writer, writer
 from batchlint.rule import SEVERITIES
+from batchlint.selectors import check_selectors
 from batchlint.terminal import escape
 
 if TYPE_CHECKING:
@@ -43,6 +46,9 @@ class ScanOptions:
     sarif_category: str = "batchlint"
     limits: Limits = DEFAULT_LIMITS  # what one input file may cost
     var_files: list[str] = field(default_factory=list)  # Terraform source: --var-file
+    statistics: bool = False  # a count per rule instead of the findings
+    verbose: bool = False  # text: every not-verified check
+    width: int | None = None  # text: wrap to this width (None: the terminal's, if any)
 
 
 def run_scan(options: ScanOptions) -> int:
@@ -75,6 +81,7 @@ def _collect_young_garbage() -> None:
 
 
 def _scan(options: ScanOptions) -> int:
+    write = _writer(options)
     _check_outputs(options)
     config = cfg.load_config(options.config or cfg.find_config())
     rules = load_rules([*config.rules_dirs, *options.rules_dirs])
@@ -82,11 +89,17 @@ def _scan(options: ScanOptions) -> int:
     if unknown:
         raise BatchlintError(f"{config.path}: [rules.{unknown[0]}] names no rule")
     select = cfg.split_selectors(options.select)
+    ignore = cfg.split_selectors(options.ignore) or ()
+    check_selectors(rules, [*(select or ()), *ignore])
     chosen = cfg.choose_rules(
         rules,
         select if select is not None else config.select,
-        [*config.ignore, *(cfg.split_selectors(options.ignore) or ())],
+        [*config.ignore, *ignore],
     )
+    warnings: list[str] = []
+    if not chosen:
+        given = "--select is empty" if select == () else "the selection names no enabled rule"
+        warnings.append(f"{given}: no rule was run, nothing was checked")
     runs = [RuleRun(rule, *cfg.settings_for(rule, config)) for rule in chosen]
     known = None
     if options.baseline:  # read before anything is written: it may be --write-baseline too
@@ -99,7 +112,10 @@ def _scan(options: ScanOptions) -> int:
     report = run(loaded.models, runs)
     checked = sum(1 for model in loaded.models for kind in LINTED_KINDS
                   for _ in model.linted(kind))
+    sources = _sources(options, loaded)
     loaded.release()  # reports need the files' text for positions, not the parsed data
+    if not checked:
+        warnings.append(f"no AWS Batch resource was read (read: {sources})")
     if config.excludes:
         from batchlint.excludes import apply_excludes
 
@@ -110,32 +126,68 @@ def _scan(options: ScanOptions) -> int:
         from batchlint.baseline import write_baseline
 
         write_baseline(options.write_baseline, report.findings)
+        print(f"batchlint: wrote {_plural(len(report.findings), 'finding')} to the baseline "
+              f"{escape(options.write_baseline)}", file=sys.stderr)
+    hidden = None
     if known is not None:
         from batchlint.baseline import new_findings
 
+        before = len(report.findings)
         report.findings = new_findings(report.findings, known)
-    _collect_young_garbage()
-    with _output(options.output) as out:
-        if options.output_format == "json":
-            from batchlint.reporters import json_report
-
-            json_report.write(report, loaded.documents, out, loaded.notes)
-        elif options.output_format == "sarif":
-            from batchlint.reporters import sarif
-
-            sarif.write(report, loaded.documents, out, options.sarif_category,
-                        {r.rule.id: r.severity for r in runs})
-        elif options.output_format == "github":
-            from batchlint.reporters import github
-
-            github.write(report, loaded.documents, out)
-        else:
-            from batchlint.reporters import text
-
-            text.write(report, loaded.documents, out, checked)
-    fail_on = options.fail_on or config.fail_on or "warning"
+        hidden = before - len(report.findings)
+        print(f"batchlint: the baseline {escape(options.baseline or '')} hid "
+              f"{_plural(hidden, 'finding')}", file=sys.stderr)
     strict = options.strict or bool(config.strict)
+    for warning in warnings:
+        print(f"batchlint: warning: {escape(warning)}"
+              + (" (an error under --strict)" if strict else ""), file=sys.stderr)
+    _collect_young_garbage()
+    result = ReportInput(
+        report, loaded.documents, tuple(loaded.notes), checked,
+        {r.rule.id: r.severity for r in runs}, options.sarif_category, options.verbose,
+        options.width, hidden, (sources,))
+    with _output(options.output) as out:
+        write(result, out)
+    if warnings and strict:
+        return 2
+    fail_on = options.fail_on or config.fail_on or "warning"
     return exit_code(report, fail_on, strict, bool(loaded.failures))
+
+
+def _writer(options: ScanOptions) -> Writer:
+    """The chosen reporter's write(); a format no reporter has is a usage error."""
+    if options.output_format not in REPORTERS:
+        raise BatchlintError(f"unknown format {escape(options.output_format)[:40]!r} "
+                             f"(formats: {', '.join(REPORTERS)})")
+    if not options.statistics:
+        return writer(options.output_format)
+    from batchlint.reporters import statistics
+
+    if options.output_format not in statistics.FORMATS:
+        raise BatchlintError(f"--statistics is written as {', '.join(statistics.FORMATS)}, "
+                             f"not {options.output_format}")
+    return functools.partial(statistics.write, output_format=options.output_format)
+
+
+def _sources(options: ScanOptions, loaded: Loaded) -> str:
+    """What a scan read, for a warning: files (and those skipped), or accounts and regions."""
+    if options.paths:
+        skipped = sum(1 for note in loaded.notes if note.startswith("skipped "))
+        return (f"{_plural(len(options.paths), 'path')}, {skipped} skipped"
+                if skipped else _plural(len(options.paths), "path"))
+    scopes: dict[str, list[str]] = {}
+    for model in loaded.models:
+        for _, account, region in [*model.complete, *model.unavailable]:
+            if region:
+                scopes.setdefault(account or "?", []).append(region)
+    if not scopes:
+        return "no account or region"
+    return "; ".join(f"account {account}, {_plural(len(set(regions)), 'region')} "
+                     f"({', '.join(sorted(set(regions)))})" for account, regions in scopes.items())
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _load(options: ScanOptions) -> Loaded:

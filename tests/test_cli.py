@@ -248,7 +248,9 @@ def test_non_batch_file_note_goes_to_stderr(cli, write_json) -> None:
     pkg = write_json("package.json", {"name": "web"})
     result = cli("scan", pkg, "--format", "json")
     assert result.exit_code == 0
-    assert result.stderr == f"batchlint: skipped {pkg}: not AWS Batch configuration\n"
+    assert result.stderr == (f"batchlint: skipped {pkg}: not AWS Batch configuration\n"
+                             "batchlint: warning: no AWS Batch resource was read (read: 1 path, "
+                             "1 skipped)\n")
     assert json.loads(result.stdout)["findings"] == []
 
 

@@ -40,7 +40,7 @@ from batchlint.loaders import awscli, load_files, snapshot
 from batchlint.loaders.builder import KIND_FIELDS
 from batchlint.model import LINTED_KINDS, Model
 from batchlint.registry import load_rules
-from batchlint.reporters import json_report, text
+from batchlint.reporters import ReportInput, json_report, text
 from batchlint.rule import Context, option_values
 
 REPO = Path(__file__).resolve().parent.parent
@@ -383,13 +383,13 @@ def lint(path: Path, data: bytes, *more: tuple[Path, bytes],
            else "linted, nothing reported" if loaded.model.resources else "no resources")
     _raise_again(loaded.model, report)
     out = io.StringIO()
-    json_report.write(report, loaded.documents, out)
+    json_report.write(ReportInput(report, loaded.documents), out)
     parsed = json.loads(out.getvalue())
     assert len(parsed["findings"]) == len(report.findings)
     checked = sum(1 for kind in LINTED_KINDS for _ in loaded.model.linted(kind))
     stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace",
                               newline="")  # as the CLI reconfigures stdout
-    text.write(report, loaded.documents, stream, checked)
+    text.write(ReportInput(report, loaded.documents, resources_checked=checked), stream)
     stream.flush()
     return report
 

@@ -184,8 +184,9 @@ def test_hostile_file_names_are_escaped_on_stderr(tmp_path: Path, cli) -> None:
     assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
     assert result.stderr.endswith("x\\x1b[2J\\nbatchlint: error: forged.json: no such file\n")
     name.write_text('{"name": "not batch"}')
-    note = cli("scan", str(name)).stderr
-    assert note.count("\n") == 1 and "\x1b" not in note
+    note = cli("scan", str(name)).stderr  # the note, then the warning that nothing was read
+    assert note.count("\n") == 2 and "\x1b" not in note
+    assert note.splitlines()[1].startswith("batchlint: warning: no AWS Batch resource")
 
 
 # -- 18: SARIF URIs ------------------------------------------------------------------------

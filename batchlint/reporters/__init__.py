@@ -1,44 +1,68 @@
-"""Reporters turn a run's report into text for people or JSON for machines.
+"""Reporters: one table, one interface.
 
-Each reporter takes the report, the documents (to turn paths inside resources
-into lines and columns) and writes to a stream. None of them ever sees an
-environment variable's value: rules never put one into a message.
+Every reporter is a module with ``write(result: ReportInput, out: IO[str]) -> None``.
+:data:`REPORTERS` names them; the command line's ``--format`` choices are its keys,
+and ``scan`` looks the chosen one up here — adding a format is one module and one
+entry. This module imports nothing heavy: the CLI reads the table at start-up, and
+a reporter's module is imported only when it is used.
+
+None of them ever sees an environment variable's value: rules never put one into a
+message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, cast
 
-from batchlint.engine import Report
-from batchlint.loaders.builder import Document
-from batchlint.locations import Location, locate
-from batchlint.rule import SEVERITIES, Finding, NotVerified
-
-
-@dataclass(frozen=True)
-class Located:
-    finding: Finding
-    location: Location | None
+if TYPE_CHECKING:
+    from batchlint.engine import Report
+    from batchlint.loaders.builder import Document
 
 
 @dataclass(frozen=True)
-class LocatedGap:
-    gap: NotVerified
-    location: Location | None
+class Reporter:
+    name: str  # the --format value
+    module: str  # batchlint.reporters.<module> holds write(result, out)
+    summary: str  # for --help
 
 
-def locate_all(report: Report, documents: Mapping[str, Document]) -> tuple[
-        list[Located], list[LocatedGap], list[Located]]:
-    findings = [Located(f, locate(f.resource, f.path, documents)) for f in report.findings]
-    gaps = [LocatedGap(n, locate(n.resource, (), documents)) for n in report.not_verified]
-    suppressed = [Located(f, locate(f.resource, f.path, documents)) for f in report.suppressed]
-    return findings, gaps, suppressed
+REPORTERS: dict[str, Reporter] = {r.name: r for r in (
+    Reporter("text", "text", "findings grouped by resource, for people (default)"),
+    Reporter("concise", "concise", "one line per finding, PATH:LINE:COL: BLnnn [severity] "
+                                   "message"),
+    Reporter("json", "json_report", "the stable, versioned JSON document"),
+    Reporter("sarif", "sarif", "SARIF 2.1.0 for GitHub code scanning"),
+    Reporter("github", "github", "GitHub Actions annotations"),
+    # html: coming next
+)}
 
 
-def summary(report: Report) -> dict[str, int]:
-    counts = {severity: 0 for severity in reversed(SEVERITIES)}
-    for finding in report.findings:
-        counts[finding.severity] += 1
-    counts["not_verified"] = len(report.not_verified)
-    return counts
+@dataclass(frozen=True)
+class ReportInput:
+    """Everything a reporter may need, in one value."""
+
+    report: Report
+    # where each input file's resources are, to turn paths inside resources into
+    # lines and columns (empty for a live scan)
+    documents: Mapping[str, Document] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # files skipped, regions or accounts not read
+    resources_checked: int = 0
+    # each rule's severity as configured for this run (SARIF's rule levels)
+    severities: Mapping[str, str] = field(default_factory=dict)
+    sarif_category: str = "batchlint"
+    verbose: bool = False  # text: every not-verified check, not only their groups
+    width: int | None = None  # text: wrap to this many columns; None: the terminal's
+    baseline_hidden: int | None = None  # findings the --baseline file hid (None: no baseline)
+    sources: tuple[str, ...] = ()  # what was read: files, or accounts and regions
+
+
+Writer = Callable[[ReportInput, IO[str]], None]
+
+
+def writer(name: str) -> Writer:
+    """The ``write`` function of the reporter named ``name`` (a --format value)."""
+    module = importlib.import_module(f"batchlint.reporters.{REPORTERS[name].module}")
+    return cast(Writer, module.write)

@@ -7,20 +7,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from typing import IO
 
-from batchlint.engine import Report
-from batchlint.loaders.builder import Document
 from batchlint.locations import Location
-from batchlint.reporters import locate_all
+from batchlint.reporters import ReportInput
+from batchlint.reporters.common import locate_all
 from batchlint.terminal import escape, escape_keeping_newlines
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
-def write(report: Report, documents: Mapping[str, Document], out: IO[str]) -> None:
-    findings, gaps, _ = locate_all(report, documents)
+def write(result: ReportInput, out: IO[str]) -> None:
+    findings, gaps, _ = locate_all(result.report, result.documents)
     for item in findings:
         f = item.finding
         out.write(_command(COMMANDS[f.severity], item.location, f"{f.rule_id} {f.rule_name}",

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import IO, Any
 
 from batchlint import __version__
-from batchlint.engine import Report
-from batchlint.loaders.builder import Document
 from batchlint.locations import Location
 from batchlint.model import Resource
-from batchlint.reporters import Located, locate_all, summary
+from batchlint.reporters import ReportInput
+from batchlint.reporters.common import Located, locate_all, summary
 
 SCHEMA_VERSION = 1
 
 
-def write(report: Report, documents: Mapping[str, Document], out: IO[str],
-          notes: list[str] | None = None) -> None:
+def write(result: ReportInput, out: IO[str]) -> None:
     """The document of SPEC.md, written a finding at a time: tens of thousands of findings
     are never all held as JSON objects at once."""
-    findings, gaps, suppressed = locate_all(report, documents)
+    report = result.report
+    findings, gaps, suppressed = locate_all(report, result.documents)
     out.write("{\n")
     _member(out, "schema_version", SCHEMA_VERSION)
     _member(out, "tool", {"name": "batchlint", "version": __version__})
@@ -34,8 +33,11 @@ def write(report: Report, documents: Mapping[str, Document], out: IO[str],
     } for gap in gaps))
     _array(out, "suppressed", ({**_finding(item), "suppressed_by": item.finding.suppressed_by}
                                for item in suppressed))
-    _member(out, "notes", list(notes or []))  # files skipped, regions or accounts not scanned
-    _member(out, "summary", summary(report), last=True)
+    _member(out, "notes", list(result.notes))  # files skipped, regions or accounts not read
+    counts: dict[str, int] = summary(report)
+    if result.baseline_hidden is not None:  # only with --baseline: the keys above never change
+        counts["baseline_hidden"] = result.baseline_hidden
+    _member(out, "summary", counts, last=True)
     out.write("}\n")
 
 

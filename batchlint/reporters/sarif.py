@@ -18,12 +18,11 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from batchlint import __version__
-from batchlint.engine import Report
 from batchlint.errors import BatchlintError
 from batchlint.fingerprint import fingerprint
-from batchlint.loaders.builder import Document
 from batchlint.locations import Location
-from batchlint.reporters import Located, locate_all
+from batchlint.reporters import ReportInput
+from batchlint.reporters.common import Located, locate_all
 from batchlint.rule import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -33,9 +32,9 @@ SECURITY_SEVERITY = {"error": "8.0", "warning": "5.5", "note": "3.0"}
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
 
 
-def write(report: Report, documents: Mapping[str, Document], out: IO[str],
-          category: str = "batchlint", severities: Mapping[str, str] | None = None) -> None:
-    findings, gaps, suppressed = locate_all(report, documents)
+def write(result: ReportInput, out: IO[str]) -> None:
+    report, category = result.report, result.sarif_category
+    findings, gaps, suppressed = locate_all(report, result.documents)
     missing = [item for item in (*findings, *suppressed) if item.location is None]
     if missing:
         raise BatchlintError("SARIF needs a file location for every result, and a live scan "
@@ -43,7 +42,7 @@ def write(report: Report, documents: Mapping[str, Document], out: IO[str],
                              "and point the results at it")
     rules = sorted(report.rules, key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(rules)}
-    levels = dict(severities or {})
+    levels = dict(result.severities)
     results = [_result(item, index, None) for item in findings]
     results += [_result(item, index, "external") for item in suppressed]
     run: dict[str, Any] = {

@@ -1,35 +1,45 @@
 """``--format text``: findings grouped by resource, for people.
 
+On a terminal the report is wrapped to its width with a hanging indent: each
+resource's heading names its file, each finding starts with its line and column,
+severity and rule, and the fix (what follows a message's last ``"; "``) has a line
+of its own. Anywhere else — a pipe, a file — every finding stays one unwrapped line
+(``PATH:LINE:COL  severity  BLnnn name  message``), so it can be grepped. Within a
+resource errors come first. Checks that could not be verified are grouped by rule
+and reason, with a count; ``--verbose`` lists each of them.
+
 Colour only on a terminal and never when ``NO_COLOR`` is set. Control characters in
-names, paths and messages are escaped (``\\x1b``). Without colour
-the lines are written as they are: rich, which renders the colours, costs a
-fifth of a small scan's start-up and is imported only when there is colour to
-render.
+names, paths and messages are escaped (``\\x1b``). rich, which renders the colours,
+costs a fifth of a small scan's start-up and is imported only when there is colour
+to render.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+import shutil
+from collections import Counter
 from itertools import groupby
 from typing import IO
 
-from batchlint.engine import Report
-from batchlint.loaders.builder import Document
 from batchlint.locations import Location
 from batchlint.model import Resource
-from batchlint.reporters import locate_all, summary
+from batchlint.reporters import ReportInput
+from batchlint.reporters.common import Located, LocatedGap, locate_all, split_fix, summary
+from batchlint.reporters.wrap import Line, plain, wrap
+from batchlint.rule import SEVERITIES
 from batchlint.terminal import escape
 
 STYLES = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+_RANK = {severity: -i for i, severity in enumerate(SEVERITIES)}  # errors first
+_NOT_A_FIX = ("with", "only", "all", "which", "so", "but")
+_QUOTED = re.compile(r"`[^`]*`")
 
-Span = tuple[str, str]  # (text, rich style; "" for none)
-Line = list[Span]
 
-
-def write(report: Report, documents: Mapping[str, Document], out: IO[str],
-          resources_checked: int) -> None:
-    lines = render(report, documents, resources_checked)
+def write(result: ReportInput, out: IO[str]) -> None:
+    width = result.width if result.width is not None else _terminal_width(out)
+    lines = render(result, width)
     if _colour(out):
         from rich.console import Console
         from rich.text import Text
@@ -38,7 +48,14 @@ def write(report: Report, documents: Mapping[str, Document], out: IO[str],
         for line in lines:
             console.print(Text.assemble(*line))
     else:
-        out.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+        out.write("".join(plain(line) + "\n" for line in lines))
+
+
+def _terminal_width(out: IO[str]) -> int | None:
+    isatty = getattr(out, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    return max(shutil.get_terminal_size().columns, 40)
 
 
 def _colour(out: IO[str]) -> bool:
@@ -48,45 +65,128 @@ def _colour(out: IO[str]) -> bool:
     return bool(isatty and isatty()) or bool(os.environ.get("FORCE_COLOR"))
 
 
-def render(report: Report, documents: Mapping[str, Document], resources_checked: int) -> list[Line]:
-    findings, gaps, _ = locate_all(report, documents)
+def render(result: ReportInput, width: int | None = None) -> list[Line]:
+    """The report's lines, wrapped to ``width`` columns (None: one line per finding)."""
+    findings, gaps, _ = locate_all(result.report, result.documents)
     lines: list[Line] = []
-    for resource, items in groupby(findings, key=lambda item: item.finding.resource):
-        lines.append(_header(resource))
+    for resource, group in groupby(findings, key=lambda item: item.finding.resource):
+        items = sorted(group, key=lambda item: _RANK[item.finding.severity])
+        path = items[0].location.path if width and items[0].location else None
+        lines += wrap(_safe(_header(resource, path)), width, 4)
+        where = max(len(_where(item.location, path)) for item in items)
         for item in items:
-            f = item.finding
-            lines.append([("  ", ""), _where(item.location),
-                          (f"{f.severity:<8}", STYLES[f.severity]), (f"{f.rule_id} ", "bold"),
-                          (f"{f.rule_name}  ", "dim"), (f.message, "")])
+            lines += _finding(item, path, where, width)
         lines.append([])
     if gaps:
-        lines.append([(f"Not verified ({len(gaps)}): the data these checks need was not given",
-                       "bold magenta")])
-        for gap in gaps:
-            n = gap.gap
-            lines.append([("  ", ""), _where(gap.location), (f"{n.rule_id} ", "bold"),
-                          (f"{n.rule_name}  ", "dim"), (f"{n.resource.label}: {n.reason}", "")])
-        lines.append([])
-    lines.append(_summary_line(report, resources_checked))
+        lines += _gaps(gaps, result.verbose, width)
+    if findings:
+        lines += wrap(_safe(_hint(findings)), width, 4)
+    lines += wrap(_safe(_summary_line(result)), width, 4)
+    return lines
+
+
+def _safe(line: Line) -> Line:
     # names, paths and messages come from the input: no control character reaches a terminal
-    return [[(escape(text), style) for text, style in line] for line in lines]
+    return [(escape(text), style) for text, style in line]
 
 
-def _header(resource: Resource) -> Line:
+def _header(resource: Resource, path: str | None) -> Line:
     line: Line = [(f"{resource.kind} ", "bold"), (resource.name, "bold underline")]
     scope = " · ".join(part for part in (resource.account, resource.region) if part)
     if scope:
         line.append((f"  ({scope})", "dim"))
+    if path:
+        line.append((f"  {path}", "blue"))
     return line
 
 
-def _where(location: Location | None) -> Span:
+def _where(location: Location | None, path: str | None) -> str:
     if location is None:
-        return ("", "")
-    return (f"{location.path}:{location.line}:{location.column}  ", "blue")
+        return ""
+    if path is not None and location.path == path:
+        return f"{location.line}:{location.column}"
+    return f"{location.path}:{location.line}:{location.column}"
 
 
-def _summary_line(report: Report, resources_checked: int) -> Line:
+def _finding(item: Located, path: str | None, where_width: int, width: int | None) -> list[Line]:
+    f = item.finding
+    where = _where(item.location, path)
+    head: Line = [("  ", "")]
+    if where:
+        head.append((f"{where:<{where_width}}  " if width else f"{where}  ", "blue"))
+    head += [(f"{f.severity:<8}", STYLES[f.severity]), (f"{f.rule_id} ", "bold"),
+             (f"{f.rule_name}  ", "dim")]
+    if width is None:  # one greppable line, the message whole
+        return [_safe([*head, (f.message, "")])]
+    problem, fix = split_fix(f.message)
+    lines = wrap(_safe([*head, (problem, "")]), width, 6)
+    if fix:
+        label = "" if fix.split(" ", 1)[0] in _NOT_A_FIX or fix[:1].isupper() else "fix: "
+        lines += wrap(_safe([("      ", ""), (label, "green"), (fix, "")]), width,
+                      6 + len(label))
+    return lines
+
+
+def _gaps(gaps: list[LocatedGap], verbose: bool, width: int | None) -> list[Line]:
+    lines: list[Line] = [[(f"Not verified ({len(gaps)}): the data these checks need was not "
+                           "given", "bold magenta")]]
+    if verbose:
+        for gap in gaps:
+            n = gap.gap
+            where = _where(gap.location, None)
+            lines += wrap(_safe([("  ", ""), (f"{where}  " if where else "", "blue"),
+                                 (f"{n.rule_id} ", "bold"), (f"{n.rule_name}  ", "dim"),
+                                 (f"{n.resource.label}: {n.reason}", "")]), width, 6)
+        return [*lines, []]
+    groups: dict[tuple[str, str], list[LocatedGap]] = {}
+    for gap in gaps:
+        general = _first_clause(_QUOTED.sub("`…`", gap.gap.reason))
+        groups.setdefault((gap.gap.rule_id, general), []).append(gap)
+    for (_, general), members in groups.items():
+        n = members[0].gap
+        if len(members) == 1:
+            text = f"{n.resource.label}: {n.reason}"
+        else:
+            cut = any(_first_clause(m.gap.reason) != m.gap.reason for m in members)
+            text = f"{len(members)} checks on {_names(members)}: {general}{'; …' if cut else ''}"
+        lines += wrap(_safe([("  ", ""), (f"{n.rule_id} ", "bold"), (f"{n.rule_name}  ", "dim"),
+                             (text, "")]), width, 6)
+    lines.append([("  (--verbose lists each check with its resource and location)", "dim")])
+    return [*lines, []]
+
+
+def _first_clause(reason: str) -> str:
+    """A reason up to its first ``"; "`` (several unknowns are joined so)."""
+    problem, fix = split_fix(reason)
+    while fix:
+        reason = problem
+        problem, fix = split_fix(reason)
+    return reason
+
+
+def _names(members: list[LocatedGap]) -> str:
+    """``compute-environment `a`, `b` and 2 more``: each kind named once."""
+    names: list[str] = []
+    kind = ""
+    for member in members[:3]:
+        res = member.gap.resource
+        names.append(f"`{res.name}`" if res.kind == kind else res.label)
+        kind = res.kind
+    more = f" and {len(members) - 3} more" if len(members) > 3 else ""
+    return ", ".join(names) + more
+
+
+def _hint(findings: list[Located]) -> Line:
+    seen = Counter(item.finding.rule_id for item in findings)
+    ids = sorted(seen)
+    first = seen.most_common(1)[0][0]
+    listed = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "")
+    return [("What a rule checks and how to fix it: ", "dim"),
+            (f"batchlint explain {first}", "bold"), (f"  (rules seen: {listed})", "dim")]
+
+
+def _summary_line(result: ReportInput) -> Line:
+    report = result.report
     counts = summary(report)
     parts = [_plural(counts[s], s) for s in ("error", "warning", "note")]
     line: Line = []
@@ -94,15 +194,18 @@ def _summary_line(report: Report, resources_checked: int) -> Line:
         line.append(("Found " + ", ".join(parts), "bold"))
     else:
         line.append(("No findings", "bold green"))
-    line.append((f" in {_plural(resources_checked, 'resource')} "
+    line.append((f" in {_plural(result.resources_checked, 'resource')} "
                  f"checked by {_plural(len(report.rules), 'rule')}", ""))
     if counts["not_verified"]:
         line.append((f"; {_plural(counts['not_verified'], 'check')} not verified", "magenta"))
     if report.suppressed:
         line.append((f"; {len(report.suppressed)} suppressed", ""))
+    if result.baseline_hidden:
+        line.append((f"; {result.baseline_hidden} in the baseline", ""))
     line.append((".", ""))
     return line
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+

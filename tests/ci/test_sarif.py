@@ -13,7 +13,7 @@ from batchlint import __version__
 from batchlint.engine import Report
 from batchlint.errors import BatchlintError
 from batchlint.loaders import load_live
-from batchlint.reporters import sarif
+from batchlint.reporters import ReportInput, sarif
 
 from ..conftest import EXAMPLES, REPO
 
@@ -112,7 +112,8 @@ def test_live_findings_need_a_snapshot() -> None:
     report: Report = run(loaded.models, [RuleRun(rules[0], "note", {})])
     assert report.findings
     with pytest.raises(BatchlintError, match="add --snapshot FILE"):
-        sarif.write(report, loaded.documents, open("/dev/null", "w"))  # noqa: SIM115
+        sarif.write(ReportInput(report, loaded.documents),
+                    open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_sarif_shape_is_pinned(cli, monkeypatch) -> None:
