@@ -25,7 +25,8 @@ class JobsStuckRunnable(Rule):
     oldest and Batch's own `statusReason` values (such as
     `MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT`). The findings of other rules on
     the queue's compute environments (an `INVALID` environment, a missing role, a
-    quota below `maxvCpus`) are named in the message as the likely cause.
+    quota below `maxvCpus`) are named in the message, and so is the most likely
+    cause that `batchlint why` gives for the oldest job (one function decides both).
 
     It needs the queue's RUNNABLE jobs: a live scan, or a snapshot exported with
     `--include-jobs` (which records `collectedAt`). Other inputs hold no jobs, and

@@ -15,6 +15,9 @@ import boto3
 import pytest
 from moto.batch.models import batch_backends
 
+from batchlint.aws.policy import SCAN_ACTIONS
+from batchlint.aws.why_live import WHY_ACTIONS
+
 from .conftest import (
     ACCOUNT,
     EAST,
@@ -89,6 +92,9 @@ def test_runnable_job_live(account: Account, huge: str, quotas: None, calls: lis
     # the queue's own references (moto keeps the names it was created with)
     assert sorted(batch[2].params["computeEnvironments"]) == ["ondemand-lt", "spot-lt"]
     assert all(c.action.split(":")[1].startswith(("Describe", "List", "Get")) for c in calls)
+    assert {c.action for c in calls} - {"sts:GetCallerIdentity"} <= {*SCAN_ACTIONS,
+                                                                     *WHY_ACTIONS}
+    assert "batch:ListJobs" not in {c.action for c in calls}
 
 
 def test_runnable_job_text_names_the_cause_in_one_screen(account: Account, huge: str,
