@@ -36,7 +36,7 @@ REPORTERS: dict[str, Reporter] = {r.name: r for r in (
     Reporter("json", "json_report", "the stable, versioned JSON document"),
     Reporter("sarif", "sarif", "SARIF 2.1.0 for GitHub code scanning"),
     Reporter("github", "github", "GitHub Actions annotations"),
-    # html: coming next
+    Reporter("html", "html", "one self-contained HTML page to open or attach to a ticket"),
 )}
 
 
