@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from batchlint.errors import InputError
-from batchlint.fileio import DEFAULT_LIMITS, Limits, read_text
-from batchlint.loaders import awscli, detect, snapshot
+from batchlint.fileio import DEFAULT_LIMITS, Limits, describe_size, read_text
+from batchlint.loaders import awscli, detect, snapshot, walk
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.model import Model
 
@@ -39,12 +41,17 @@ class Loaded:
 
 def load_files(paths: list[str], all_revisions: bool = False,
                limits: Limits = DEFAULT_LIMITS, var_files: list[str] | None = None) -> Loaded:
-    """Read every file into one view; files that are not Batch configuration become notes."""
+    """Read every file into one view; files that are not Batch configuration become notes.
+    A directory is walked (see :mod:`batchlint.loaders.walk`); what it holds that is not
+    Batch configuration is counted in one note."""
     builder = ModelBuilder()
     documents: dict[str, Document] = {}
     notes: list[str] = []
     iam_lists: dict[str, set[str]] = {}
     templates: list[Model] = []
+    paths, walks = _expand(paths, notes)
+    walked = {path: found for found in walks for path in found.files}
+    skipped: dict[str, list[int]] = {found.root: [0, 0] for found in walks}
     terraform_source = [p for p in paths if detect.is_terraform_source(p)]
     if terraform_source:  # .tf files and directories: read as the modules they form
         from batchlint.loaders import tfsource
@@ -57,7 +64,14 @@ def load_files(paths: list[str], all_revisions: bool = False,
     for path in paths:
         if path in documents or path in terraform_source:
             continue
-        doc = read_document(path, limits)
+        try:
+            doc = read_document(path, limits)
+        except InputError as exc:
+            if path not in walked:
+                raise
+            notes.append(f"skipped {exc}")  # a broken file among others: named, not fatal
+            skipped[walked[path].root][1] += 1
+            continue
         if snapshot.recognises(doc.data):
             snapshot.load(doc, builder)
         elif awscli.recognises(doc.data):
@@ -82,12 +96,39 @@ def load_files(paths: list[str], all_revisions: bool = False,
                              "resources")
                 continue
             templates.extend(worlds)
+        elif path in walked:  # counted, in the walk's one line
+            skipped[walked[path].root][0] += 1
+            continue
         else:
             notes.append(f"skipped {path}: not AWS Batch configuration")
             continue
-        documents[path] = doc
+        documents[doc.path] = doc
+    for found in walks:
+        line = found.summary(*skipped[found.root])
+        if line:
+            notes.append(line)
     awscli.finish(builder, iam_lists)
     return Loaded(builder.build(all_revisions), documents, notes, templates)
+
+
+def _expand(paths: list[str], notes: list[str]) -> tuple[list[str], list[walk.Walk]]:
+    """Directories as the files they hold: the readable ones, and the directory itself
+    when it holds Terraform source (whose loader reads its modules)."""
+    out: list[str] = []
+    walks = []
+    for path in paths:
+        if path == "-" or not os.path.isdir(path):
+            out.append(path)
+            continue
+        found = walk.walk(path)
+        walks.append(found)
+        if found.terraform:
+            out.append(path)
+        elif not found.files:
+            notes.append(f"skipped {path}: a directory without Terraform files or "
+                         f"{', '.join('*' + s for s in walk.READ_SUFFIXES)} files")
+        out += found.files
+    return list(dict.fromkeys(out)), walks
 
 
 LIVE = "(live AWS)"  # the label of a live scan's data; it has no file and no positions
@@ -101,11 +142,19 @@ def load_live(data: dict[str, object], notes: list[str], all_revisions: bool = F
     return Loaded(builder.build(all_revisions), {}, list(notes), failures=list(failures or []))
 
 
+STDIN = "<stdin>"  # the document's name when `-` is given
+
+
 def read_document(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
-    text = read_text(path, limits)
+    if path == "-":
+        path, text = STDIN, read_stdin(limits)
+        yaml = not text.lstrip().startswith(("{", "["))  # one JSON or YAML document
+    else:
+        text = read_text(path, limits)
+        yaml = path.lower().endswith((".yaml", ".yml", ".template"))
     if not text.strip():
-        raise InputError(path, "empty file")
-    if path.lower().endswith((".yaml", ".yml", ".template")):
+        raise InputError(path, "empty file" if path != STDIN else "nothing on standard input")
+    if yaml:
         from batchlint.loaders.yamlpos import load_yaml
 
         data, positions, problems = load_yaml(path, text, limits)
@@ -123,6 +172,16 @@ def read_document(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     if _depth_over(data, limits.max_depth):
         raise _too_deep(path, limits)
     return Document(path, text, data)
+
+
+def read_stdin(limits: Limits = DEFAULT_LIMITS) -> str:
+    """Standard input as text, within the size limit."""
+    stream = sys.stdin
+    text = stream.read(limits.max_file_size + 1)
+    if len(text) > limits.max_file_size:
+        raise InputError(STDIN, f"larger than the {describe_size(limits.max_file_size)} limit "
+                                "for one file (raise it with --max-file-size)")
+    return text
 
 
 def _too_deep(path: str, limits: Limits) -> InputError:
