@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from batchlint import model as m
-from batchlint import network
 from batchlint.compute import FARGATE_TYPES, compute_type, is_enabled
 from batchlint.jobdefs import containers, on_fargate
 from batchlint.model import Json, Resource
+from batchlint.network import internet_only_through_gateway
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
 
@@ -72,7 +72,7 @@ class FargateJobMisconfigured(Rule):
         if not on_fargate(resource):
             return
         name = resource.name
-        private: list[tuple[str, str]] = []  # (task path, assignPublicIp in words)
+        private: list[tuple[str, str]] = []  # (where, assignPublicIp in words)
         for path, task in _tasks(resource):
             if not task.get("executionRoleArn"):
                 yield self.finding(resource, f"Fargate job definition `{name}` sets no "
@@ -88,7 +88,8 @@ class FargateJobMisconfigured(Rule):
                                    f"{MIN_GIB}-{MAX_GIB} GiB", at)
             public = _mapping(task.get("networkConfiguration")).get("assignPublicIp")
             if str(public or "DISABLED").upper() != "ENABLED":
-                private.append((path, "DISABLED" if public else "not set (DISABLED)"))
+                where = f"{path}.networkConfiguration.assignPublicIp" if public else path
+                private.append((where, "DISABLED" if public else "not set (DISABLED)"))
         for container in containers(resource):
             driver = _mapping(container.data.get("logConfiguration")).get("logDriver")
             if isinstance(driver, str) and driver not in LOG_DRIVERS:
@@ -103,32 +104,22 @@ class FargateJobMisconfigured(Rule):
                         if compute_type(ce) in FARGATE_TYPES and is_enabled(ce)]
         if not private or not environments:
             return
-        verdict = internet_only_through_gateway(ctx, environments)
-        path, value = private[0]
-        field = spell(resource, f"{path}.networkConfiguration.assignPublicIp")
+        verdict = internet_only_through_gateway(ctx.model, environments)
+        where, value = private[0]
+        field = spell(resource, where if value == "DISABLED"
+                      else f"{where}.networkConfiguration.assignPublicIp")
+        names = ", ".join(f"`{ce.name}`" for ce in environments)
         if verdict is True:
             yield self.finding(resource, f"Fargate job definition `{name}` leaves {field} "
-                               f"{value}, and every subnet of its region's Fargate compute "
-                               "environments reaches the internet only through an internet "
-                               "gateway, so no task can pull its image; set it ENABLED, or "
-                               "route the subnets through a NAT gateway", path)
+                               f"{value}, and every subnet of the Fargate compute environments "
+                               f"of its region ({names}) reaches the internet only through an "
+                               "internet gateway, so no task can pull its image; set it "
+                               "ENABLED, or route the subnets through a NAT gateway", where)
         elif isinstance(verdict, str):
-            yield self.not_verified(resource, f"{field} is {value} and {verdict}, so whether "
-                                    "a task can reach the internet to pull its image is not "
-                                    "known")
-
-
-def internet_only_through_gateway(ctx: Context, environments: list[Resource]) -> bool | str:
-    """Whether every subnet of ``environments`` reaches the internet only through an
-    internet gateway (an active ``0.0.0.0/0`` route to one in its route table, the
-    explicit association else the VPC's main table; no NAT route; not BL113's set of VPC
-    endpoints). True: a task without a public IP cannot pull its image; False: some subnet
-    has another way out; a string: why it is not known.
-
-    Read from the model by :func:`batchlint.network.internet_only_through_gateway`, the
-    verdict BL113 and ``batchlint why`` share.
-    """
-    return network.internet_only_through_gateway(ctx.model, environments)
+            yield self.not_verified(resource, f"{field} is {value}, and whether the subnets of "
+                                    f"the Fargate compute environments of its region ({names}) "
+                                    "reach the internet only through an internet gateway, so "
+                                    f"that a task cannot pull its image, is not known: {verdict}")
 
 
 def _tasks(jobdef: Resource) -> Iterator[tuple[str, Mapping[str, Json]]]:
