@@ -189,6 +189,7 @@ class Model:
     _by_kind: dict[str, list[Resource]] = field(init=False, repr=False)
     _by_key: dict[tuple[str, str], list[Resource]] = field(init=False, repr=False)
     _latest: list[Resource] | None = field(init=False, repr=False, default=None)
+    has_unknowns: bool = field(init=False, repr=False, default=False)  # any value not known
 
     def __post_init__(self) -> None:
         by_kind: dict[str, list[Resource]] = defaultdict(list)
@@ -198,6 +199,7 @@ class Model:
             for key in _keys(res):
                 by_key[(res.kind, key)].append(res)
         object.__setattr__(self, "_by_kind", dict(by_kind))
+        object.__setattr__(self, "has_unknowns", any(r.unknown for r in self.resources))
         object.__setattr__(self, "_by_key", dict(by_key))
 
     # -- iteration ---------------------------------------------------------

@@ -25,17 +25,23 @@ Hit = tuple[Pointer, str, str]  # (path, why it is not known, whose: the resourc
 _recorders: list[list[Hit]] = []
 
 
-@contextlib.contextmanager
-def recording() -> Iterator[list[Hit]]:
-    """Collect the unknown values read inside the block (nested blocks see their own)."""
-    hits: list[Hit] = []
-    _recorders.append(hits)
-    try:
-        yield hits
-    finally:
+class recording:  # used as a function: `with recording() as hits`
+    """Collect the unknown values read inside the block (nested blocks see their own).
+
+    A class, not a generator: the engine opens one around every check of a model that
+    has unknown values, and each memoised computation opens one."""
+
+    __slots__ = ("hits",)
+
+    def __enter__(self) -> list[Hit]:
+        self.hits: list[Hit] = []
+        _recorders.append(self.hits)
+        return self.hits
+
+    def __exit__(self, *_: object) -> None:
         _recorders.pop()
         if _recorders:  # what an inner block read, the outer one read too
-            _recorders[-1].extend(hits)
+            _recorders[-1].extend(self.hits)
 
 
 def because(hits: list[Hit], label: str) -> str:
