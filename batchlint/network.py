@@ -114,6 +114,9 @@ def _subnet(model: Model, ce: Resource, sid: str, fargate: bool,
     vpc = str(found.data.get("VpcId") or "")
     table = route_table(model, found, ce)
     if isinstance(table, Absent | Unknown):
+        if endpoint_set(model, vpc, ce)[0]:  # the endpoints decide, whatever the routes
+            return SubnetPath(sid, PATH, f"VPC `{vpc}` of subnet `{sid}` has the ECS, ECR "
+                              "and S3 endpoints", "", True)
         return SubnetPath(sid, UNKNOWN, lt.why(table))
     exit_, target = default_route(table)
     where = f"subnet `{sid}` (route table `{table.name}`)"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from batchlint.aws.faults import AWS_FAULTS, check_reply, describe_fault, reply_field
+from batchlint.aws.network_collect import NetworkReader, SubnetsMissing
 from batchlint.aws.references import (
     image_ids,
     instance_type_patterns,
@@ -124,6 +125,12 @@ class RegionCollector:
         self._guarded("images", lambda: self._images(data))
         self._guarded("instance-types", lambda: self._instance_types(data))
         self._guarded("service-quotas", lambda: self._quotas(data))
+        network = NetworkReader(self.ec2, pages, data)
+        self._guarded("subnets", network.subnets)
+        self._guarded("route-tables", network.route_tables)
+        self._guarded("vpc-endpoints", network.vpc_endpoints)
+        self._guarded("security-groups", network.security_groups)
+        self._guarded("instance-type-offerings", network.offerings)
         return self.out
 
     # -- Batch ---------------------------------------------------------------
@@ -162,6 +169,8 @@ class RegionCollector:
         except AWS_FAULTS as exc:
             self.out.gaps.append(Gap(dataset, self.region,
                                      describe_fault(exc, _SERVICE_OF.get(dataset, "?"))))
+        except SubnetsMissing as exc:
+            self.out.gaps.append(Gap(dataset, self.region, str(exc)))
 
     # -- EC2 -----------------------------------------------------------------
     def _launch_templates(self, data: dict[str, Any]) -> None:
@@ -239,7 +248,9 @@ class RegionCollector:
 
 
 _SERVICE_OF = {"jobs": "batch", "launch-templates": "ec2", "images": "ec2",
-               "instance-types": "ec2", "service-quotas": "servicequotas"}
+               "instance-types": "ec2", "service-quotas": "servicequotas", "subnets": "ec2",
+               "route-tables": "ec2", "vpc-endpoints": "ec2", "security-groups": "ec2",
+               "instance-type-offerings": "ec2"}
 
 
 def latest_revisions(jobdefs: list[Json], all_revisions: bool) -> list[Json]:
