@@ -56,7 +56,12 @@ def test_wheel_installs_and_runs_outside_the_tree(tmp_path: Path) -> None:
     source = tmp_path / "src"
     shutil.copytree(REPO, source, ignore=_SKIP)
     dist = tmp_path / "dist"
-    _ok(_run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)], tmp_path, env))
+    built = _run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)], tmp_path,
+                 env)
+    _ok(built)
+    # the package configuration is whole: setuptools warns about nothing
+    assert "_Warning" not in built.stdout + built.stderr, "setuptools warned while building"
+    assert "is absent from the `packages` configuration" not in built.stdout + built.stderr
     wheels = list(dist.glob("batchlint-*.whl"))
     assert len(wheels) == 1, sorted(p.name for p in dist.iterdir())
 
