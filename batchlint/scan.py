@@ -9,7 +9,7 @@ import gc
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from batchlint import config as cfg
 from batchlint.engine import Report, RuleRun, run
@@ -106,13 +106,13 @@ def _scan(options: ScanOptions) -> int:
         from batchlint.baseline import read_baseline
 
         known = read_baseline(options.baseline)
-    loaded = _load(options)
+    loaded, read = _load(options)
     for note in loaded.notes:
         print(f"batchlint: {escape(note)}", file=sys.stderr)
     report = run(loaded.models, runs)
     checked = sum(1 for model in loaded.models for kind in LINTED_KINDS
                   for _ in model.linted(kind))
-    sources = _sources(options, loaded)
+    sources = read or _sources(options, loaded)
     loaded.release()  # reports need the files' text for positions, not the parsed data
     if not checked:
         warnings.append(f"no AWS Batch resource was read (read: {sources})")
@@ -170,30 +170,30 @@ def _writer(options: ScanOptions) -> Writer:
 
 
 def _sources(options: ScanOptions, loaded: Loaded) -> str:
-    """What a scan read, for a warning: files (and those skipped), or accounts and regions."""
-    if options.paths:
-        skipped = sum(1 for note in loaded.notes if note.startswith("skipped "))
-        return (f"{_plural(len(options.paths), 'path')}, {skipped} skipped"
-                if skipped else _plural(len(options.paths), "path"))
-    scopes: dict[str, list[str]] = {}
-    for model in loaded.models:
-        for _, account, region in [*model.complete, *model.unavailable]:
-            if region:
-                scopes.setdefault(account or "?", []).append(region)
-    if not scopes:
-        return "no account or region"
-    return "; ".join(f"account {account}, {_plural(len(set(regions)), 'region')} "
-                     f"({', '.join(sorted(set(regions)))})" for account, regions in scopes.items())
+    """What a scan of files read, for a warning: how many paths, how many skipped."""
+    skipped = sum(1 for note in loaded.notes if note.startswith("skipped "))
+    count = _plural(len(options.paths), "path")
+    return f"{count}, {skipped} skipped" if skipped else count
+
+
+def _regions_read(snapshot: dict[str, Any]) -> str:
+    """``account 1234 (eu-west-1, us-east-1)``: what a live scan read."""
+    parts = []
+    for account in snapshot.get("accounts", []):
+        regions = sorted(str(r.get("region")) for r in account.get("regions", []))
+        parts.append(f"account {account.get('account')} ({', '.join(regions) or 'no region'})")
+    return "; ".join(parts) or "no account"
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _load(options: ScanOptions) -> Loaded:
+def _load(options: ScanOptions) -> tuple[Loaded, str]:
+    """What was read, and for a live scan the accounts and regions it read."""
     if options.paths or options.live is None:
         return load_files(options.paths, options.all_revisions, options.limits,
-                          options.var_files)
+                          options.var_files), ""
     from batchlint.aws import live
     from batchlint.export import normalise
 
@@ -209,9 +209,9 @@ def _load(options: ScanOptions) -> Loaded:
         loaded = load_files([options.snapshot], options.all_revisions, options.limits)
         loaded.notes[:0] = collection.notes
         loaded.failures = collection.failures
-        return loaded
+        return loaded, _regions_read(collection.snapshot)
     return load_live(normalise(collection.snapshot), collection.notes, options.all_revisions,
-                     collection.failures)
+                     collection.failures), _regions_read(collection.snapshot)
 
 
 def exit_code(report: Report, fail_on: str, strict: bool, unread: bool = False) -> int:

@@ -255,3 +255,21 @@ def test_a_directory_is_walked(cli, tmp_path: Path) -> None:
     assert result.stderr == (
         f"batchlint: skipped in {tmp_path}: 1 file not AWS Batch configuration, 1 other file, "
         "2 ignored by .gitignore, 2 folders (.git, node_modules)\n")
+
+
+def test_a_live_scan_of_empty_regions_says_which_it_read(cli, monkeypatch) -> None:
+    from batchlint.aws import live
+
+    empty = {"batchlint_snapshot": 2, "accounts": [{"account": "123456789012", "regions": [
+        {"region": "us-east-1", "computeEnvironments": [], "jobQueues": [],
+         "jobDefinitions": []},
+        {"region": "eu-west-1", "computeEnvironments": [], "jobQueues": [],
+         "jobDefinitions": []}]}]}
+    monkeypatch.setattr(live, "collect", lambda options, step: live.Collection(empty, []))
+    monkeypatch.setattr(live, "progress_printer", lambda: (lambda _: None, lambda: None))
+    result = cli("scan", "--region", "us-east-1", "--region", "eu-west-1")
+    assert (result.exit_code, result.stderr) == (
+        0, "batchlint: warning: no AWS Batch resource was read (read: account 123456789012 "
+           "(eu-west-1, us-east-1))\n")
+    strict = cli("scan", "--region", "us-east-1", "--strict")
+    assert strict.exit_code == 2
