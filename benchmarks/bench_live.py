@@ -14,7 +14,13 @@ settings.
    each Batch describe, one ``ListJobs`` per queue (the API takes one queue per
    call), and for EC2, IAM, Service Quotas and STS the same count at every N
    (the environments share a few launch templates, instance profiles and
-   instance families, as real ones do).
+   instance families, as real ones do). Each environment names a subnet of its own
+   (half of them explicitly associated with a route table, half on the VPC's main
+   table) and the VPC has an S3 endpoint: the network calls (``DescribeSubnets``,
+   ``DescribeRouteTables`` twice: explicit associations, then main tables;
+   ``DescribeVpcEndpoints``, ``DescribeSecurityGroups``,
+   ``DescribeInstanceTypeOfferings``) send the ids in filters of up to 200 values,
+   so they too are the same at every N up to 200 subnets.
 
    moto answers Batch's describes in one response whatever ``maxResults`` is,
    which would hide a collector that asks for small pages or ignores
@@ -188,9 +194,17 @@ def populate(endpoint: str, regions: tuple[str, ...], n: int) -> None:
     for region in regions:
         ec2, batch = client("ec2", region), client("batch", region)
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
         group = ec2.create_security_group(GroupName="batch", Description="batch",
                                           VpcId=vpc)["GroupId"]
+        table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        ec2.create_vpc_endpoint(VpcId=vpc, VpcEndpointType="Gateway",
+                                ServiceName=f"com.amazonaws.{region}.s3")
+        subnets = []
+        for i in range(n):  # one subnet per environment: the network calls must not grow
+            subnets.append(ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i % 256}.0/24")[
+                "Subnet"]["SubnetId"])
+            if i % 2:
+                ec2.associate_route_table(RouteTableId=table, SubnetId=subnets[-1])
         images = [i["ImageId"] for i in ec2.describe_images(Owners=["amazon"])["Images"]]
         for t in range(TEMPLATES):
             ec2.create_launch_template(LaunchTemplateName=f"batch-{t}", LaunchTemplateData={
@@ -207,7 +221,7 @@ def populate(endpoint: str, regions: tuple[str, ...], n: int) -> None:
                     "type": "SPOT" if (i // len(INSTANCE_TYPES)) % 2 else "EC2",
                     "minvCpus": 0, "maxvCpus": 64,
                     "desiredvCpus": 0, "instanceTypes": INSTANCE_TYPES[i % len(INSTANCE_TYPES)],
-                    "subnets": [subnet], "securityGroupIds": [group],
+                    "subnets": [subnets[i]], "securityGroupIds": [group],
                     "instanceRole": profiles[i % PROFILES],
                     "launchTemplate": {"launchTemplateName": f"batch-{i % TEMPLATES}"},
                 })
@@ -326,8 +340,8 @@ def probed(probe: Probe) -> Iterator[None]:
 
     original = sess.guard
 
-    def guard(session: Any, batch_limiter: Any = None) -> Any:
-        original(session, batch_limiter)
+    def guard(session: Any, *args: Any, **kwargs: Any) -> Any:
+        original(session, *args, **kwargs)
         probe.install(session)
         return session
 
