@@ -198,7 +198,9 @@ def endpoint_set(model: Model, vpc: str, ce: Resource) -> tuple[bool | None, str
     """(whether the VPC has every endpoint needed, what it lacks or why not known)."""
     endpoints = _index(model).endpoints.get(vpc)
     if endpoints is None:
-        scopes = {(m.VPC_ENDPOINTS, None, None), (m.VPC_ENDPOINTS, None, ce.region)}
+        # a template or plan that creates the VPC knows all its endpoints: (…, None, vpc)
+        scopes = {(m.VPC_ENDPOINTS, None, None), (m.VPC_ENDPOINTS, None, ce.region),
+                  (m.VPC_ENDPOINTS, None, vpc)}
         if not (model.is_complete(m.VPC_ENDPOINTS, ce.account, ce.region)
                 or scopes & model.complete):
             lookup = model.missing(m.VPC_ENDPOINTS, ce.account, ce.region,

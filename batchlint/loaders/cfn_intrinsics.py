@@ -32,6 +32,16 @@ _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
 _OWN_NAMES = {"AWS::ECR::Repository": "RepositoryName", "AWS::Logs::LogGroup": "LogGroupName",
               "AWS::S3::Bucket": "BucketName", "AWS::SSM::Parameter": "Name"}
 SSM_IMAGE_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+# VPC resources (batchlint.loaders.cfn_network): a Ref, or a GetAtt of the id, is the
+# logical ID, which is how the model names them
+SUBNET, ROUTE_TABLE, ROUTE = "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::Route"
+ASSOCIATION = "AWS::EC2::SubnetRouteTableAssociation"
+ENDPOINT, GROUP = "AWS::EC2::VPCEndpoint", "AWS::EC2::SecurityGroup"
+EGRESS, VPC = "AWS::EC2::SecurityGroupEgress", "AWS::EC2::VPC"
+IGW, NAT, VGW = "AWS::EC2::InternetGateway", "AWS::EC2::NatGateway", "AWS::EC2::VPNGateway"
+NETWORK_TYPES = {SUBNET, ROUTE_TABLE, ENDPOINT, GROUP, VPC, IGW, NAT, VGW}
+_NETWORK_IDS = {"SubnetId", "GroupId", "RouteTableId", "Id", "VpcId", "InternetGatewayId",
+                "NatGatewayId"}
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,7 @@ class Resolver:
             return self.resolve(default)
         resource = _mapping(self.resources.get(name))
         kind = resource.get("Type")
-        if kind in (IAM_ROLE, INSTANCE_PROFILE, LAUNCH_TEMPLATE) or (
+        if kind in (IAM_ROLE, INSTANCE_PROFILE, LAUNCH_TEMPLATE) or kind in NETWORK_TYPES or (
                 isinstance(kind, str) and kind.startswith(BATCH_PREFIX)):
             return name  # its logical ID, which is how the model names it
         own = _OWN_NAMES.get(str(kind))
@@ -162,6 +172,9 @@ class Resolver:
                                                      "DefaultVersionNumber"):
             return "1"
         if isinstance(kind, str) and kind.startswith(BATCH_PREFIX):
+            return logical_id
+        if kind in NETWORK_TYPES and attribute in _NETWORK_IDS and not (
+                attribute == "VpcId" and kind != VPC):
             return logical_id
         return Unk(f"${{{logical_id}.{attribute}}}",
                    f"`{logical_id}.{attribute}`, known only once the stack creates it")

@@ -27,7 +27,7 @@ from typing import Any
 
 from batchlint import model as m
 from batchlint import shapes
-from batchlint.loaders import cfn_images
+from batchlint.loaders import cfn_images, cfn_network
 from batchlint.loaders.builder import KIND_FIELDS, Document, ModelBuilder
 from batchlint.loaders.cfn_intrinsics import (
     IAM_ROLE,
@@ -127,6 +127,7 @@ def load(doc: Document, all_revisions: bool = False) -> list[m.Model]:
             builder.add(doc, kind, ("Resources", logical_id, "Properties"), data,
                         unknown=unknown, aliases=aliases)
         cfn_images.add_public_images(doc, builder, template)
+        cfn_network.add(doc, builder, resolver)
         label = ", ".join(f"condition `{c}` is {str(v).lower()}" for c, v in world.items())
         models.append(builder.build(all_revisions, world=label, group=doc.path))
     return models

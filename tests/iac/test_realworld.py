@@ -140,6 +140,10 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL401", "PrivateCPUComputeEnvironmentOnDemand"): "L-1216C47A",  # m5/r5/c5
         ("BL401", "PrivateCPUComputeEnvironmentSpot"): "L-34B43A08",  # Spot standard
         ("BL401", "PrivateGPUComputeEnvironment"): "L-DB2E81BA",  # g4dn: G and VT
+        # Subnets: [!Ref Subnet], a parameter without default (lines 131, 190, 220)
+        ("BL113", "PrivateCPUComputeEnvironmentOnDemand"): "parameter `Subnet`",
+        ("BL113", "PrivateCPUComputeEnvironmentSpot"): "parameter `Subnet`",
+        ("BL113", "PrivateGPUComputeEnvironment"): "parameter `Subnet`",
     },
     "batch-genomics-env.yaml": {
         # ServiceRole, InstanceRole: Fn::ImportValue (lines 28, 36, 60, 67)
@@ -156,6 +160,11 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL105", "GenomicOnDemandEnv"): "parameter `ImageId`",
         ("BL401", "GenomicSpotEnv"): "L-34B43A08",  # c5.18xlarge, Spot
         ("BL401", "GenomicOnDemandEnv"): "L-1216C47A",  # c5.18xlarge, On-Demand
+        # Subnets: Fn::ImportValue of the VPC stack's subnets
+        ("BL113", "GenomicSpotEnv"): "import `${VPCStackName}:SubnetA`",
+        ("BL113", "GenomicOnDemandEnv"): "import `${VPCStackName}:SubnetA`",
+        ("BL114", "GenomicSpotEnv"): "import `${VPCStackName}:SubnetA`",
+        ("BL114", "GenomicOnDemandEnv"): "import `${VPCStackName}:SubnetA`",
     },
     "batch-genomics-jobs.yaml": {
         # the compute environments are in the companion template, not in this view
@@ -184,6 +193,10 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         # whether the queues mix x86 and Arm depends on the same instance types
         ("BL202", "DefaultQueue"): "parameter `BatchComputeInstanceTypes`",
         ("BL202", "PriorityQueue"): "parameter `BatchComputeInstanceTypes`",
+        ("BL113", "SpotComputeEnv"): "parameter `SubnetIds`",
+        ("BL113", "OnDemandComputeEnv"): "parameter `SubnetIds`",
+        ("BL114", "SpotComputeEnv"): "parameter `BatchComputeInstanceTypes`",
+        ("BL114", "OnDemandComputeEnv"): "parameter `BatchComputeInstanceTypes`",
     },
     "nextflow-resources.yaml": {
         ("BL302", "BatchNextflowJobDefinition"): "no EC2 compute environment",
@@ -202,6 +215,9 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL401", "CPUComputeEnvironmentSpot"): "L-34B43A08",
         # g4dn: G and VT (G5, which shares the quota, is not created under the defaults)
         ("BL401", "G4dnComputeEnvironment"): "L-DB2E81BA",
+        ("BL113", "CPUComputeEnvironmentOnDemand"): "parameter `Subnets`",
+        ("BL113", "CPUComputeEnvironmentSpot"): "parameter `Subnets`",
+        ("BL113", "G4dnComputeEnvironment"): "parameter `Subnets`",
     },
 }
 
