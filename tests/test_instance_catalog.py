@@ -16,7 +16,7 @@ import pytest
 from batchlint import fargate
 from batchlint import instance_catalog as ic
 from batchlint import model as m
-from batchlint.compute import known_architecture
+from batchlint.instance_catalog import known_architecture
 from batchlint.model import Model, Resource
 
 from .conftest import REPO
