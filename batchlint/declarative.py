@@ -37,7 +37,7 @@ from batchlint.errors import BatchlintError
 from batchlint.model import Pointer, Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
-from batchlint.unknowns import because, plain, recording
+from batchlint.unknowns import because, plain, recording, value_at
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _FIELD = "field:"
@@ -107,7 +107,7 @@ class DeclarativeRule(Rule):
         given = plain(resource.data)
         choices = []
         for path in unknown:  # a value that is there may change, not vanish
-            there = _get(given, path) is not None
+            there = value_at(given, path) is not None
             choices.append([*self._literals, "\x00another value", *([] if there else [None])])
         if math.prod(len(c) for c in choices) > _MAX_PROBES:
             return None
@@ -133,17 +133,6 @@ class DeclarativeRule(Rule):
 
 
 _MAX_PROBES = 1024
-
-
-def _get(data: Any, path: Pointer) -> Any:
-    for part in path:
-        if isinstance(data, dict) and isinstance(part, str):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
 
 
 def _set(data: dict[str, Any], path: Pointer, value: Any) -> None:

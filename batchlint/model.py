@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from batchlint.unknowns import recording, replay, track
+from batchlint.unknowns import remember, track
 
 Json = Any
 PathPart = str | int
@@ -33,6 +33,7 @@ LAUNCH_TEMPLATE_VERSION = "launch-template-version"
 IMAGE = "image"
 INSTANCE_TYPE = "instance-type"
 IAM_ROLE = "iam-role"
+IAM_POLICY = "iam-policy"  # a managed policy with its versions (get-account-authorization-details)
 INSTANCE_PROFILE = "instance-profile"
 SERVICE_QUOTA = "service-quota"
 SCHEDULING_POLICY = "scheduling-policy"
@@ -108,15 +109,7 @@ class Resource:
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
         """Derive a value from the data once; later callers "read" what the first did."""
-        entry = self.cache.get(key)
-        if entry is None:
-            with recording() as hits:
-                value = compute()
-            entry = self.cache[key] = (value, list(hits))
-        else:
-            replay(entry[1])
-        result: T = entry[0]
-        return result
+        return remember(self.cache, key, compute)
 
     @property
     def tags(self) -> Mapping[str, str]:

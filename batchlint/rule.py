@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from batchlint.model import JOB, LINTED_KINDS, Model, Pointer, Resource
-from batchlint.unknowns import recording, replay
+from batchlint.unknowns import remember
 
 SEVERITIES = ("note", "warning", "error")  # ascending
 RULE_KINDS = (*LINTED_KINDS, JOB)  # the kinds the engine runs rules on
@@ -80,15 +80,7 @@ class Context:
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """Compute a value once per run (for rules that look at a whole region)."""
-        entry = self._memo.get(key)
-        if entry is None:
-            with recording() as hits:
-                value = compute()
-            entry = self._memo[key] = (value, list(hits))
-        else:
-            replay(entry[1])
-        result: T = entry[0]
-        return result
+        return remember(self._memo, key, compute)
 
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

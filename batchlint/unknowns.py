@@ -16,10 +16,11 @@ the rule says it weighs unknowns itself (``Rule.reads_unknowns``).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 Pointer = tuple[str | int, ...]
+T = TypeVar("T")
 Hit = tuple[Pointer, str, str]  # (path, why it is not known, whose: the resource's label)
 
 _recorders: list[list[Hit]] = []
@@ -52,10 +53,30 @@ def because(hits: list[Hit], label: str) -> str:
     return "it depends on values not known before deployment: " + "; ".join(whys[:3]) + more
 
 
-def replay(hits: list[Hit]) -> None:
-    """Record again what a cached computation read when it was first made."""
-    if _recorders:
-        _recorders[-1].extend(hits)
+def remember(store: dict[Any, Any], key: Any, compute: Callable[[], T]) -> T:
+    """``compute()`` once per ``key`` in ``store``; later callers "read" the unknown values
+    the first computation read, so a cached answer is never quieter than a fresh one."""
+    entry = store.get(key)
+    if entry is None:
+        with recording() as hits:
+            value = compute()
+        entry = store[key] = (value, list(hits))
+    elif _recorders:
+        _recorders[-1].extend(entry[1])
+    result: T = entry[0]
+    return result
+
+
+def value_at(data: Any, path: Pointer) -> Any:
+    """The value at ``path`` in plain JSON data, or None where the path does not lead."""
+    for part in path:
+        if isinstance(data, Mapping) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 _texts_read = [0]  # > 0 inside known_text(): strings present are read for their known part

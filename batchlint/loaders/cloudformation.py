@@ -39,6 +39,7 @@ from batchlint.loaders.cfn_intrinsics import (
     conditions_used,
 )
 from batchlint.model import Json, Pointer
+from batchlint.unknowns import value_at
 
 BATCH_TYPES = {
     "AWS::Batch::ComputeEnvironment": m.COMPUTE_ENVIRONMENT,
@@ -123,7 +124,7 @@ def load(doc: Document, all_revisions: bool = False) -> list[m.Model]:
             # a name built from values not known, that names a resource of the template
             # built the same way (`!Sub batch-${Env}`), is known to be that resource
             unknown = {path: why for path, why in unknown.items()
-                       if not (path and _at(data, path) in names)}
+                       if not (path and value_at(data, path) in names)}
             builder.add(doc, kind, ("Resources", logical_id, "Properties"), data,
                         unknown=unknown, aliases=aliases)
         cfn_images.add_public_images(doc, builder, template)
@@ -164,17 +165,6 @@ def _shape(resolver: Resolver, logical_id: str, resource: Mapping[str, Json]) ->
         data, unknown = {KIND_FIELDS[kind][1]: logical_id}, {
             (): f"`{logical_id}` could not be read: {detail}"}
     return kind, logical_id, data, unknown, aliases
-
-
-def _at(data: Json, path: Pointer) -> Json:
-    for part in path:
-        if isinstance(data, Mapping) and isinstance(part, str):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
 
 
 _SPECS: dict[str, Any] = {
