@@ -173,6 +173,9 @@ ROLE: Spec = {
     "RolePolicyList": [ANY],
 }
 
+MANAGED_POLICY: Spec = {"PolicyName": str, "Arn": str, "DefaultVersionId": str,
+                         "PolicyVersionList": ANY}
+
 INSTANCE_PROFILE: Spec = {
     "InstanceProfileName": str,
     "Arn": str,

@@ -76,6 +76,8 @@ def load(doc: Document, builder: ModelBuilder, iam_lists: dict[str, set[str]]) -
             profiles = role.data.get("InstanceProfileList") or []
             pointer = (AUTH_DETAILS, i, "InstanceProfileList")
             builder.add_all(doc, m.INSTANCE_PROFILE, pointer, profiles)
+        if isinstance(data.get("Policies"), list):  # customer managed, with their versions
+            builder.add_all(doc, m.IAM_POLICY, ("Policies",), data["Policies"])
         unfiltered = all(k in data for k in _AUTH_DETAIL_KEYS) and not truncated
         if unfiltered:
             for account in {r.account for r in roles if r.account}:

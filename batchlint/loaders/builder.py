@@ -29,6 +29,7 @@ KIND_FIELDS: dict[str, tuple[Any, str, str | None]] = {
     m.INSTANCE_TYPE: (shapes.INSTANCE_TYPE, "InstanceType", None),
     m.IAM_ROLE: (shapes.ROLE, "RoleName", "Arn"),
     m.INSTANCE_PROFILE: (shapes.INSTANCE_PROFILE, "InstanceProfileName", "Arn"),
+    m.IAM_POLICY: (shapes.MANAGED_POLICY, "PolicyName", "Arn"),
     m.SERVICE_QUOTA: (shapes.SERVICE_QUOTA, "QuotaCode", "QuotaArn"),
     m.SCHEDULING_POLICY: (shapes.SCHEDULING_POLICY, "name", "arn"),
     m.SUBNET: (shapes.SUBNET, "SubnetId", "SubnetArn"),
@@ -152,7 +153,7 @@ class ModelBuilder:
                        group=group, world=world)
 
 
-_GLOBAL = {m.IAM_ROLE, m.INSTANCE_PROFILE}
+_GLOBAL = {m.IAM_ROLE, m.INSTANCE_PROFILE, m.IAM_POLICY}
 
 
 def _merge_data(old: Mapping[str, Json], new: Mapping[str, Json]) -> dict[str, Json]:

@@ -1,0 +1,199 @@
+"""Whether a role's identity policies allow an action on a resource: small and explicit.
+
+Actions and resources match with ``*`` and ``?`` (actions regardless of case). Only
+statements whose action could match count. An action that no ``Allow`` matches is
+not allowed; one matched only by statements with a ``Condition``, or also by a
+``Deny``, a ``NotAction`` or ``NotResource``, or under a permissions boundary, is not
+verified, and so is every action of a role whose policies are not all in the data.
+AWS managed policies are known by ARN; customer managed ones come from the model
+(``get-account-authorization-details``' ``Policies``, their default version).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from batchlint import model as m
+from batchlint.iam import _AWS_MANAGED_POLICY as _AWS_MANAGED
+from batchlint.iam import policy_document
+from batchlint.model import Json, Model, Resource
+
+_EXECUTION_ACTIONS = ("ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+                      "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",
+                      "logs:CreateLogStream", "logs:PutLogEvents")
+# AWS managed policies whose documents batchlint knows, by name
+KNOWN_MANAGED: dict[str, Mapping[str, Json]] = {
+    "AmazonECSTaskExecutionRolePolicy": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": list(_EXECUTION_ACTIONS), "Resource": "*"}]},
+    "AdministratorAccess": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """``allowed``: True, False, or None (not verified, ``reason`` says why)."""
+
+    allowed: bool | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Policies:
+    """A role's readable policy documents, and why the set is incomplete (if it is)."""
+
+    documents: tuple[tuple[str, Mapping[str, Json]], ...]  # (policy name, document)
+    gaps: tuple[str, ...]  # each says which policy is not in the data, or not readable
+    boundary: str | None  # the permissions boundary's ARN, when the role has one
+
+
+def role_policies(model: Model, role: Resource | Mapping[str, Json]) -> Policies:
+    """The role's inline and attached policy documents (default version of managed ones)."""
+    data = role.data if isinstance(role, Resource) else role
+    docs: list[tuple[str, Mapping[str, Json]]] = []
+    gaps: list[str] = []
+    inline = data.get("RolePolicyList")
+    if not isinstance(inline, list):
+        gaps.append("its inline policies are not in the data given "
+                    "(iam get-account-authorization-details)")
+    for item in inline if isinstance(inline, list) else []:
+        name = _text(item.get("PolicyName") if isinstance(item, Mapping) else None)
+        doc = policy_document(item.get("PolicyDocument")) if isinstance(item, Mapping) else None
+        if doc is None:
+            gaps.append(f"its inline policy `{name}` has no readable policy document")
+        else:
+            docs.append((name, doc))
+    attached = data.get("AttachedManagedPolicies")
+    if not isinstance(attached, list):
+        gaps.append("its attached managed policies are not in the data given")
+    for item in attached if isinstance(attached, list) else []:
+        arn = item.get("PolicyArn") if isinstance(item, Mapping) else None
+        name, doc, gap = _managed(model, arn if isinstance(arn, str) else None)
+        if doc is not None:
+            docs.append((name, doc))
+        elif gap:
+            gaps.append(gap)
+    boundary = data.get("PermissionsBoundary")
+    boundary_arn = (_text(boundary.get("PermissionsBoundaryArn"))
+                    if isinstance(boundary, Mapping) else None)
+    return Policies(tuple(docs), tuple(gaps), boundary_arn)
+
+
+def _managed(model: Model, arn: str | None) -> tuple[str, Mapping[str, Json] | None, str]:
+    if arn is None:
+        return "(unnamed)", None, "an attached managed policy has no PolicyArn"
+    aws = _AWS_MANAGED.match(arn)
+    if aws:
+        name = aws.group(1)
+        known = KNOWN_MANAGED.get(name)
+        return name, known, "" if known else (
+            f"the AWS managed policy {name} is attached, and batchlint does not know its document")
+    policy = model.find(m.IAM_POLICY, arn)
+    name = arn.rsplit("/", 1)[-1]
+    if policy is None:
+        return name, None, (f"the customer managed policy {arn} is attached, and its document is "
+                            "not in the data given (iam get-account-authorization-details)")
+    doc = default_version(policy.data)
+    return name, doc, "" if doc else f"the managed policy {arn} has no readable default version"
+
+
+def default_version(policy: Mapping[str, Json]) -> Mapping[str, Json] | None:
+    """The document of a managed policy's default version, from its ``PolicyVersionList``."""
+    versions = policy.get("PolicyVersionList")
+    default = policy.get("DefaultVersionId")
+    for version in versions if isinstance(versions, list) else []:
+        if isinstance(version, Mapping) and (
+                version.get("IsDefaultVersion") is True or
+                (default is not None and version.get("VersionId") == default)):
+            return policy_document(version.get("Document"))
+    return None
+
+
+def decide(policies: Policies, action: str, resources: Iterable[str]) -> Decision:
+    """Whether ``action`` is allowed on the resource, spelled by any of ``resources``."""
+    spellings = tuple(resources)
+    allowed = unsure = False
+    why: list[str] = []
+    for name, doc in policies.documents:
+        statements = doc.get("Statement")
+        if isinstance(statements, Mapping):
+            statements = [statements]
+        if not isinstance(statements, list):
+            return Decision(None, f"policy `{name}` has no readable Statement list")
+        for st in statements:
+            verdict = _statement(st, action, spellings)
+            if verdict == "bad":
+                return Decision(None, f"a statement of policy `{name}` has an unexpected shape")
+            if verdict == "allow":
+                allowed = True
+            elif verdict:
+                unsure = True
+                why.append(f"policy `{name}` {verdict}")
+    if policies.gaps:
+        return Decision(None, "; ".join(policies.gaps))
+    if not allowed and not unsure:
+        return Decision(False)
+    if unsure:
+        return Decision(None, "; ".join(dict.fromkeys(why)))
+    if policies.boundary:
+        return Decision(None, f"the role has the permissions boundary {policies.boundary}, "
+                              "which batchlint does not evaluate")
+    return Decision(True)
+
+
+def _statement(st: Json, action: str, spellings: tuple[str, ...]) -> str:
+    """"" (does not count), "allow", "bad", or why it makes the answer unsure."""
+    if not isinstance(st, Mapping):
+        return "bad"
+    effect = st.get("Effect")
+    if effect not in ("Allow", "Deny"):
+        return "bad"
+    if "NotAction" in st:
+        excluded = _patterns(st.get("NotAction"))
+        if excluded is None:
+            return "bad"
+        if any(_matches(p, action, True) for p in excluded):
+            return ""
+        return f"has a {effect} statement with NotAction"
+    actions = _patterns(st.get("Action"))
+    if actions is None:
+        return "bad"
+    if not any(_matches(p, action, True) for p in actions):
+        return ""
+    if "NotResource" in st:
+        return f"has a {effect} statement with NotResource for {action}"
+    targets = _patterns(st.get("Resource"))
+    if targets is None:
+        return "bad"
+    if not any(_matches(p, r, False) for p in targets for r in spellings):
+        return ""
+    if effect == "Deny":
+        return f"denies {action} in a statement"
+    if "Condition" in st:
+        return f"allows {action} only under a Condition"
+    return "allow"
+
+
+def _patterns(value: Json) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v for v in value if isinstance(v, str)]
+    return None
+
+
+def _matches(pattern: str, value: str, ignore_case: bool) -> bool:
+    return _compiled(pattern, ignore_case).fullmatch(value) is not None
+
+
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    text = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.compile(text, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
+def _text(value: Json) -> str:
+    return value if isinstance(value, str) and value else "(unnamed)"

@@ -1,0 +1,84 @@
+"""The IAM evaluator BL311 (and later BL101/BL102) relies on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from batchlint.iam_eval import decide, role_policies
+from batchlint.model import Json, Model, Origin, Resource
+
+REPO = "arn:aws:ecr:us-east-1:123456789012:repository/etl"
+EMPTY = Model(())
+
+
+def _role(*statements: Mapping[str, Json], attached: list[str] | None = None,
+          **extra: Json) -> dict[str, Json]:
+    role: dict[str, Json] = {
+        "RoleName": "exec", "Arn": "arn:aws:iam::123456789012:role/exec",
+        "RolePolicyList": [{"PolicyName": "inline", "PolicyDocument": json.dumps(
+            {"Version": "2012-10-17", "Statement": list(statements)})}],
+        "AttachedManagedPolicies": [{"PolicyName": a.rsplit("/", 1)[-1], "PolicyArn": a}
+                                    for a in attached or []]}
+    role.update(extra)
+    return role
+
+
+def _decide(role: Mapping[str, Json], action: str = "ecr:BatchGetImage",
+            resource: str = REPO) -> bool | None:
+    return decide(role_policies(EMPTY, role), action, [resource]).allowed
+
+
+def test_wildcards_in_actions_and_resources() -> None:
+    assert _decide(_role({"Effect": "Allow", "Action": "ECR:Batch*",
+                          "Resource": "arn:aws:ecr:*:123456789012:repository/e?l"})) is True
+    assert _decide(_role({"Effect": "Allow", "Action": ["ecr:Get*"], "Resource": "*"})) is False
+    assert _decide(_role({"Effect": "Allow", "Action": "ecr:*",
+                          "Resource": "arn:aws:ecr:*:*:repository/other"})) is False
+
+
+def test_managed_execution_policy_known_by_arn() -> None:
+    arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+    role = _role(attached=[arn])
+    assert _decide(role) is True
+    assert _decide(role, "logs:PutLogEvents", "arn:aws:logs:r:1:log-group:g:log-stream:*") is True
+    assert _decide(role, "secretsmanager:GetSecretValue") is False
+
+
+def test_what_is_not_verified() -> None:
+    allow = {"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}
+    assert _decide(_role({**allow, "Condition": {"Bool": {"aws:SecureTransport": "true"}}})) is None
+    assert _decide(_role(allow, {"Effect": "Deny", "Action": "ecr:BatchGetImage",
+                                 "Resource": "*"})) is None
+    assert _decide(_role({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"})) is None
+    assert _decide(_role({"Effect": "Allow", "Action": "ecr:*", "NotResource": "x"})) is None
+    boundary = {"PermissionsBoundaryArn": "arn:aws:iam::1:policy/b"}
+    assert _decide(_role(allow, PermissionsBoundary=boundary)) is None
+    assert _decide(_role(allow, attached=["arn:aws:iam::123456789012:policy/custom"])) is None
+    assert _decide(_role(allow, attached=["arn:aws:iam::aws:policy/ReadOnlyAccess"])) is None
+    assert _decide(_role({"Effect": "Allow", "Action": 5, "Resource": "*"})) is None
+    unreadable = _role()
+    unreadable["RolePolicyList"] = [{"PolicyName": "p", "PolicyDocument": "{not json"}]
+    reason = decide(role_policies(EMPTY, unreadable), "ecr:BatchGetImage", [REPO]).reason
+    assert "`p`" in reason
+
+
+def test_statements_for_other_actions_do_not_count() -> None:
+    role = _role({"Effect": "Allow", "Action": "ecr:*", "Resource": "*"},
+                 {"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {}},
+                 {"Effect": "Allow", "NotAction": "ecr:*", "Resource": "*"})
+    assert _decide(role) is True
+
+
+def test_customer_managed_default_version_from_the_model() -> None:
+    arn = "arn:aws:iam::123456789012:policy/pull"
+    doc = {"Statement": {"Effect": "Allow", "Action": "ecr:BatchGetImage", "Resource": REPO}}
+    policy = Resource("iam-policy", "pull", {
+        "PolicyName": "pull", "Arn": arn, "DefaultVersionId": "v2", "PolicyVersionList": [
+            {"VersionId": "v1", "IsDefaultVersion": False, "Document": {"Statement": []}},
+            {"VersionId": "v2", "IsDefaultVersion": True, "Document": json.dumps(doc)}]},
+        arn, "123456789012", None, Origin("f.json", ()))
+    model = Model((policy,))
+    role = _role(attached=[arn])
+    assert decide(role_policies(model, role), "ecr:BatchGetImage", [REPO]).allowed is True
+    assert decide(role_policies(model, role), "ecr:GetAuthorizationToken", ["*"]).allowed is False
