@@ -19,14 +19,16 @@ from .conftest import EXAMPLES, REPO, compute_environment
 
 EXAMPLE_FILES = sorted(str(p.relative_to(REPO)) for p in EXAMPLES.glob("*.json"))
 SNAPSHOT = REPO / "tests" / "data" / "text_report_100.txt"
+SNAPSHOT_RULES = "BL101,BL103,BL104,BL110,BL111,BL113,BL116,BL201,BL301,BL303,BL305,BL401"
 
 
 # -- text ------------------------------------------------------------------------------
 
 def test_text_at_100_columns_is_the_snapshot(monkeypatch, capsys) -> None:
-    """The example account rendered as on a terminal 100 columns wide."""
+    """The example account rendered as on a terminal 100 columns wide (the rules that fire
+    on it, and BL113 for a group of not-verified checks, so a new rule changes nothing)."""
     monkeypatch.chdir(REPO)
-    run_scan(ScanOptions(paths=EXAMPLE_FILES, width=100))
+    run_scan(ScanOptions(paths=EXAMPLE_FILES, width=100, select=SNAPSHOT_RULES))
     rendered = capsys.readouterr().out
     assert all(len(line) <= 100 for line in rendered.splitlines())
     if os.environ.get("BATCHLINT_UPDATE_SNAPSHOTS") or not SNAPSHOT.exists():
