@@ -14,8 +14,9 @@ Job states: https://docs.aws.amazon.com/batch/latest/userguide/job_states.html
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -124,7 +125,8 @@ def rule_name(rule_id: str | None) -> str | None:
 def diagnose(model: Model) -> Diagnosis:
     """Run the relevant built-in rules (default options) over the model once."""
     rules = [rule for rule in _builtin_rules() if rule.id in RELEVANT_RULES]
-    report = run(model, [RuleRun(rule, rule.severity, {}) for rule in rules])
+    with _own_reads():
+        report = run(model, [RuleRun(rule, rule.severity, {}) for rule in rules])
     findings: dict[tuple[str, str | None, str | None, str], list[Finding]] = {}
     gaps: dict[tuple[str, str | None, str | None, str], list[NotVerified]] = {}
     for finding in report.findings:
@@ -132,6 +134,21 @@ def diagnose(model: Model) -> Diagnosis:
     for gap in report.not_verified:
         gaps.setdefault(_key(gap.resource), []).append(gap)
     return Diagnosis(findings, gaps, {rule.id: rule.name for rule in rules})
+
+
+@contextlib.contextmanager
+def _own_reads() -> Iterator[None]:
+    """The rules run here weigh the unknown values they read themselves (their results
+    say "not verified"); those reads are not the reads of a rule that asks (BL402), whose
+    whole answer would otherwise turn "not verified" for any unknown anywhere."""
+    from batchlint import unknowns
+
+    outer = list(unknowns._recorders)
+    unknowns._recorders.clear()
+    try:
+        yield
+    finally:
+        unknowns._recorders[:] = outer
 
 
 # -- finding the job ------------------------------------------------------------------
