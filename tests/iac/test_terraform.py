@@ -152,7 +152,8 @@ def test_module_ec2_example_as_published(plans: dict[str, Path]) -> None:
         ("BL307", f'{JD}["example"]'),  # evaluate_on_exit: EXIT on 0, RETRY on 1, no catch-all
     }
     for ce in ("a_ec2", "b_ec2_spot"):  # every rule reading compute_resources waits for apply
-        for rule in ("BL102", "BL103", "BL104", "BL105", "BL106", "BL112", "BL401"):
+        for rule in ("BL102", "BL103", "BL104", "BL105", "BL106", "BL112", "BL113", "BL114",
+                     "BL401"):
             # BL401 sums the region's environments: it names the other one's too
             assert gaps.pop((rule, f'{CE}["{ce}"]')).startswith(
                 "it depends on values not known before deployment: `compute_resources` is "
@@ -195,6 +196,12 @@ def test_module_ec2_example_with_existing_subnets(plans: dict[str, Path]) -> Non
             assert gaps.pop((rule, f'{CE}["{ce}"]')).endswith(
                 "`compute_resources.ec2_configuration` is known only after apply")
         assert "service-quota" in gaps.pop(("BL401", f'{CE}["{ce}"]'))  # no quota data: true
+        # the security group comes from the plan's own VPC: known only after apply
+        assert gaps.pop(("BL113", f'{CE}["{ce}"]')).endswith(
+            "`compute_resources.security_group_ids` is known only after apply")
+        # the existing VPC's subnets are outside the plan
+        assert gaps.pop(("BL114", f'{CE}["{ce}"]')).startswith(
+            "subnet `subnet-0a1b2c3d4e5f60711` is not in the data given")
     for queue in ("high_priority", "low_priority"):
         for rule in QUEUE_RULES:
             assert "and the plan does not say which" in gaps.pop((rule, f'{JQ}["{queue}"]'))
@@ -208,6 +215,9 @@ def test_module_ec2_example_with_existing_subnets(plans: dict[str, Path]) -> Non
 def test_module_fargate_example_with_existing_subnets(plans: dict[str, Path]) -> None:
     found, gaps = _report(plans["fargate-existing-vpc"])
     assert found == {("BL307", f'{JD}["example"]')}  # no catch-all EXIT, as in the ec2 example
+    for ce in ("a_fargate", "b_fargate_spot"):  # the plan's security group: after apply
+        assert gaps.pop(("BL113", f'{CE}["{ce}"]')).endswith(
+            "`compute_resources.security_group_ids` is known only after apply")
     # the Fargate environments pass every rule: their service role resolves, nothing else
     # that rules read waits for apply
     assert not any(name.startswith(CE) for _, name in gaps)
@@ -253,6 +263,10 @@ def test_handwritten_plan(plans: dict[str, Path]) -> None:
     for rule in CONTAINER_RULES:  # jsonencode() of the execution role's ARN
         assert gaps.pop((rule, later)).endswith(
             "`container_properties` is known only after apply")
+    # the subnets and security group are literal ids of a VPC outside the plan
+    for ce in ("bare", "ec2[0]", "ec2[1]", 'fargate["a"]', 'fargate["b"]'):
+        assert gaps.pop(("BL113", f"aws_batch_compute_environment.{ce}")).startswith(
+            "subnet `subnet-0a1b2c3d4e5f60711` is not in the data given")
     assert gaps == {}
 
 
