@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -62,6 +63,9 @@ def unavailable() -> str | None:
     return None
 
 
+_INIT = threading.Lock()  # one terraform init at a time, in this process
+
+
 class Planner:
     """Plans configurations under ``work``, sharing one CLI config and plugin cache."""
 
@@ -87,22 +91,32 @@ class Planner:
                 "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                 "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
 
-    def plan(self, directory: Path, out: Path) -> Path:
+    def plan(self, directory: Path, out: Path, initialised: bool = False) -> Path:
         """`terraform show -json` of a plan of ``directory``, written to ``out``."""
+        if not initialised:
+            self.init(directory)
+        self._run(directory, ["plan", "-input=false", "-no-color", "-lock=false",
+                              "-refresh=false", "-out=plan.bin"])
         env = self.env(directory / ".terraform")
-        for args in (["init", "-input=false", "-no-color", "-backend=false"],
-                     ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false",
-                      "-out=plan.bin"]):
-            done = subprocess.run(["terraform", *args], cwd=directory, env=env,
-                                  capture_output=True, text=True, timeout=300, check=False)
-            if done.returncode:
-                raise RuntimeError(f"terraform {args[0]} in {directory} failed:\n"
-                                   f"{done.stdout}\n{done.stderr}")
         shown = subprocess.run(["terraform", "show", "-json", "plan.bin"], cwd=directory,
                                env=env, capture_output=True, text=True, timeout=300,
                                check=True)
         out.write_text(shown.stdout)
         return out
+
+    def init(self, directory: Path) -> None:
+        """``terraform init``: one at a time, as concurrent inits collide in the shared
+        plugin cache ("file exists", "still not detected in plugin-cache")."""
+        with _INIT:
+            self._run(directory, ["init", "-input=false", "-no-color", "-backend=false"])
+
+    def _run(self, directory: Path, args: list[str]) -> None:
+        done = subprocess.run(["terraform", *args], cwd=directory,
+                              env=self.env(directory / ".terraform"), capture_output=True,
+                              text=True, timeout=300, check=False)
+        if done.returncode:
+            raise RuntimeError(f"terraform {args[0]} in {directory} failed:\n"
+                               f"{done.stdout}\n{done.stderr}")
 
     def example(self, name: str, vpc: str) -> Path:
         """A vendored terraform-aws-batch example, its registry modules replaced by stubs
@@ -135,9 +149,7 @@ class Planner:
                 "ec2-existing-vpc": lambda: self.example("ec2", "existing_vpc"),
                 "fargate-existing-vpc": lambda: self.example("fargate", "existing_vpc"),
                 "handwritten": lambda: self.config("handwritten")}
-        # the first init fills the plugin cache; the others then link to it
-        first = self.config("handwritten")
-        del jobs["handwritten"]
+        # inits take turns (see init); the plans run side by side
         with ThreadPoolExecutor(max_workers=3) as pool:
             futures = {name: pool.submit(job) for name, job in jobs.items()}
-            return {"handwritten": first, **{n: f.result() for n, f in futures.items()}}
+            return {n: f.result() for n, f in futures.items()}
