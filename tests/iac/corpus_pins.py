@@ -240,3 +240,37 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
     "sam-eventbridge-pipes-sqs-batch.yaml": {},  # ServiceRole in the template (32, 42-55)
     "sam-eventbridge-scheduled-batch.yaml": _SAM,
 }
+
+# BL113, BL114 and BL310's network clause: the subnets (or security groups, or zones) come
+# from parameters, imports or values the stack creates, so the network is not known
+_SUBNET_IDS = "parameter `SubnetIds`"
+_NETWORK: dict[str, dict[Key, str]] = {
+    "batch-large-scale.yaml": {
+        ("BL113", "ComputeEnvironment1"): "import `LargeScaleVPC-PrivateSubnets`"},
+    "blueprints-jq-ce-gpu-monitoring.yaml": {("BL113", "BatchECSCE"): _SUBNET_IDS},
+    "blueprints-jq-ce-launch-template.yaml": {("BL113", "BatchECSCE"): _SUBNET_IDS},
+    "blueprints-jq-ce-lt-local-ssd.yaml": {("BL113", "BatchECSCE"): _SUBNET_IDS},
+    "blueprints-jq-ce-no-hyperthread.yaml": {("BL113", "BatchECSCE"): _SUBNET_IDS},
+    "blueprints-single-jq-ec2.yaml": {("BL113", "BatchECSCE"): _SUBNET_IDS},
+    "genomics-sfn-batch-core.yaml": {("BL113", "OnDemandEnv"): _SUBNET_IDS,
+                                     ("BL113", "SpotEnv"): _SUBNET_IDS},
+    "hpc-parakeet-nvidia.yaml": {("BL113", "DefaultComputeEnv"): _SUBNET_IDS,
+                                 ("BL114", "DefaultComputeEnv"): _SUBNET_IDS},
+    "hpc-whisper-inferentia.yaml": {("BL113", "DefaultComputeEnv"): _SUBNET_IDS,
+                                    ("BL114", "DefaultComputeEnv"): _SUBNET_IDS},
+    # the VPC is the template's, but its security group is VPC.DefaultSecurityGroup and
+    # the subnets' zones come from Fn::GetAZs
+    "metaflow-cfn-template.yml": {("BL113", "ComputeEnvironment"): "VPC.DefaultSecurityGroup",
+                                  ("BL114", "ComputeEnvironment"): "Fn::GetAZs"},
+    "mnp-distributed-training-p5.yaml": {
+        ("BL113", "DistributedDeepLearningCE"): "import `aws-batch-vpc-PrivateSubnet`",
+        ("BL114", "DistributedDeepLearningCE"): "import `aws-batch-vpc-PrivateSubnet`"},
+    "mnp-distributed-training.yaml": {
+        ("BL113", "DistributedDeepLearningCE"): "import `LargeScaleVPC-PrivateSubnet`",
+        ("BL114", "DistributedDeepLearningCE"): "import `LargeScaleVPC-PrivateSubnet`"},
+    "sam-eventbridge-pipes-sqs-batch.yaml": {
+        ("BL113", "ComputeEnvironment"): "parameter `PrivateSubnet1`",
+        ("BL310", "JobDefinition"): "parameter `PrivateSubnet1`"},
+}
+for _name, _pins in _NETWORK.items():
+    NOT_VERIFIED[_name].update(_pins)
