@@ -164,16 +164,18 @@ def _statement(st: Json, action: str, spellings: tuple[str, ...]) -> str:
     if not any(_matches(p, action, True) for p in actions):
         return ""
     if "NotResource" in st:
-        return f"has a {effect} statement with NotResource for {action}"
+        return f"has a {effect} statement with NotResource"
     targets = _patterns(st.get("Resource"))
     if targets is None:
         return "bad"
     if not any(_matches(p, r, False) for p in targets for r in spellings):
-        return ""
+        # a policy variable, or a template's value known only at deployment
+        return "names resources with ${…} that may match" if any(
+            "${" in p for p in targets) else ""
     if effect == "Deny":
-        return f"denies {action} in a statement"
+        return "denies it in a statement"
     if "Condition" in st:
-        return f"allows {action} only under a Condition"
+        return "allows it only under a Condition"
     return "allow"
 
 

@@ -57,6 +57,8 @@ def test_what_is_not_verified() -> None:
     assert _decide(_role(allow, attached=["arn:aws:iam::123456789012:policy/custom"])) is None
     assert _decide(_role(allow, attached=["arn:aws:iam::aws:policy/ReadOnlyAccess"])) is None
     assert _decide(_role({"Effect": "Allow", "Action": 5, "Resource": "*"})) is None
+    assert _decide(_role({"Effect": "Allow", "Action": "ecr:*",
+                          "Resource": "arn:aws:ecr:${AWS::Region}:1:repository/etl"})) is None
     unreadable = _role()
     unreadable["RolePolicyList"] = [{"PolicyName": "p", "PolicyDocument": "{not json"}]
     reason = decide(role_policies(EMPTY, unreadable), "ecr:BatchGetImage", [REPO]).reason

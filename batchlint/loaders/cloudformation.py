@@ -218,9 +218,36 @@ def _role(resolver: Resolver, logical_id: str) -> dict[str, Json]:
         "AttachedManagedPolicies": [
             {"PolicyArn": a, "PolicyName": a.rsplit("/", 1)[-1] if isinstance(a, str) else a}
             for a in (arns if isinstance(arns, list) else [arns])],
-        "RolePolicyList": [{"PolicyName": p.get("PolicyName")}
-                           for p in props.get("Policies") or [] if isinstance(p, Mapping)],
+        "RolePolicyList": [
+            *({"PolicyName": p.get("PolicyName"), "PolicyDocument": p.get("PolicyDocument")}
+              for p in props.get("Policies") or [] if isinstance(p, Mapping)),
+            *_attached_policies(resolver, logical_id, props.get("RoleName"))],
     }
+
+
+def _attached_policies(resolver: Resolver, role_id: str,
+                       role_name: Json) -> list[dict[str, Json]]:
+    """``AWS::IAM::Policy`` and ``ManagedPolicy`` resources whose ``Roles`` name the role
+    (or may: one whose ``Roles`` is not a plain list of names is kept without document)."""
+    found: list[dict[str, Json]] = []
+    for logical_id, resource in resolver.resources.items():
+        if not isinstance(resource, Mapping) or resource.get("Type") not in _POLICY_TYPES:
+            continue
+        props = resource.get("Properties")
+        roles = props.get("Roles") if isinstance(props, Mapping) else None
+        if roles is None:
+            continue
+        names = [r.get("Ref") if isinstance(r, Mapping) and len(r) == 1 else r
+                 for r in (roles if isinstance(roles, list) else [roles])]
+        if role_id in names or (role_name is not None and role_name in names):
+            doc = props.get("PolicyDocument") if isinstance(props, Mapping) else None
+            found.append({"PolicyName": logical_id, "PolicyDocument": resolver.resolve(doc)})
+        elif not all(isinstance(n, str) for n in names):
+            found.append({"PolicyName": logical_id})  # may attach to it: not readable here
+    return found
+
+
+_POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
 
 
 def _path(value: Json) -> str:

@@ -1,0 +1,139 @@
+"""What a job definition's execution role must allow for its tasks to start (BL311).
+
+Each ECS task of a job definition (``containerProperties``, a node range's
+``container``, or one of ``ecsProperties.taskProperties``) names one execution role
+and needs, on Fargate, the ECR pull and CloudWatch Logs actions for its images and
+log groups, and on any platform, read access to every secret it references.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from batchlint.jobdefs import containers, on_fargate
+from batchlint.model import Json, Resource, parse_arn
+from batchlint.rule import parse_path
+from batchlint.unknowns import value_at
+
+DEFAULT_LOG_GROUP = "/aws/batch/job"  # awslogs' group when awslogs-group is not set
+_ECR_IMAGE = re.compile(
+    r"^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
+_ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
+             "ecr:BatchGetImage")
+
+
+@dataclass(frozen=True)
+class Need:
+    """One action the role must allow on one resource, and the field that needs it."""
+
+    action: str
+    resource: str
+    path: str
+    inexact: str = ""  # why the resource's ARN is only partly known (``*`` stands in)
+
+
+@dataclass(frozen=True)
+class Task:
+    """``path`` holds ``executionRoleArn`` (``role``, None when unset)."""
+
+    path: str
+    role: str | None
+    needs: tuple[Need, ...]
+
+
+def tasks(jobdef: Resource) -> Iterator[Task]:
+    """Every ECS task of the job definition with what its execution role must allow."""
+    fargate = on_fargate(jobdef)
+    found: dict[str, list[Need]] = {}
+    for container in containers(jobdef):
+        if container.env_key != "environment":  # EKS pods have no execution role
+            continue
+        path = container.path
+        if "ecsProperties.taskProperties[" in path and ".containers[" in path:
+            holder = path[:path.rindex(".containers[")]
+        else:
+            holder = path
+        found.setdefault(holder, []).extend(
+            _needs(jobdef, container.path, container.data, fargate))
+    for holder, needs in found.items():
+        role = _mapping(value_at(jobdef.data, parse_path(holder))).get("executionRoleArn")
+        yield Task(holder, role if isinstance(role, str) and role else None,
+                   tuple(dict.fromkeys(needs)))
+
+
+def _needs(jobdef: Resource, path: str, container: Mapping[str, Json],
+           fargate: bool) -> Iterator[Need]:
+    account, region = jobdef.account, jobdef.region
+    partition = _partition(region)
+    log = _mapping(container.get("logConfiguration"))
+    if fargate:
+        image = container.get("image")
+        ecr = _ECR_IMAGE.match(image) if isinstance(image, str) else None
+        if ecr:
+            repo = (f"arn:{_partition(ecr.group(2))}:ecr:{ecr.group(2)}:{ecr.group(1)}:"
+                    f"repository/{ecr.group(3)}")
+            yield Need("ecr:GetAuthorizationToken", "*", f"{path}.image")
+            for action in _ECR_PULL:
+                yield Need(action, repo, f"{path}.image")
+        driver = log.get("logDriver", "awslogs")
+        options = _mapping(log.get("options"))
+        if driver == "awslogs":
+            group = options.get("awslogs-group") or DEFAULT_LOG_GROUP
+            where = str(options.get("awslogs-region") or region or "*")
+            # the stream's name is chosen at run time: a grant must cover every stream
+            stream = (f"arn:{partition}:logs:{where}:{account or '*'}:log-group:{group}:"
+                      "log-stream:*")
+            at = f"{path}.logConfiguration" if log else path
+            inexact = "" if account and where != "*" else (
+                "the log group's account or region is known only at deployment")
+            for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+                yield Need(action, stream, at, inexact)
+    for key, items in (("secrets", container.get("secrets")),
+                       ("logConfiguration.secretOptions", log.get("secretOptions"))):
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            ref = _mapping(item).get("valueFrom")
+            need = _secret(ref, partition, account, region, f"{path}.{key}[{i}].valueFrom")
+            if need:
+                yield need
+    credentials = _mapping(container.get("repositoryCredentials")).get("credentialsParameter")
+    need = _secret(credentials, partition, account, region,
+                   f"{path}.repositoryCredentials.credentialsParameter")
+    if need:
+        yield need
+
+
+def _secret(ref: Json, partition: str, account: str | None, region: str | None,
+            path: str) -> Need | None:
+    """``secretsmanager:GetSecretValue`` or ``ssm:GetParameters`` on what ``ref`` names."""
+    if not isinstance(ref, str) or not ref:
+        return None
+    service = parse_arn(ref)[0]
+    if service == "secretsmanager":
+        # valueFrom may add :json-key:version-stage:version-id after the secret's ARN
+        return Need("secretsmanager:GetSecretValue", ":".join(ref.split(":")[:7]), path)
+    if service == "ssm":
+        return Need("ssm:GetParameters", ref, path)
+    if ref.startswith("arn:") or not (account and region):
+        return None
+    name = ref if ref.startswith("/") else f"/{ref}"
+    return Need("ssm:GetParameters", f"arn:{partition}:ssm:{region}:{account}:parameter{name}",
+                path)
+
+
+def is_needed(jobdef: Resource, task: Task) -> bool:
+    """Fargate always needs the role; EC2 only when a secret is referenced."""
+    return on_fargate(jobdef) or bool(task.needs)
+
+
+def _partition(region: str | None) -> str:
+    if region and region.startswith("cn-"):
+        return "aws-cn"
+    if region and region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def _mapping(value: Json) -> Mapping[str, Json]:
+    return value if isinstance(value, Mapping) else {}
