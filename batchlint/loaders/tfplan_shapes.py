@@ -316,12 +316,12 @@ def iam_role(r: Reader, index: PlanIndex) -> dict[str, Any]:
     for other in index.instances.values():
         if other.type == "aws_iam_role_policy_attachment":
             if (other.value("role") == name and name) or _refers_to(index, other, "role", inst):
-                policies.append(_attached(index, other, len(policies), r))
+                _attach(index, other, policies, inline, r)
         elif other.type == "aws_iam_policy_attachment":
             roles = other.value("roles")
             if (name and isinstance(roles, list) and name in roles) or \
                     _refers_to(index, other, "roles", inst):
-                policies.append(_attached(index, other, len(policies), r))
+                _attach(index, other, policies, inline, r)
         elif other.type == "aws_iam_role_policy" and (
                 (name and other.value("role") == name) or _refers_to(index, other, "role", inst)):
             inline.append({"PolicyName": str(other.value("name") or other.address),
@@ -333,6 +333,20 @@ def iam_role(r: Reader, index: PlanIndex) -> dict[str, Any]:
     data["AttachedManagedPolicies"] = policies
     data["RolePolicyList"] = [{k: v for k, v in p.items() if isinstance(v, str)} for p in inline]
     return data
+
+
+def _attach(index: PlanIndex, attachment: Instance, policies: list[dict[str, Any]],
+            inline: list[dict[str, Any]], role: Reader) -> None:
+    """An ``aws_iam_policy`` of the plan is kept with its document (as IAM evaluates it, like
+    an inline one); any other policy by its ARN."""
+    for origin in index.origins(attachment, "policy_arn"):
+        if isinstance(origin, Target) and origin.instance.type == "aws_iam_policy" and \
+                origin.attribute in ("arn", "id"):
+            policy = origin.instance
+            inline.append({"PolicyName": str(policy.value("name") or policy.address),
+                           "PolicyDocument": policy.value("policy")})
+            return
+    policies.append(_attached(index, attachment, len(policies), role))
 
 
 def _attached(index: PlanIndex, attachment: Instance, i: int, role: Reader) -> dict[str, Any]:
