@@ -44,19 +44,29 @@ FINDINGS: dict[str, dict[Key, tuple[int, str]]] = {
         ("BL103", "BatchECSCE"): (163, "LaunchTemplate:"),
     },
     "blueprints-jq-ce-launch-template.yaml": {
+        # BL116: Version $Latest, resolved at create/update only, not when the template changes
+        ("BL116", "BatchECSCE"): (93, "Version: $Latest"),
         ("BL103", "BatchECSCE"): (91, "LaunchTemplate:"),  # /dev/xvda EBSBootSize=30 (38, 82)
     },
     "blueprints-jq-ce-lt-local-ssd.yaml": {
+        # BL116: Version $Latest, resolved at create/update only, not when the template changes
+        ("BL116", "BatchECSCE"): (122, "Version: $Latest"),
         # /dev/xvda 30 GiB (38, 82): the RAID at /scratch takes data, not images and layers
         ("BL103", "BatchECSCE"): (120, "LaunchTemplate:"),
     },
     "blueprints-jq-ce-no-hyperthread.yaml": {
+        # BL116: Version $Latest, resolved at create/update only, not when the template changes
+        ("BL116", "BatchECSCE"): (121, "Version: $Latest"),
         ("BL103", "BatchECSCE"): (119, "LaunchTemplate:"),  # /dev/xvda EBSBootSize=30 (39, 83)
     },
     "blueprints-single-jq-ec2.yaml": {
         ("BL103", "BatchECSCE"): (73, "ComputeResources:"),  # EC2, no launch template: 30 GiB
     },
     "genomics-sfn-batch-core.yaml": {
+        # BL116: no Version ($Default): resolved once, at create or update
+        ("BL116", "OnDemandEnv"): (155, "LaunchTemplate:"),
+        # BL116: no Version ($Default): resolved once, at create or update
+        ("BL116", "SpotEnv"): (128, "LaunchTemplate:"),
         # the launch template maps /dev/xvdcz 22 GiB (60-62) beside /dev/xvda 50 GiB (53-55);
         # no ImageType: AL2 or AL2023, neither uses /dev/xvdcz
         ("BL106", "SpotEnv"): (128, "LaunchTemplate:"),
@@ -96,10 +106,14 @@ FINDINGS: dict[str, dict[Key, tuple[int, str]]] = {
         ("BL309", "BatchJobDefBcftools"): (296, "Vcpus: 8"),  # Vcpus 8, Memory 32000
     },
     "hpc-parakeet-nvidia.yaml": {
+        # BL116: Version $Latest, resolved at create/update only, not when the template changes
+        ("BL116", "DefaultComputeEnv"): (197, "Version: $Latest"),
         ("BL306", "JobDefinition"): (255, "Image:  !Sub"),  # ${Repository}:${Version}, latest
         ("BL307", "JobDefinition"): (298, "RetryStrategy:"),  # Attempts: 2, no EvaluateOnExit
     },
     "hpc-whisper-inferentia.yaml": {
+        # BL116: Version $Latest, resolved at create/update only, not when the template changes
+        ("BL116", "DefaultComputeEnv"): (163, "Version: $Latest"),
         ("BL306", "JobDefinition"): (231, "Image:  !Sub"),  # Version: latest (234)
         ("BL307", "JobDefinition"): (268, "RetryStrategy:"),  # Attempts: 2, no EvaluateOnExit
     },
@@ -111,6 +125,8 @@ FINDINGS: dict[str, dict[Key, tuple[int, str]]] = {
         ("BL108", "ComputeEnvironment"): (1404, "DesiredvCpus: !If"),
     },
     "mnp-distributed-training-p5.yaml": {
+        # BL116: Version $Latest, resolved at create/update only, not when the template changes
+        ("BL116", "DistributedDeepLearningCE"): (377, "Version: $Latest"),
         # the launch template (41-) maps no block device: the default 30 GiB root
         ("BL103", "DistributedDeepLearningCE"): (375, "LaunchTemplate:"),
         ("BL108", "DistributedDeepLearningCE"): (368, "DesiredvCpus: 0"),
@@ -119,6 +135,8 @@ FINDINGS: dict[str, dict[Key, tuple[int, str]]] = {
         ("BL306", "NCCLTest"): (411, "Image: public.ecr.aws/hpc-cloud/nccl-tests:latest"),
     },
     "mnp-distributed-training.yaml": {
+        # BL116: Version $Latest, resolved at create/update only, not when the template changes
+        ("BL116", "DistributedDeepLearningCE"): (264, "Version: $Latest"),
         ("BL108", "DistributedDeepLearningCE"): (252, "DesiredvCpus: 0"),
         ("BL305", "StressJDSingleInstance"): (289, _PROPS),  # no Timeout (287-341)
         ("BL305", "StressJDMultiInstances"): (346, _PROPS),  # no Timeout (344-404)
