@@ -40,6 +40,14 @@ Key = tuple[str, str]  # (rule id, logical id)
 # ---------------------------------------------------------------------------
 FINDINGS: dict[str, set[Key]] = {
     "alphafold-batch.yaml": {
+        # BL116: LaunchTemplate Version: $Latest, resolved only at create/update
+        ("BL116", "PrivateCPUComputeEnvironmentOnDemand"),
+        ("BL116", "PrivateCPUComputeEnvironmentSpot"),
+        ("BL116", "PrivateGPUComputeEnvironment"),
+        # BL204 (off by default): no JobStateTimeLimitActions for RUNNABLE
+        ("BL204", "PrivateCPUJobQueueOnDemand"),
+        ("BL204", "PrivateCPUJobQueueSpot"),
+        ("BL204", "PrivateGPUJobQueue"),
         # BL109 (off by default): MinvCpus: 0 and no ScalingPolicy in ComputeResources
         ("BL109", "PrivateCPUComputeEnvironmentOnDemand"),  # MinvCpus: 0 (line 134)
         ("BL109", "PrivateCPUComputeEnvironmentSpot"),  # MinvCpus: 0 (line 195)
@@ -62,6 +70,9 @@ FINDINGS: dict[str, set[Key]] = {
         ("BL306", "CPUDownloadJobDefinition"),
     },
     "batch-genomics-env.yaml": {
+        # BL204 (off by default): no JobStateTimeLimitActions for RUNNABLE
+        ("BL204", "HighPriorityQueue"),
+        ("BL204", "LowPriorityQueue"),
         ("BL108", "GenomicSpotEnv"),  # DesiredvCpus: 0 (line 41)
         ("BL108", "GenomicOnDemandEnv"),  # DesiredvCpus: 0 (line 72)
         ("BL109", "GenomicSpotEnv"),  # MinvCpus: 0 (line 40), no ScalingPolicy
@@ -93,6 +104,9 @@ FINDINGS: dict[str, set[Key]] = {
         ("BL309", "SamtoolsStatsJobDefinition"),  # Vcpus: 4, Memory: 40000 (lines 149-150)
     },
     "gwfcore-batch.yaml": {
+        # BL204 (off by default): no JobStateTimeLimitActions for RUNNABLE
+        ("BL204", "DefaultQueue"),
+        ("BL204", "PriorityQueue"),
         # Ec2Configuration ImageType: ECS_AL2, whose support ended on 30 June 2026
         ("BL105", "SpotComputeEnv"),  # line 165
         ("BL105", "OnDemandComputeEnv"),  # line 198
@@ -109,6 +123,14 @@ FINDINGS: dict[str, set[Key]] = {
         ("BL309", "BatchNextflowJobDefinition"),  # Memory: 1024 (line 231), Vcpus: 2 (line 233)
     },
     "protein-folding-batch.yaml": {
+        # BL116: LaunchTemplate Version: $Latest, resolved only at create/update
+        ("BL116", "CPUComputeEnvironmentOnDemand"),
+        ("BL116", "CPUComputeEnvironmentSpot"),
+        ("BL116", "G4dnComputeEnvironment"),
+        # BL204 (off by default): no JobStateTimeLimitActions for RUNNABLE
+        ("BL204", "CPUOnDemandJobQueue"),
+        ("BL204", "CPUSpotJobQueue"),
+        ("BL204", "G4dnJobQueue"),
         # BL109: MinvCpus: 0, no ScalingPolicy. G5/P4d carry a Condition whose parameter
         # defaults to "N" (lines 307, 336): not created under the defaults, so not linted
         ("BL109", "CPUComputeEnvironmentOnDemand"),  # line 229
@@ -174,6 +196,11 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL302", "SamtoolsStatsJobDefinition"): "no EC2 compute environment",
     },
     "gwfcore-batch.yaml": {
+        # GPU types or not, and the launch template named: both parameters without default
+        ("BL115", "SpotComputeEnv"): "parameter `BatchComputeInstanceTypes`",
+        ("BL115", "OnDemandComputeEnv"): "parameter `BatchComputeInstanceTypes`",
+        ("BL116", "SpotComputeEnv"): "parameter `LaunchTemplateId`",
+        ("BL116", "OnDemandComputeEnv"): "parameter `LaunchTemplateId`",
         # parameters without Default: BatchServiceRoleArn, Ec2InstanceProfileArn,
         # LaunchTemplateId, BatchComputeInstanceTypes (through !Split)
         ("BL101", "SpotComputeEnv"): "parameter `BatchServiceRoleArn`",
