@@ -26,6 +26,9 @@ LIMITED_MEMORY = 1024 * 1024 * 1024  # address space for a child scan: 1 GiB
 TEMPLATE = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Queue:\n"
             "    Type: AWS::Batch::JobQueue\n    Properties:\n      Priority: {value}\n")
 
+# skipped, with the warning a scan that read no Batch resource gives (exit 2 under --strict)
+NOTHING_READ = "batchlint: warning: no AWS Batch resource was read (read: 1 path, 1 skipped)\n"
+
 
 def bounded_scan(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     """``batchlint scan ARGS`` in a child process with 1 GiB of address space."""
@@ -70,7 +73,7 @@ def test_python_tags_are_unknown_tags(tmp_path: Path, cli) -> None:
                       "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
     result = cli("scan", str(mkdocs))
     assert (result.exit_code, result.stderr) == (
-        0, f"batchlint: skipped {mkdocs}: not AWS Batch configuration\n")
+        0, f"batchlint: skipped {mkdocs}: not AWS Batch configuration\n" + NOTHING_READ)
 
 
 def test_a_plain_value_that_only_looks_like_a_date_stays_a_string(tmp_path: Path) -> None:
@@ -190,7 +193,7 @@ def test_yaml_that_is_not_a_template_is_skipped(tmp_path: Path, cli, text: str) 
     path.write_text(text)
     result = cli("scan", str(path))
     assert (result.exit_code, result.stderr) == (
-        0, f"batchlint: skipped {path}: not AWS Batch configuration\n")
+        0, f"batchlint: skipped {path}: not AWS Batch configuration\n" + NOTHING_READ)
 
 
 def test_merge_keys_in_a_template_are_still_an_error(tmp_path: Path, cli) -> None:
