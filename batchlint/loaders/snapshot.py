@@ -88,6 +88,7 @@ def _load_iam(doc: Document, builder: ModelBuilder, at: Pointer, account: str,
     profiles = builder.add_all(doc, m.INSTANCE_PROFILE, (*at, "iam", "instanceProfiles"),
                                iam.get("instanceProfiles", []), account)
     builder.add_profile_roles(doc, profiles)
+    builder.add_all(doc, m.IAM_POLICY, (*at, "iam", "policies"), iam.get("policies", []), account)
     if iam.get("complete") is True and (m.IAM, account, None) not in builder.unavailable:
         builder.complete.add((m.IAM, account, None))
 
