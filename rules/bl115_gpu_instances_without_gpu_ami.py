@@ -65,8 +65,10 @@ class GpuInstancesWithoutGpuAmi(Rule):
     tags = ("reliability", "availability")
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
+        if not is_managed_ec2(resource):  # before ec2Configuration: Fargate has no AMI
+            return
         configurations = lt.configurations(resource)
-        if not is_managed_ec2(resource) or not configurations:
+        if not configurations:
             return
         gpus = [t for t in instance_types(resource) if _GPU_FAMILY.match(family(t))
                 and known_architecture(t, ctx.model) != "arm64"]

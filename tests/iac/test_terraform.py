@@ -153,7 +153,7 @@ def test_module_ec2_example_as_published(plans: dict[str, Path]) -> None:
     }
     for ce in ("a_ec2", "b_ec2_spot"):  # every rule reading compute_resources waits for apply
         for rule in ("BL102", "BL103", "BL104", "BL105", "BL106", "BL112", "BL113", "BL114",
-                     "BL401"):
+                     "BL115", "BL116", "BL401"):
             # BL401 sums the region's environments: it names the other one's too
             assert gaps.pop((rule, f'{CE}["{ce}"]')).startswith(
                 "it depends on values not known before deployment: `compute_resources` is "
@@ -192,7 +192,7 @@ def test_module_ec2_example_with_existing_subnets(plans: dict[str, Path]) -> Non
         assert gaps.pop(("BL102", f'{CE}["{ce}"]')).endswith(
             "`compute_resources.instance_role` is known only after apply")
         # ec2_configuration is the provider's to compute; the dynamic block hides whether set
-        for rule in ("BL103", "BL104", "BL105"):
+        for rule in ("BL103", "BL104", "BL105", "BL115"):
             assert gaps.pop((rule, f'{CE}["{ce}"]')).endswith(
                 "`compute_resources.ec2_configuration` is known only after apply")
         assert "service-quota" in gaps.pop(("BL401", f'{CE}["{ce}"]'))  # no quota data: true
@@ -224,7 +224,7 @@ def test_module_fargate_example_with_existing_subnets(plans: dict[str, Path]) ->
     for queue in ("high_priority", "low_priority"):
         for rule in QUEUE_RULES:
             assert "and the plan does not say which" in gaps.pop((rule, f'{JQ}["{queue}"]'))
-    for rule in CONTAINER_RULES:  # executionRoleArn and the log group: after apply
+    for rule in (*CONTAINER_RULES, "BL310"):  # executionRoleArn and the log group: after apply
         assert gaps.pop((rule, f'{JD}["example"]')).endswith(
             "`container_properties` is known only after apply")
     assert gaps == {}

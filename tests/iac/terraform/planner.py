@@ -119,6 +119,10 @@ class Planner:
                                f"{done.stdout}\n{done.stderr}")
 
     def example(self, name: str, vpc: str) -> Path:
+        """`terraform show -json` of a vendored example (see :meth:`example_dir`)."""
+        return self.plan(self.example_dir(name, vpc), self.work / f"{name}-{vpc}.json")
+
+    def example_dir(self, name: str, vpc: str) -> Path:
         """A vendored terraform-aws-batch example, its registry modules replaced by stubs
         (``vpc``: ``vpc`` creates the network, ``existing_vpc`` gives known ids)."""
         root = self.work / f"{name}-{vpc}" / "terraform-aws-batch"
@@ -135,21 +139,28 @@ class Planner:
             {"Key": "", "Source": "", "Dir": "."},
             *({"Key": call, "Source": source, "Version": version, "Dir": f"stubs/{call}"}
               for call, (source, version) in _REGISTRY_STUBS.items())]}))
-        return self.plan(example, self.work / f"{name}-{vpc}.json")
+        return example
 
     def config(self, name: str) -> Path:
         """One of the configurations written for these tests (configs/NAME)."""
+        return self.plan(self.config_dir(name), self.work / f"{name}.json")
+
+    def config_dir(self, name: str) -> Path:
         directory = self.work / name
         shutil.copytree(HERE / "configs" / name, directory)
-        return self.plan(directory, self.work / f"{name}.json")
+        return directory
 
     def all(self) -> dict[str, Path]:
-        """Every plan the tests read, made in parallel (each takes seconds)."""
-        jobs = {"ec2": lambda: self.example("ec2", "vpc"),
-                "ec2-existing-vpc": lambda: self.example("ec2", "existing_vpc"),
-                "fargate-existing-vpc": lambda: self.example("fargate", "existing_vpc"),
-                "handwritten": lambda: self.config("handwritten")}
-        # inits take turns (see init); the plans run side by side
+        """Every plan the tests read. Every init first, one at a time: an init rewrites the
+        shared plugin cache's links, which a plan running beside it then misses ("no such
+        file"); then the plans side by side (each takes seconds)."""
+        dirs = {"ec2": self.example_dir("ec2", "vpc"),
+                "ec2-existing-vpc": self.example_dir("ec2", "existing_vpc"),
+                "fargate-existing-vpc": self.example_dir("fargate", "existing_vpc"),
+                "handwritten": self.config_dir("handwritten")}
+        for directory in dirs.values():
+            self.init(directory)
         with ThreadPoolExecutor(max_workers=3) as pool:
-            futures = {name: pool.submit(job) for name, job in jobs.items()}
+            futures = {name: pool.submit(self.plan, directory, self.work / f"{name}.json", True)
+                       for name, directory in dirs.items()}
             return {n: f.result() for n, f in futures.items()}
