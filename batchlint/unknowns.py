@@ -45,6 +45,21 @@ class recording:  # used as a function: `with recording() as hits`
             _recorders[-1].extend(self.hits)
 
 
+class isolated:  # used as a function: `with isolated():`
+    """Reads inside the block are nobody else's: a nested engine run (``why`` running rules
+    for BL402) weighs the unknowns its rules read in their own results, so they must not
+    reach the check that asked, whose whole answer would otherwise turn "not verified"."""
+
+    __slots__ = ("outer",)
+
+    def __enter__(self) -> None:
+        self.outer = list(_recorders)
+        _recorders.clear()
+
+    def __exit__(self, *_: object) -> None:
+        _recorders[:] = self.outer
+
+
 def because(hits: list[Hit], label: str) -> str:
     """The not-verified reason for a check of ``label`` that read the ``hits``."""
     whys = list(dict.fromkeys(why if owner in ("", label) else f"{why} (of {owner})"

@@ -14,9 +14,8 @@ Job states: https://docs.aws.amazon.com/batch/latest/userguide/job_states.html
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -25,6 +24,7 @@ from batchlint.engine import RuleRun, run
 from batchlint.errors import BatchlintError
 from batchlint.model import Json, Model, Resource, arn_resource_name, parse_arn
 from batchlint.rule import Finding, NotVerified, Rule
+from batchlint.unknowns import isolated
 
 # A job id is a UUID; an array job's child adds ":index", a multi-node job's node "#node"
 # (SubmitJob, DescribeJobs: https://docs.aws.amazon.com/batch/latest/APIReference/API_DescribeJobs.html).
@@ -125,7 +125,7 @@ def rule_name(rule_id: str | None) -> str | None:
 def diagnose(model: Model) -> Diagnosis:
     """Run the relevant built-in rules (default options) over the model once."""
     rules = [rule for rule in _builtin_rules() if rule.id in RELEVANT_RULES]
-    with _own_reads():
+    with isolated():  # its rules weigh the unknowns they read in their own results
         report = run(model, [RuleRun(rule, rule.severity, {}) for rule in rules])
     findings: dict[tuple[str, str | None, str | None, str], list[Finding]] = {}
     gaps: dict[tuple[str, str | None, str | None, str], list[NotVerified]] = {}
@@ -134,21 +134,6 @@ def diagnose(model: Model) -> Diagnosis:
     for gap in report.not_verified:
         gaps.setdefault(_key(gap.resource), []).append(gap)
     return Diagnosis(findings, gaps, {rule.id: rule.name for rule in rules})
-
-
-@contextlib.contextmanager
-def _own_reads() -> Iterator[None]:
-    """The rules run here weigh the unknown values they read themselves (their results
-    say "not verified"); those reads are not the reads of a rule that asks (BL402), whose
-    whole answer would otherwise turn "not verified" for any unknown anywhere."""
-    from batchlint import unknowns
-
-    outer = list(unknowns._recorders)
-    unknowns._recorders.clear()
-    try:
-        yield
-    finally:
-        unknowns._recorders[:] = outer
 
 
 # -- finding the job ------------------------------------------------------------------
