@@ -11,6 +11,7 @@ absent.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,18 @@ from batchlint.unknowns import remember, track
 Json = Any
 PathPart = str | int
 Pointer = tuple[PathPart, ...]
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_path(path: str | Pointer) -> Pointer:
+    """``computeResources.ec2Configuration[0].imageType`` → a pointer tuple."""
+    if isinstance(path, tuple):
+        return path
+    parts: list[str | int] = []
+    for name, index in _SEGMENT.findall(path):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
 T = TypeVar("T")
 
 # Kinds of resource, named as they appear in findings.

@@ -31,8 +31,8 @@ import re
 from typing import Any
 
 from batchlint import model as m
-from batchlint.credentials import credential_kind, redacted
-from batchlint.jobdefs import REDACTED, containers, is_literal_value, looks_secret
+from batchlint.facts.credentials import credential_kind, redacted
+from batchlint.facts.jobdefs import REDACTED, containers, is_literal_value, looks_secret
 from batchlint.model import Resource
 
 IGNORE_TAG = "batchlint:ignore"

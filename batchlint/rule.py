@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from batchlint.model import JOB, LINTED_KINDS, Model, Pointer, Resource
+from batchlint.model import JOB, LINTED_KINDS, Model, Pointer, Resource, parse_path
 from batchlint.unknowns import remember
 
 SEVERITIES = ("note", "warning", "error")  # ascending
@@ -81,19 +81,6 @@ class Context:
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """Compute a value once per run (for rules that look at a whole region)."""
         return remember(self._memo, key, compute)
-
-
-_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def parse_path(path: str | Pointer) -> Pointer:
-    """``computeResources.ec2Configuration[0].imageType`` → a pointer tuple."""
-    if isinstance(path, tuple):
-        return path
-    parts: list[str | int] = []
-    for name, index in _SEGMENT.findall(path):
-        parts.append(int(index) if index else name)
-    return tuple(parts)
 
 
 class Rule:

@@ -185,7 +185,7 @@ INSTANCE_PROFILE: Spec = {
 SCHEDULING_POLICY: Spec = {"name": str, "arn": str, "tags": _TAGS,
                            "fairsharePolicy": {"shareDecaySeconds": int, "computeReservation": int}}
 
-# network and placement: what batchlint.network reads
+# network and placement: what batchlint.facts.network reads
 SUBNET: Spec = {"SubnetId": str, "VpcId": str, "AvailabilityZone": str,
                 "MapPublicIpOnLaunch": bool, "OwnerId": str, "SubnetArn": str}
 ROUTE_TABLE: Spec = {

@@ -187,7 +187,7 @@ def job_definition(model: Model, job: Resource) -> Resource | None:
 
 
 def explain(model: Model, job: Resource, diagnosis: Diagnosis | None = None) -> Explanation:
-    from batchlint.compute import queue_compute_environments
+    from batchlint.facts.compute import queue_compute_environments
 
     status = str(job.data.get("status") or "UNKNOWN").upper()
     out = Explanation(job, status, job_definition=job_definition(model, job))

@@ -12,7 +12,7 @@ import os
 from typing import IO, Any
 
 from batchlint import __version__
-from batchlint.compute import compute_type, instance_types, resources_of
+from batchlint.facts.compute import compute_type, instance_types, resources_of
 from batchlint.model import Resource
 from batchlint.terminal import escape
 from batchlint.why import Explanation, duration, rule_name, text

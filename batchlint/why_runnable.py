@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from batchlint import fargate, quotas
 from batchlint import model as m
-from batchlint.compute import EC2_TYPES, FARGATE_TYPES, compute_type, is_enabled, is_usable
-from batchlint.instance_catalog import KERNEL_PERCENT, Capacity, Task, ec2_capacity, job_tasks
-from batchlint.jobdefs import on_fargate
-from batchlint.launch_templates import why as lookup_why
+from batchlint.facts import fargate, quotas
+from batchlint.facts.compute import EC2_TYPES, FARGATE_TYPES, compute_type, is_enabled, is_usable
+from batchlint.facts.instance_catalog import KERNEL_PERCENT, Capacity, Task, ec2_capacity, job_tasks
+from batchlint.facts.jobdefs import on_fargate
+from batchlint.facts.launch_templates import why as lookup_why
+from batchlint.facts.network import NONE, network_path
 from batchlint.model import Model, Resource
-from batchlint.network import NONE, network_path
 from batchlint.why import Cause, Diagnosis, Explanation, order, text
 from batchlint.why_reasons import (
     BATCH_REASONS,

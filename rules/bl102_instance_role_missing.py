@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from batchlint import iam
-from batchlint.compute import is_managed_ec2, resources_of
+from batchlint.facts import iam
+from batchlint.facts.compute import is_managed_ec2, resources_of
 from batchlint.model import Absent, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell

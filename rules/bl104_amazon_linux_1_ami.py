@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from batchlint import launch_templates as lt
 from batchlint import model as m
-from batchlint.compute import is_managed_ec2
+from batchlint.facts import launch_templates as lt
+from batchlint.facts.compute import is_managed_ec2
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 
@@ -67,7 +67,7 @@ class AmazonLinux1Ami(Rule):
                                    f"computeResources.ec2Configuration[{i}].imageType")
                 return
         unverified: list[str] = []
-        for image in lt.images(resource, lt.resolve_version(ctx, resource)):
+        for image in lt.images(resource, lt.resolve_version(ctx.model, resource)):
             if image.unknown:
                 unverified.append(f"the launch template may pin the AMI, and {image.unknown}")
             if image.image_id is None:

@@ -3,9 +3,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from batchlint import launch_templates as lt
 from batchlint import model as m
-from batchlint.compute import is_managed_ec2
+from batchlint.facts import launch_templates as lt
+from batchlint.facts.compute import is_managed_ec2
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
@@ -86,7 +86,7 @@ class AmazonLinux2Ami(Rule):
         defaulted = [e for e in lt.configurations(resource) or [{}]
                      if not isinstance(e.get("imageType"), str)]
         unverified: list[str] = []
-        for image in lt.images(resource, lt.resolve_version(ctx, resource)):
+        for image in lt.images(resource, lt.resolve_version(ctx.model, resource)):
             if image.unknown:
                 unverified.append(f"the launch template may pin the AMI, and {image.unknown}")
             elif image.image_id is None and defaulted:

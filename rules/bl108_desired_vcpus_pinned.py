@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.compute import resources_of
+from batchlint.facts.compute import resources_of
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from batchlint import launch_templates as lt
 from batchlint import model as m
-from batchlint.compute import is_managed_ec2, resources_of
+from batchlint.facts import launch_templates as lt
+from batchlint.facts.compute import is_managed_ec2, resources_of
 from batchlint.model import Absent, Json, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
 from batchlint.unknowns import known_text
@@ -73,7 +73,7 @@ class LaunchTemplateIgnoredFields(Rule):
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         if not is_managed_ec2(resource):
             return
-        version = lt.resolve_version(ctx, resource)
+        version = lt.resolve_version(ctx.model, resource)
         if isinstance(version, Absent | Unknown):
             yield self.not_verified(resource, f"the launch template's fields are not known: "
                                               f"{lt.why(version)}")

@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.compute import FARGATE_TYPES, compute_type, is_managed
+from batchlint.facts.compute import FARGATE_TYPES, compute_type, is_managed
+from batchlint.facts.network import NONE, network_path
 from batchlint.model import Resource
-from batchlint.network import NONE, network_path
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
 

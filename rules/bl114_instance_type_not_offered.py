@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.compute import is_managed_ec2
+from batchlint.facts.compute import is_managed_ec2
+from batchlint.facts.placement import describe, exact_types, offered_zones, subnet_zones
 from batchlint.model import Resource, Unknown
-from batchlint.placement import describe, exact_types, offered_zones, subnet_zones
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from batchlint import launch_templates as lt
 from batchlint import model as m
-from batchlint.compute import family, instance_types, is_managed_ec2
-from batchlint.instance_catalog import known_architecture
+from batchlint.facts import launch_templates as lt
+from batchlint.facts.compute import family, instance_types, is_managed_ec2
+from batchlint.facts.instance_catalog import known_architecture
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
@@ -75,7 +75,7 @@ class GpuInstancesWithoutGpuAmi(Rule):
         kinds = [str(c.get("imageType", "")).upper() for c in configurations]
         if not gpus or any(k.endswith("_NVIDIA") for k in kinds):
             return
-        images = lt.images(resource, lt.resolve_version(ctx, resource))
+        images = lt.images(resource, lt.resolve_version(ctx.model, resource))
         if any(image.image_id is not None for image in images):
             return  # an AMI of the user's own, which may well carry the drivers
         unknown = [image.unknown for image in images if image.unknown]

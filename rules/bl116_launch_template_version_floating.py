@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
-from batchlint.compute import resources_of
+from batchlint.facts.compute import resources_of
 from batchlint.model import Json, Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell

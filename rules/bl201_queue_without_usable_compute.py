@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.compute import is_enabled, is_usable, queue_compute_environments
+from batchlint.facts.compute import is_enabled, is_usable, queue_compute_environments
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.unknowns import because, recording

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.compute import (
+from batchlint.facts.compute import (
     EC2_TYPES,
     FARGATE_TYPES,
     architecture,

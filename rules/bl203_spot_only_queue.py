@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.compute import SPOT_TYPES, compute_type, is_enabled, queue_compute_environments
+from batchlint.facts.compute import SPOT_TYPES, compute_type, is_enabled, queue_compute_environments
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
-from batchlint.compute import SPOT_TYPES, compute_type, is_enabled
+from batchlint.facts.compute import SPOT_TYPES, compute_type, is_enabled
 from batchlint.model import Model, Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell

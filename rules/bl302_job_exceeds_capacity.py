@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from batchlint import fargate
 from batchlint import model as m
-from batchlint.compute import resources_of
-from batchlint.eks_pods import pod_sizes
-from batchlint.instance_catalog import (
+from batchlint.facts import fargate
+from batchlint.facts.compute import resources_of
+from batchlint.facts.eks_pods import pod_sizes
+from batchlint.facts.instance_catalog import (
     KERNEL_PERCENT,
     Capacity,
     Slot,
@@ -14,7 +14,7 @@ from batchlint.instance_catalog import (
     job_tasks,
     region_capacity,
 )
-from batchlint.jobdefs import on_fargate as runs_on_fargate
+from batchlint.facts.jobdefs import on_fargate as runs_on_fargate
 from batchlint.model import Resource
 from batchlint.rule import Context, Option, Result, Rule
 

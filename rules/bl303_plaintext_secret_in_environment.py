@@ -3,8 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.credentials import credential_kind
-from batchlint.jobdefs import Container, arguments, environment, is_literal_value, looks_secret
+from batchlint.facts.credentials import credential_kind
+from batchlint.facts.jobdefs import (
+    Container,
+    arguments,
+    environment,
+    is_literal_value,
+    looks_secret,
+)
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 

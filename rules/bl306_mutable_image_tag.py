@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.jobdefs import containers
+from batchlint.facts.jobdefs import containers
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell

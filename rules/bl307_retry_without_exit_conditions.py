@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.jobdefs import exit_conditions, is_catch_all_exit, retry_strategy
+from batchlint.facts.jobdefs import exit_conditions, is_catch_all_exit, retry_strategy
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.jobdefs import RETRY_PATTERN_FIELDS, exit_conditions, retry_strategy
+from batchlint.facts.jobdefs import RETRY_PATTERN_FIELDS, exit_conditions, retry_strategy
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from batchlint import model as m
-from batchlint.compute import FARGATE_TYPES, compute_type, is_enabled
-from batchlint.jobdefs import containers, on_fargate
+from batchlint.facts.compute import FARGATE_TYPES, compute_type, is_enabled
+from batchlint.facts.jobdefs import containers, on_fargate
+from batchlint.facts.network import internet_only_through_gateway
 from batchlint.model import Json, Resource
-from batchlint.network import internet_only_through_gateway
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from batchlint import iam
 from batchlint import model as m
-from batchlint.execution_role import Need, is_needed, tasks
-from batchlint.iam_eval import decide, role_policies
-from batchlint.jobdefs import on_fargate
+from batchlint.facts import iam
+from batchlint.facts.execution_role import Need, is_needed, tasks
+from batchlint.facts.iam_eval import decide, role_policies
+from batchlint.facts.jobdefs import on_fargate
 from batchlint.model import Absent, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint import quotas
-from batchlint.launch_templates import why
+from batchlint.facts import quotas
+from batchlint.facts.launch_templates import why
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 

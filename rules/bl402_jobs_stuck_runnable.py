@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
 from batchlint import why
-from batchlint.compute import queue_compute_environments
+from batchlint.facts.compute import queue_compute_environments
 from batchlint.model import Model, Resource, Unknown, arn_resource_name, parse_arn
 from batchlint.rule import Context, Option, Result, Rule
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from batchlint.cli import Format
-from batchlint.credentials import credential_kind
+from batchlint.facts.credentials import credential_kind
 
 # Obviously fake values: AWS's documented example key id, a key body and a token that
 # say so. Each is listed with a distinctive part that must not appear either.
@@ -157,7 +157,7 @@ def test_template_spans_are_not_credentials_but_pasted_text_is(tmp_path: Path) -
 
 
 def test_a_redacted_credential_keeps_its_kind() -> None:
-    from batchlint.credentials import redacted
+    from batchlint.facts.credentials import redacted
 
     for value in LEAKS:
         kind = credential_kind(value)

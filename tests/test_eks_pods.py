@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from batchlint import kube_quantity
 from batchlint import model as m
-from batchlint.eks_pods import pod_sizes
+from batchlint.facts import kube_quantity
+from batchlint.facts.eks_pods import pod_sizes
 from batchlint.model import Resource
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from batchlint.iam_eval import decide, role_policies
+from batchlint.facts.iam_eval import decide, role_policies
 from batchlint.model import Json, Model, Origin, Resource
 
 REPO = "arn:aws:ecr:us-east-1:123456789012:repository/etl"

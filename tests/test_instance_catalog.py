@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from batchlint import fargate
-from batchlint import instance_catalog as ic
 from batchlint import model as m
-from batchlint.instance_catalog import known_architecture
+from batchlint.facts import fargate
+from batchlint.facts import instance_catalog as ic
+from batchlint.facts.instance_catalog import known_architecture
 from batchlint.model import Model, Resource
 
 from .conftest import REPO

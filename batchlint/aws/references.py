@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from batchlint import quotas
+from batchlint.facts import quotas
 from batchlint.model import Json, arn_resource_name, parse_arn
 
 SERVICE_LINKED_ROLE = "AWSServiceRoleForBatch"

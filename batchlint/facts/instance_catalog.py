@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from batchlint import fargate
 from batchlint import model as m
-from batchlint.compute import (
+from batchlint.facts import fargate
+from batchlint.facts.compute import (
     EC2_TYPES,
     FARGATE_TYPES,
     architecture,
@@ -38,9 +38,9 @@ from batchlint.compute import (
     is_managed,
     resources_of,
 )
-from batchlint.jobdefs import containers
+from batchlint.facts.jobdefs import containers
+from batchlint.facts.quotas import families
 from batchlint.model import Json, Model, Resource
-from batchlint.quotas import families
 
 # -- the memory model (docs/memory-model.md) ----------------------------------
 
@@ -80,7 +80,7 @@ class InstanceType:
 @lru_cache(maxsize=1)
 def table() -> Mapping[str, Any]:
     """The bundled table as stored: ``metadata`` and ``instanceTypes``."""
-    path = os.path.join(os.path.dirname(__file__), "data", "instance_types.json")
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "instance_types.json")
     with open(path, encoding="utf-8") as fh:  # package data, shipped in the wheel
         loaded: Mapping[str, Any] = json.load(fh)
     return loaded

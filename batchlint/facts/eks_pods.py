@@ -24,9 +24,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from batchlint import kube_quantity
-from batchlint.instance_catalog import Task
-from batchlint.jobdefs import Container, containers
+from batchlint.facts import kube_quantity
+from batchlint.facts.instance_catalog import Task
+from batchlint.facts.jobdefs import Container, containers
 from batchlint.model import Json, Resource
 
 RESOURCES = ("cpu", "memory", "nvidia.com/gpu")

@@ -12,9 +12,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from batchlint.jobdefs import containers, on_fargate
-from batchlint.model import Json, Resource, parse_arn
-from batchlint.rule import parse_path
+from batchlint.facts.jobdefs import containers, on_fargate
+from batchlint.model import Json, Resource, parse_arn, parse_path
 from batchlint.unknowns import value_at
 
 DEFAULT_LOG_GROUP = "/aws/batch/job"  # awslogs' group when awslogs-group is not set

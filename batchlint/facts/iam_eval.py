@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from batchlint import model as m
-from batchlint.iam import _AWS_MANAGED_POLICY as _AWS_MANAGED
-from batchlint.iam import policy_document
+from batchlint.facts.iam import _AWS_MANAGED_POLICY as _AWS_MANAGED
+from batchlint.facts.iam import policy_document
 from batchlint.model import Json, Model, Resource
 
 _EXECUTION_ACTIONS = ("ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import pairwise
 
-from batchlint.compute import resources_of
+from batchlint.facts.compute import resources_of
 from batchlint.model import Resource
 
 

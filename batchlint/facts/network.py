@@ -22,11 +22,10 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from batchlint import launch_templates as lt
 from batchlint import model as m
-from batchlint.compute import FARGATE_TYPES, compute_type, resources_of
+from batchlint.facts import launch_templates as lt
+from batchlint.facts.compute import FARGATE_TYPES, compute_type, resources_of
 from batchlint.model import Absent, Json, Model, Resource, Unknown
-from batchlint.rule import Context
 
 INTERFACE_SERVICES = ("ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr")
 GATEWAY_OR_INTERFACE = ("s3",)
@@ -234,7 +233,7 @@ def endpoint_set(model: Model, vpc: str, ce: Resource) -> tuple[bool | None, str
 
 def _template_public_ip(model: Model, ce: Resource) -> tuple[bool | None, str]:
     """Whether the launch template gives instances a public IP, or why not known."""
-    version = lt.resolve_version(Context(model), ce)
+    version = lt.resolve_version(model, ce)
     if version is None:
         return False, ""
     if isinstance(version, Absent | Unknown):
@@ -248,7 +247,7 @@ def _egress(model: Model, ce: Resource, subnets: tuple[SubnetPath, ...]) -> tupl
                                                                                  str]:
     ids = [g for g in resources_of(ce).get("securityGroupIds") or [] if isinstance(g, str)]
     if not ids and compute_type(ce) not in FARGATE_TYPES:
-        version = lt.resolve_version(Context(model), ce)
+        version = lt.resolve_version(model, ce)
         data = lt.template_data(version) if isinstance(version, Resource) else {}
         ids = [g for g in data.get("SecurityGroupIds") or [] if isinstance(g, str)]
         ids += [g for nic in data.get("NetworkInterfaces") or [] if isinstance(nic, Mapping)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from batchlint import model as m
-from batchlint.compute import (
+from batchlint.facts.compute import (
     compute_type,
     family,
     instance_types,

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from batchlint import model as m
-from batchlint.compute import resources_of
-from batchlint.jobdefs import REDACTED
+from batchlint.facts.compute import resources_of
+from batchlint.facts.jobdefs import REDACTED
 from batchlint.model import Absent, Json, Lookup, Model, Resource, Unknown
-from batchlint.rule import Context
 
 AL1 = "ECS_AL1"
 ROOT_DEVICE = "/dev/xvda"  # AL2 and AL2023: one root volume that also holds Docker's data
@@ -43,7 +42,7 @@ def describe(ce: Resource) -> str:
     return f"launch template `{_ref(spec)}` version {_version(spec)}"
 
 
-def resolve_version(ctx: Context, ce: Resource) -> Lookup | None:
+def resolve_version(model: Model, ce: Resource) -> Lookup | None:
     """The launch template version the environment launches with; None without a template.
 
     ``$Default`` (or no version) is the version flagged ``DefaultVersion`` or the
@@ -55,8 +54,8 @@ def resolve_version(ctx: Context, ce: Resource) -> Lookup | None:
     if spec is None:
         return None
     ref, version = _ref(spec), _version(spec)
-    versions = ctx.model.find_all(m.LAUNCH_TEMPLATE_VERSION, ref, ce.account, ce.region)
-    template = ctx.model.find(m.LAUNCH_TEMPLATE, ref, ce.account, ce.region)
+    versions = model.find_all(m.LAUNCH_TEMPLATE_VERSION, ref, ce.account, ce.region)
+    template = model.find(m.LAUNCH_TEMPLATE, ref, ce.account, ce.region)
     number: int | None = None
     if version == "$Default":
         flagged = [v for v in versions if v.data.get("DefaultVersion") is True]
@@ -77,7 +76,7 @@ def resolve_version(ctx: Context, ce: Resource) -> Lookup | None:
     for found in versions:
         if number is not None and _int(found.data.get("VersionNumber")) == number:
             return found
-    return ctx.model.missing(m.LAUNCH_TEMPLATES, ce.account, ce.region, describe(ce))
+    return model.missing(m.LAUNCH_TEMPLATES, ce.account, ce.region, describe(ce))
 
 
 def template_data(version: Resource | None) -> Mapping[str, Json]:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from batchlint import model as m
-from batchlint.compute import resources_of
+from batchlint.facts.compute import resources_of
 from batchlint.model import Model, Resource, Unknown
 
 ZONE = "availability-zone"
