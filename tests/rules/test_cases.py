@@ -3,9 +3,13 @@
 ``tests/rules/cases/<code>/`` holds ``pass*.json`` (no finding of the rule),
 ``fail*.json`` (findings on exactly the resources ``expected.json`` lists) and
 ``unverified*.json`` (no finding; *not verified* on exactly the resources
-listed). ``expected.json`` maps each file name to its ``kind/name`` list, and
-may give rule options per file under ``"_options"``. ``pytest -k bl301`` runs
-one rule's cases.
+listed); a CloudFormation template may also be a ``.yaml`` case. ``expected.json``
+maps each file name to its ``kind/name`` list, and may give rule options per file
+under ``"_options"``. An entry of a ``fail`` list may instead be an object that
+pins one finding: ``{"resource": "kind/name", "path": "computeResources.imageId",
+"line": 12}`` (sqlfluff's ``line_no``) — the finding's field path in the resource
+and, where given, the line the report points at in the case file; ``path`` ""
+is the resource itself. ``pytest -k bl301`` runs one rule's cases.
 
 Each case's results are also rendered, one line each with the finding's path in the
 resource and its line and column in the case file, and compared with
@@ -36,7 +40,7 @@ def _cases() -> list[tuple[str, Path]]:
         (folder.name, case)
         for folder in sorted(CASES.iterdir())
         if folder.is_dir()
-        for case in sorted(folder.glob("*.json"))
+        for case in sorted([*folder.glob("*.json"), *folder.glob("*.yaml")])
         if case.name != "expected.json"
     ]
 
@@ -58,7 +62,9 @@ def test_case(code: str, case: Path) -> None:
     assert not [f.message for f in report.findings if f.message.startswith("internal error")]
     if case.name.startswith("fail"):
         assert failing, f"{case.name} raised no {code} finding"
-        assert failing == sorted(expected[case.name])  # type: ignore[arg-type]
+        listed: list[str | dict[str, object]] = expected[case.name]  # type: ignore[assignment]
+        assert failing == sorted(e if isinstance(e, str) else str(e["resource"]) for e in listed)
+        _assert_pinned(report, loaded.documents, [e for e in listed if isinstance(e, dict)])
     elif case.name.startswith("pass"):
         assert failing == [], [f.message for f in report.findings]
     elif case.name.startswith("unverified"):
@@ -69,6 +75,27 @@ def test_case(code: str, case: Path) -> None:
     for finding in report.findings:
         assert finding.resource.name in finding.message, "messages name the resource"
     _assert_snapshot(case, _render(report, loaded.documents))
+
+
+def _assert_pinned(report: object, documents: object, pins: list[dict[str, object]]) -> None:
+    """Each pinned finding is one of the findings, at its path and (when given) line; two
+    pins cannot claim the same finding."""
+    found = []
+    for f in report.findings:  # type: ignore[attr-defined]
+        where = locate(f.resource, f.path, documents)  # type: ignore[arg-type]
+        found.append({"resource": f"{f.resource.kind}/{f.resource.name}",
+                      "path": _dotted(f.path), "line": where.line if where else None})
+    for pin in pins:
+        unknown = set(pin) - {"resource", "path", "line"}
+        assert not unknown, f"expected.json: unknown keys {sorted(unknown)} in {pin}"
+        match = [f for f in found if all(f[key] == value for key, value in pin.items())]
+        assert match, f"no finding matches {pin}; the findings: {found}"
+        found.remove(match[0])
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    """``computeResources.ec2Configuration[0].imageType``, as rules and the README write it."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
 def _render(report: object, documents: object) -> str:
