@@ -63,6 +63,7 @@ LINTED_KINDS = (COMPUTE_ENVIRONMENT, JOB_QUEUE, JOB_DEFINITION)
 # Datasets whose collection is tracked, so that a missing resource can be told
 # apart from data that was never collected.
 IAM = "iam"
+IAM_POLICIES = "iam-policies"  # the documents of the roles' inline and managed policies
 LAUNCH_TEMPLATES = "launch-templates"
 IMAGES = "images"
 INSTANCE_TYPES = "instance-types"
@@ -76,6 +77,7 @@ OFFERINGS = "instance-type-offerings"
 
 _DATASET_WORDS = {
     IAM: "IAM roles and instance profiles",
+    IAM_POLICIES: "IAM policy documents",
     LAUNCH_TEMPLATES: "launch template versions",
     IMAGES: "AMIs (ec2 describe-images)",
     INSTANCE_TYPES: "instance types (ec2 describe-instance-types)",
@@ -273,7 +275,7 @@ class Model:
             if scope in self.unavailable:
                 return Unknown(f"{what}: {self.unavailable[scope]}")
         where = f" for account {account}" if account else ""
-        if region and dataset != IAM:
+        if region and dataset not in (IAM, IAM_POLICIES):
             where += f" in {region}"
         return Unknown(f"{what} is not in the data given: no complete {_DATASET_WORDS[dataset]}"
                        f"{where} were provided")

@@ -34,7 +34,7 @@ from batchlint.aws.faults import (
 )
 from batchlint.aws.faults import describe_fault as _fault
 from batchlint.aws.iam_collect import collect_iam
-from batchlint.aws.references import iam_references
+from batchlint.aws.references import execution_roles, iam_references
 from batchlint.errors import BatchlintError
 from batchlint.loaders.snapshot import FORMAT_VERSION
 
@@ -225,7 +225,9 @@ def _collect_region(account: Account, region: str, options: LiveOptions,
 def _collect_iam(account: Account, report: Callable[[str], None]) -> None:
     ces = [ce for region in account.regions for ce in region.data["computeEnvironments"]]
     roles, profiles = iam_references(ces, account.account_id)
-    data = collect_iam(account.session, roles, profiles)
+    jobdefs = [jd for region in account.regions for jd in region.data["jobDefinitions"]]
+    data = collect_iam(account.session, roles | execution_roles(jobdefs, account.account_id),
+                       profiles)
     account.iam = data.as_json()
     account.gaps.extend(data.gaps)
     report(f"{account.account_id} IAM")

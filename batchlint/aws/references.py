@@ -1,12 +1,15 @@
-"""What a region's compute environments reference: launch templates, AMIs, instance types,
-quotas, IAM roles and instance profiles (only these are read, not whole accounts)."""
+"""What a region's compute environments and job definitions reference: launch templates,
+AMIs, instance types, quotas, IAM roles and instance profiles (only these are read, not
+whole accounts)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
+from batchlint import model as m
 from batchlint.facts import quotas
-from batchlint.model import Json, arn_resource_name, parse_arn
+from batchlint.facts.execution_role import tasks
+from batchlint.model import Json, Resource, arn_resource_name, parse_arn
 
 SERVICE_LINKED_ROLE = "AWSServiceRoleForBatch"
 
@@ -86,6 +89,20 @@ def iam_references(ces: Iterable[Json], account: str) -> tuple[set[str], set[str
     roles.discard("")
     profiles.discard("")
     return roles, profiles
+
+
+def execution_roles(jobdefs: Iterable[Json], account: str) -> set[str]:
+    """The names of the execution roles of ``account`` that the job definitions' tasks name."""
+    roles: set[str] = set()
+    for jd in jobdefs:
+        if not isinstance(jd, Mapping):
+            continue
+        name = jd.get("jobDefinitionName")
+        jobdef = Resource(m.JOB_DEFINITION, name if isinstance(name, str) else "", jd,
+                          account=account)
+        roles.update(_local_name(task.role, account) for task in tasks(jobdef))
+    roles.discard("")
+    return roles
 
 
 def _local_name(ref: Json, account: str) -> str:

@@ -63,7 +63,9 @@ def role_policies(model: Model, role: Resource | Mapping[str, Json]) -> Policies
         name = _text(item.get("PolicyName") if isinstance(item, Mapping) else None)
         doc = policy_document(item.get("PolicyDocument")) if isinstance(item, Mapping) else None
         if doc is None:
-            gaps.append(f"its inline policy `{name}` has no readable policy document")
+            refused = _refused(model, data, role)
+            gaps.append(f"its inline policy `{name}` was not read: {refused}" if refused else
+                        f"its inline policy `{name}` has no readable policy document")
         else:
             docs.append((name, doc))
     attached = data.get("AttachedManagedPolicies")
@@ -71,7 +73,8 @@ def role_policies(model: Model, role: Resource | Mapping[str, Json]) -> Policies
         gaps.append("its attached managed policies are not in the data given")
     for item in attached if isinstance(attached, list) else []:
         arn = item.get("PolicyArn") if isinstance(item, Mapping) else None
-        name, doc, gap = _managed(model, arn if isinstance(arn, str) else None)
+        name, doc, gap = _managed(model, arn if isinstance(arn, str) else None,
+                                  _refused(model, data, role))
         if doc is not None:
             docs.append((name, doc))
         elif gap:
@@ -82,22 +85,40 @@ def role_policies(model: Model, role: Resource | Mapping[str, Json]) -> Policies
     return Policies(tuple(docs), tuple(gaps), boundary_arn)
 
 
-def _managed(model: Model, arn: str | None) -> tuple[str, Mapping[str, Json] | None, str]:
+def knows_document(arn: str) -> bool:
+    """Whether ``arn`` is an AWS managed policy whose document batchlint knows."""
+    aws = _AWS_MANAGED.match(arn)
+    return aws is not None and aws.group(1) in KNOWN_MANAGED
+
+
+def _managed(model: Model, arn: str | None,
+             refused: str | None) -> tuple[str, Mapping[str, Json] | None, str]:
     if arn is None:
         return "(unnamed)", None, "an attached managed policy has no PolicyArn"
     aws = _AWS_MANAGED.match(arn)
-    if aws:
-        name = aws.group(1)
-        known = KNOWN_MANAGED.get(name)
-        return name, known, "" if known else (
-            f"the AWS managed policy {name} is attached, and batchlint does not know its document")
+    name = aws.group(1) if aws else arn.rsplit("/", 1)[-1]
+    known = KNOWN_MANAGED.get(name) if aws else None
+    if known is not None:
+        return name, known, ""
     policy = model.find(m.IAM_POLICY, arn)
-    name = arn.rsplit("/", 1)[-1]
     if policy is None:
-        return name, None, (f"the customer managed policy {arn} is attached, and its document is "
-                            "not in the data given (iam get-account-authorization-details)")
+        what = f"the AWS managed policy {name}" if aws else f"the customer managed policy {arn}"
+        why = (f"it was not read: {refused}" if refused else
+               "batchlint does not know its document" if aws else
+               "its document is not in the data given (iam get-account-authorization-details)")
+        return name, None, f"{what} is attached, and {why}"
     doc = default_version(policy.data)
     return name, doc, "" if doc else f"the managed policy {arn} has no readable default version"
+
+
+def _refused(model: Model, data: Mapping[str, Json],
+             role: Resource | Mapping[str, Json]) -> str | None:
+    """Why the account's policy documents were not read (a live scan's refused call)."""
+    account = role.account if isinstance(role, Resource) else None
+    if account is None:
+        arn = data.get("Arn")
+        account = m.parse_arn(arn)[2] if isinstance(arn, str) else None
+    return model.unavailable.get((m.IAM_POLICIES, account, None)) if account else None
 
 
 def default_version(policy: Mapping[str, Json]) -> Mapping[str, Json] | None:

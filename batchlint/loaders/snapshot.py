@@ -40,8 +40,9 @@ REGION_KEYS: dict[str, tuple[str, str | None]] = {
     "securityGroups": (m.SECURITY_GROUP, m.SECURITY_GROUPS),
     "instanceTypeOfferings": (m.INSTANCE_TYPE_OFFERING, m.OFFERINGS),
 }
-DATASETS = (m.IAM, m.LAUNCH_TEMPLATES, m.IMAGES, m.INSTANCE_TYPES, m.SERVICE_QUOTAS, m.JOBS,
-            m.SUBNETS, m.ROUTE_TABLES, m.VPC_ENDPOINTS, m.SECURITY_GROUPS, m.OFFERINGS)
+DATASETS = (m.IAM, m.IAM_POLICIES, m.LAUNCH_TEMPLATES, m.IMAGES, m.INSTANCE_TYPES,
+            m.SERVICE_QUOTAS, m.JOBS, m.SUBNETS, m.ROUTE_TABLES, m.VPC_ENDPOINTS,
+            m.SECURITY_GROUPS, m.OFFERINGS)
 
 
 def recognises(data: Json) -> bool:

@@ -14,10 +14,12 @@ from batchlint.aws.live import LiveOptions, collect
 
 from .conftest import (
     ACCOUNT,
+    BATCH_POLICY,
     BOTH_REGIONS,
     DB_PASSWORD,
     EAST,
     GENEROUS,
+    MANAGED,
     ON_DEMAND_STANDARD,
     SPOT_STANDARD,
     WEST,
@@ -111,7 +113,19 @@ def test_collects_batch_resources_and_only_what_they_reference(
     roles = {r["RoleName"]: r for r in iam["roles"]}
     assert [p["PolicyName"] for p in roles["AWSBatchServiceRole"]["AttachedManagedPolicies"]] \
         == ["AWSBatchServiceRole"]
-    assert roles["ecsInstanceRole"]["RolePolicyList"] == [{"PolicyName": "read-artifacts"}]
+    assert roles["ecsInstanceRole"]["RolePolicyList"] == [{
+        "PolicyName": "read-artifacts", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}]
+    # the attached managed policies with their default version; none is known to batchlint
+    policies = {p["Arn"]: p for p in iam["policies"]}
+    assert sorted(policies) == [MANAGED + "service-role/" + name for name in (
+        "AWSBatchServiceRole", "AmazonEC2ContainerServiceforEC2Role",
+        "AmazonEC2SpotFleetTaggingRole")]
+    for policy in policies.values():
+        (version,) = policy["PolicyVersionList"]
+        assert version["VersionId"] == policy["DefaultVersionId"]
+        assert version["Document"]["Statement"]
+        assert "AttachmentCount" not in policy
     assert roles["legacy-batch-service"]["AttachedManagedPolicies"] == []
     assert not any("RoleLastUsed" in r for r in iam["roles"])
     (profile,) = iam["instanceProfiles"]
@@ -124,12 +138,15 @@ def test_iam_is_read_once_per_account_across_regions(hooks: Hooks, calls: list[C
     each role and instance profile is read once, not once per region or environment."""
     inject_quotas(hooks, GENEROUS)
     collect(LiveOptions(regions=(EAST, WEST)))
-    reads = Counter((c.action, c.params.get("RoleName") or c.params.get("InstanceProfileName"))
+    reads = Counter((c.action, c.params.get("RoleName") or c.params.get("InstanceProfileName"),
+                     c.params.get("PolicyName") or c.params.get("PolicyArn"))
                     for c in calls if c.action.startswith("iam:"))
     assert reads and set(reads.values()) == {1}, reads
-    assert reads[("iam:GetRole", "AWSBatchServiceRole")] == 1
-    assert reads[("iam:GetInstanceProfile", "ecsInstanceRole")] == 1
-    assert ("iam:GetRole", "unrelated-lambda-role") not in reads
+    assert reads[("iam:GetRole", "AWSBatchServiceRole", None)] == 1
+    assert reads[("iam:GetInstanceProfile", "ecsInstanceRole", None)] == 1
+    assert reads[("iam:GetPolicy", None, BATCH_POLICY)] == 1
+    assert reads[("iam:GetRolePolicy", "ecsInstanceRole", "read-artifacts")] == 1
+    assert ("iam:GetRole", "unrelated-lambda-role", None) not in reads
     assert Counter(c.action for c in calls)["sts:GetCallerIdentity"] == 1
 
 

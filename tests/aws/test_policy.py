@@ -4,7 +4,8 @@ moto enforces IAM here (``set_initial_no_auth_action_count(0)``: every request
 is authenticated and authorized against the caller's policies). IAM action
 names are case-insensitive in AWS; moto names Batch's actions by their
 lower-case URL (``batch:describecomputeenvironments``) and matches them
-case-sensitively, so ``any_case_actions`` makes moto match actions as AWS does.
+case-sensitively, so ``enforcement.any_case_actions`` makes moto match actions as AWS
+does.
 Quotas are not injected in these scans: the GetServiceQuota requests reach moto,
 which checks the permission and then, knowing no EC2 quota, answers
 NoSuchResourceException, for the administrator and the scanner alike.
@@ -14,13 +15,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
 from moto.core import set_initial_no_auth_action_count
-from moto.iam.access_control import IAMPolicyStatement
 
 from batchlint.aws.policy import MULTI_ACCOUNT_ACTIONS, SCAN_ACTIONS, policy_document
 
@@ -38,36 +37,12 @@ from .conftest import (
     response,
     scan_json,
 )
+from .enforcement import any_case_actions, enforced, principal
 
 pytestmark = pytest.mark.usefixtures("account")
 # Needs no permission in AWS ("No permissions are required to perform this operation"),
 # so the policy does not name it; a scan calls it to learn the account id.
 NO_PERMISSION_NEEDED = {"sts:GetCallerIdentity"}
-
-
-@pytest.fixture
-def any_case_actions(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = IAMPolicyStatement._check_element_matches
-
-    def matches(self: IAMPolicyStatement, element: str, value: str) -> bool:
-        if element not in ("Action", "NotAction"):
-            return bool(original(self, element, value))
-        patterns = self._statement[element]
-        return any(re.fullmatch(re.escape(p).replace(r"\*", ".*").replace(r"\?", "."), value,
-                                re.IGNORECASE)
-                   for p in (patterns if isinstance(patterns, list) else [patterns]))
-
-    monkeypatch.setattr(IAMPolicyStatement, "_check_element_matches", matches)
-
-
-def _principal(name: str, policy: dict[str, Any]) -> dict[str, str]:
-    """An IAM user holding exactly ``policy``; its access keys as environment variables."""
-    iam = boto3.client("iam")
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="batchlint", PolicyDocument=json.dumps(policy))
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"],
-            "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
 
 
 def _without(action: str) -> dict[str, Any]:
@@ -80,9 +55,9 @@ def _without(action: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def principals(account: Account) -> dict[str, dict[str, str]]:
-    return {"scanner": _principal("batchlint-scanner", policy_document()),
-            "no-get-role": _principal("batchlint-no-get-role", _without("iam:GetRole")),
-            "nothing": _principal("batchlint-nothing", {"Version": "2012-10-17", "Statement": [
+    return {"scanner": principal("batchlint-scanner", policy_document()),
+            "no-get-role": principal("batchlint-no-get-role", _without("iam:GetRole")),
+            "nothing": principal("batchlint-nothing", {"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]})}
 
 
@@ -96,19 +71,10 @@ def admin_report(account: Account) -> dict[str, Any]:
     return scan_json(lambda *a: CliRunner().invoke(app, list(a)), *BOTH_REGIONS)
 
 
-def _enforced(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, keys: dict[str, str],
-              *args: str) -> dict[str, Any]:
-    """A scan as the principal with ``keys``, every request checked by moto's IAM."""
-    for name, value in keys.items():
-        monkeypatch.setenv(name, value)
-    scan = set_initial_no_auth_action_count(0)(lambda: scan_json(cli, *args))
-    return scan()
-
-
-@pytest.mark.usefixtures("any_case_actions")
 def test_moto_enforces_iam_in_these_tests(cli, monkeypatch: pytest.MonkeyPatch,
                                           principals: dict[str, dict[str, str]]) -> None:
     """Without the policy, the same scan is refused: the enforcement is real."""
+    any_case_actions(monkeypatch)
     for name, value in principals["nothing"].items():
         monkeypatch.setenv(name, value)
     run = set_initial_no_auth_action_count(0)(lambda: cli("scan", "--region", EAST))
@@ -129,22 +95,20 @@ def test_credentials_aws_does_not_know_are_one_line_and_exit_2(
         2, "", "batchlint: error: AWS rejected the credentials: InvalidClientTokenId\n")
 
 
-@pytest.mark.usefixtures("any_case_actions")
 def test_a_principal_with_exactly_the_policy_scans_like_an_administrator(
         cli, monkeypatch: pytest.MonkeyPatch, principals: dict[str, dict[str, str]],
         admin_report: dict[str, Any]) -> None:
-    report = _enforced(cli, monkeypatch, principals["scanner"], *BOTH_REGIONS)
+    report = enforced(cli, monkeypatch, principals["scanner"], *BOTH_REGIONS)
     assert report["notes"] == [] and report["_stderr"] == ""
     assert report["findings"]
     assert findings(report) == findings(admin_report)
     assert not_verified(report) == not_verified(admin_report)
 
 
-@pytest.mark.usefixtures("any_case_actions")
 def test_without_iam_get_role_bl101_is_not_verified_not_a_crash_nor_a_finding(
         cli, monkeypatch: pytest.MonkeyPatch, principals: dict[str, dict[str, str]],
         admin_report: dict[str, Any]) -> None:
-    report = _enforced(cli, monkeypatch, principals["no-get-role"], *BOTH_REGIONS)
+    report = enforced(cli, monkeypatch, principals["no-get-role"], *BOTH_REGIONS)
     assert report["notes"] == [] and report["_stderr"] == ""
     assert not any("internal error" in f["message"] for f in report["findings"])
     assert [f for f in report["findings"] if f["rule_id"] == "BL101"] == []
