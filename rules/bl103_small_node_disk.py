@@ -3,9 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
-from batchlint.facts import launch_templates as lt
-from batchlint.facts.compute import is_managed_ec2
-from batchlint.model import Absent, Resource, Unknown
+from batchlint.facts.node_images import Ami, Nodes, docker_disk, nodes
+from batchlint.model import Resource
 from batchlint.rule import Context, Finding, Option, Result, Rule
 
 
@@ -60,42 +59,35 @@ class SmallNodeDisk(Rule):
     }
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        if not is_managed_ec2(resource):
-            return
-        version = lt.resolve_version(ctx.model, resource)
-        if isinstance(version, Absent | Unknown):
-            yield self.not_verified(
-                resource, f"the launch template sets the node disk, and {lt.why(version)}")
-            return
-        results = [r for image in lt.images(resource, version)
-                   if (r := self._check_image(resource, ctx, image, version)) is not None]
-        # one result per environment: a finding if any AMI has one, else a not-verified
-        yield from sorted(results, key=lambda r: not isinstance(r, Finding))[:1]
+        scope = nodes(ctx.model, resource)
+        if scope is not None and scope.unknown:
+            yield self.not_verified(resource, f"the launch template sets the node disk, and "
+                                              f"{scope.unknown}")
+        elif scope is not None:  # one result: a finding if any AMI has one, else not verified
+            results = [r for ami in scope.amis if (r := self._check(scope, ami, ctx))]
+            yield from sorted(results, key=lambda r: not isinstance(r, Finding))[:1]
 
-    def _check_image(self, ce: Resource, ctx: Context, image: lt.Image,
-                     version: Resource | None) -> Result | None:
-        minimum = int(ctx.option("min_node_disk_gib"))
-        disk = lt.ami_disk(ctx.model, ce, image)
+    def _check(self, scope: Nodes, ami: Ami, ctx: Context) -> Result | None:
+        minimum, disk, ce = int(ctx.option("min_node_disk_gib")), docker_disk(scope, ami), scope.ce
         if not disk.device_known:  # its root may be /dev/sda1 of any size: no guess
             return self.not_verified(ce, f"the disk is set on the root device of the pinned "
                                          f"{disk.ami}, which is not known: {disk.unknown}")
-        device = disk.device
-        mapped = lt.volume_gib(lt.block_device(lt.template_data(version), device))
-        size = mapped if mapped is not None else disk.gib
-        if size is None:
-            return self.not_verified(ce, f"no launch template sets the size of {device}, so the "
-                                         f"disk is that of the pinned AMI, and {disk.unknown}")
-        if size >= minimum:
+        if disk.gib is None:
+            return self.not_verified(ce, f"no launch template sets the size of {disk.device}, "
+                                         f"so the disk is that of the pinned AMI, and "
+                                         f"{disk.unknown}")
+        if disk.gib >= minimum:
             return None
-        fix = f"map {device} to at least {minimum} GiB"
-        if mapped is not None:
-            what = f"uses {lt.describe(ce)}, which maps {device} to {size} GiB"
-            fix = f"raise that VolumeSize to at least {minimum} GiB"
-        elif version is not None:
-            what = (f"uses {lt.describe(ce)}, which sets no size for {device}, so it keeps the "
-                    f"{size} GiB of {disk.ami}")
+        size, device, fix = disk.gib, disk.device, f"map {disk.device} to at least {minimum} GiB"
+        if disk.mapped:
+            what, fix = f"{scope.uses}, which maps {device} to {size} GiB", \
+                f"raise that VolumeSize to at least {minimum} GiB"
+        elif scope.version is not None:
+            what = f"{scope.uses}, which sets no size for {device}, so it keeps the {size} GiB " \
+                   f"of {disk.ami}"
         else:
-            what = f"keeps the {size} GiB default disk of {disk.ami}"
+            what = f"compute environment `{ce.name}` keeps the {size} GiB default disk of " \
+                   f"{disk.ami}"
             fix = f"attach a launch template that maps {device} to at least {minimum} GiB"
-        return self.finding(ce, f"compute environment `{ce.name}` {what}, below {minimum} GiB; "
-                                f"{fix}", "computeResources.launchTemplate")
+        return self.finding(ce, f"{what}, below {minimum} GiB; {fix}",
+                            "computeResources.launchTemplate")

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from batchlint import model as m
 from batchlint.facts import launch_templates as lt
 from batchlint.facts.compute import is_managed_ec2
+from batchlint.facts.node_images import nodes
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 
@@ -56,33 +57,22 @@ class AmazonLinux1Ami(Rule):
     tags = ("reliability", "security")
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        if not is_managed_ec2(resource):
-            return
-        name = resource.name
-        for i, config in enumerate(lt.configurations(resource)):
+        for i, config in enumerate(lt.configurations(resource) if is_managed_ec2(resource)
+                                   else ()):
             if lt.is_al1(str(config.get("imageType", ""))):
-                yield self.finding(resource, f"compute environment `{name}` uses image type "
-                                   "ECS_AL1 (Amazon Linux 1, end of life, 10 GiB Docker limit per "
-                                   "container); move to ECS_AL2023",
+                yield self.finding(resource, f"compute environment `{resource.name}` uses image "
+                                   "type ECS_AL1 (Amazon Linux 1, end of life, 10 GiB Docker limit "
+                                   "per container); move to ECS_AL2023",
                                    f"computeResources.ec2Configuration[{i}].imageType")
                 return
-        unverified: list[str] = []
-        for image in lt.images(resource, lt.resolve_version(ctx.model, resource)):
-            if image.unknown:
-                unverified.append(f"the launch template may pin the AMI, and {image.unknown}")
-            if image.image_id is None:
-                continue
-            found = ctx.model.lookup(m.IMAGE, image.image_id, m.IMAGES,
-                                     resource.account, resource.region)
-            if not isinstance(found, Resource):
-                unverified.append(f"the name of pinned AMI `{image.image_id}` is not known: "
-                                  f"{lt.why(found)}")
-            elif lt.is_al1_image(found):
-                yield self.finding(resource, f"compute environment `{name}` runs AMI "
-                                   f"`{image.image_id}` ({found.data['Name']}), an Amazon Linux 1 "
-                                   "ECS-optimized AMI (end of life, 10 GiB Docker limit per "
-                                   "container); pin an AL2023 ECS AMI or remove the pin",
-                                   image.path)
+        scope = nodes(ctx.model, resource)
+        for ami in scope.amis if scope else ():
+            if ami.described and lt.is_al1_image(ami.described):
+                yield self.finding(resource, f"compute environment `{resource.name}` runs "
+                                   f"{ami.label}, an Amazon Linux 1 ECS-optimized AMI (end of "
+                                   "life, 10 GiB Docker limit per container); pin an AL2023 ECS "
+                                   "AMI or remove the pin", ami.image.path)
                 return
-        if unverified:
-            yield self.not_verified(resource, unverified[0])
+        unknown = [ami.name_unknown for ami in scope.amis if ami.name_unknown] if scope else []
+        if unknown:
+            yield self.not_verified(resource, unknown[0])

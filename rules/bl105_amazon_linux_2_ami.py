@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from batchlint import model as m
 from batchlint.facts import launch_templates as lt
 from batchlint.facts.compute import is_managed_ec2
+from batchlint.facts.node_images import nodes
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
@@ -71,10 +72,8 @@ class AmazonLinux2Ami(Rule):
     tags = ("reliability", "security")
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        if not is_managed_ec2(resource):
-            return
-        name = resource.name
-        for i, config in enumerate(lt.configurations(resource)):
+        name, configurations = resource.name, lt.configurations(resource)
+        for i, config in enumerate(configurations if is_managed_ec2(resource) else ()):
             kind = str(config.get("imageType", "")).upper()
             if lt.is_al2_image_type(kind):
                 yield self.finding(resource, f"compute environment `{name}` uses image type "
@@ -83,33 +82,23 @@ class AmazonLinux2Ami(Rule):
                                    f"{kind.replace('AL2', 'AL2023', 1)}",
                                    f"computeResources.ec2Configuration[{i}].imageType")
                 return
-        defaulted = [e for e in lt.configurations(resource) or [{}]
-                     if not isinstance(e.get("imageType"), str)]
-        unverified: list[str] = []
-        for image in lt.images(resource, lt.resolve_version(ctx.model, resource)):
-            if image.unknown:
-                unverified.append(f"the launch template may pin the AMI, and {image.unknown}")
-            elif image.image_id is None and defaulted:
-                unverified.append(_default_reason(resource, image.image_type))
-            elif image.image_id is not None:
-                found = ctx.model.lookup(m.IMAGE, image.image_id, m.IMAGES,
-                                         resource.account, resource.region)
-                if not isinstance(found, Resource):
-                    unverified.append(f"the name of pinned AMI `{image.image_id}` is not known: "
-                                      f"{lt.why(found)}")
-                elif lt.is_al2_image(found):
-                    ami = str(found.data["Name"])
-                    platform = "EKS" if ami.startswith("amazon-eks") else "ECS"
-                    yield self.finding(resource, f"compute environment `{name}` runs AMI "
-                                       f"`{image.image_id}` ({ami}), an Amazon Linux 2 {platform} "
-                                       f"AMI ({_support(platform, ctx)}); pin an Amazon Linux "
-                                       "2023 AMI, or remove the pin and set "
-                                       f"{spell(resource, 'imageType')} {platform}_AL2023",
-                                       image.path)
-                    return
-        if unverified:
-            yield self.not_verified(resource, unverified[0])
-
+        scope = nodes(ctx.model, resource)
+        for ami in scope.amis if scope else ():
+            if ami.described and lt.is_al2_image(ami.described):
+                platform = "EKS" if str(ami.described.data["Name"]).startswith("amazon-eks") \
+                    else "ECS"
+                yield self.finding(resource, f"compute environment `{name}` runs {ami.label}, "
+                                   f"an Amazon Linux 2 {platform} AMI ({_support(platform, ctx)}); "
+                                   "pin an Amazon Linux 2023 AMI, or remove the pin and set "
+                                   f"{spell(resource, 'imageType')} {platform}_AL2023",
+                                   ami.image.path)
+                return
+        defaulted = any(not isinstance(e.get("imageType"), str) for e in configurations or [{}])
+        unknown = [ami.name_unknown or _default_reason(resource, ami.image.image_type)
+                   for ami in (scope.amis if scope else ())
+                   if ami.name_unknown or (defaulted and ami.image.image_id is None)]
+        if unknown:
+            yield self.not_verified(resource, unknown[0])
 
 def _support(platform: str, ctx: Context) -> str:
     end = _END.get(platform, _END["ECS"])

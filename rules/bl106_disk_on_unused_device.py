@@ -4,11 +4,9 @@ from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
 from batchlint.facts import launch_templates as lt
-from batchlint.facts.compute import is_managed_ec2
-from batchlint.model import Absent, Resource, Unknown
+from batchlint.facts.node_images import XVDA, XVDCZ, nodes, xvdcz_use
+from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
-
-XVDCZ, XVDA = lt.AL1_DOCKER_DEVICE, lt.ROOT_DEVICE
 
 
 class DiskOnUnusedDevice(Rule):
@@ -60,23 +58,20 @@ class DiskOnUnusedDevice(Rule):
     tags = ("cost", "reliability")
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        if not is_managed_ec2(resource):
+        scope = nodes(ctx.model, resource)
+        if scope is None or scope.unknown:
+            if scope:
+                yield self.not_verified(resource, f"the launch template may map {XVDCZ}, and "
+                                                  f"{scope.unknown}")
             return
-        version = lt.resolve_version(ctx.model, resource)
-        if isinstance(version, Absent | Unknown):
-            yield self.not_verified(resource, f"the launch template may map {XVDCZ}, and "
-                                              f"{lt.why(version)}")
-            return
-        data = lt.template_data(version)
-        mapping = lt.block_device(data, XVDCZ)
+        data, mapping = scope.template, lt.block_device(scope.template, XVDCZ)
         if not lt.maps_device(data, XVDCZ) or not isinstance((mapping or {}).get("Ebs"), Mapping):
             return  # no EBS volume at /dev/xvdcz (none, NoDevice, or instance store)
-        verdicts = [_verdict(ctx, resource, image) for image in lt.images(resource, version)]
-        unused = [v[1] for v in verdicts if v[0] == "unused"]
+        verdicts = [xvdcz_use(ami) for ami in scope.amis]
+        unused = [why for verdict, why in verdicts if verdict == "unused"]
         if not unused:
-            reasons = [v[1] for v in verdicts if v[0] == "unknown"]
-            if reasons:
-                yield self.not_verified(resource, reasons[0])
+            yield from [self.not_verified(resource, why) for verdict, why in verdicts
+                        if verdict == "unknown"][:1]
             return
         size = lt.volume_gib(mapping)
         volume = f"a {size} GiB volume" if size is not None else "a volume"
@@ -89,25 +84,6 @@ class DiskOnUnusedDevice(Rule):
         else:
             what = (f"the {XVDCZ} volume is {unused_disk}, and the root keeps its default size; "
                     f"map {XVDA} instead")
-        yield self.finding(resource, f"compute environment `{resource.name}` uses "
-                           f"{lt.describe(resource)}, which maps {volume} at {XVDCZ} (the Amazon "
+        yield self.finding(resource, f"{scope.uses}, which maps {volume} at {XVDCZ} (the Amazon "
                            f"Linux 1 Docker volume), but {unused[0]} keeps Docker's data on the "
                            f"root volume {XVDA}: {what}", "computeResources.launchTemplate")
-
-
-def _verdict(ctx: Context, ce: Resource, image: lt.Image) -> tuple[str, str]:
-    """("unused", the AMI) when the AMI never uses /dev/xvdcz, ("used", "") or ("unknown", why)."""
-    if image.image_id is None:
-        return ("used", "") if lt.is_al1(image.image_type) else (
-            "unused", image.batch_ami)
-    found = ctx.model.lookup(m.IMAGE, image.image_id, m.IMAGES, ce.account, ce.region)
-    if not isinstance(found, Resource):
-        return "unknown", (f"whether pinned AMI `{image.image_id}` uses {XVDCZ} is not "
-                           f"known: {lt.why(found)}")
-    ami = f"AMI `{image.image_id}` ({found.data.get('Name', 'no name')})"
-    if lt.is_al1_image(found) or lt.maps_device(found.data, XVDCZ):
-        return "used", ""
-    if lt.image_name_matches(found, lt.ROOT_DOCKER_IMAGE_NAMES):
-        return "unused", ami
-    return "unknown", (f"{ami} is a custom AMI that maps no {XVDCZ} itself; whether it uses "
-                       "the volume the launch template adds cannot be told from the data")

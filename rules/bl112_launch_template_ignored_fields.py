@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts import launch_templates as lt
-from batchlint.facts.compute import is_managed_ec2, resources_of
-from batchlint.model import Absent, Json, Resource, Unknown
+from batchlint.facts.compute import resources_of
+from batchlint.facts.launch_templates import user_data_type
+from batchlint.facts.node_images import ignored_fields, nodes
+from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.unknowns import known_text
 
@@ -71,59 +72,24 @@ class LaunchTemplateIgnoredFields(Rule):
     tags = ("reliability",)
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        if not is_managed_ec2(resource):
+        scope = nodes(ctx.model, resource)
+        if scope is None or scope.unknown:
+            if scope:
+                yield self.not_verified(resource, f"the launch template's fields are not known: "
+                                                  f"{scope.unknown}")
             return
-        version = lt.resolve_version(ctx.model, resource)
-        if isinstance(version, Absent | Unknown):
-            yield self.not_verified(resource, f"the launch template's fields are not known: "
-                                              f"{lt.why(version)}")
-            return
-        data = lt.template_data(version)
-        where = f"compute environment `{resource.name}` uses {lt.describe(resource)}"
-        ignored = _ignored(data, lambda: resources_of(resource).get("instanceRole"))
+        ignored = ignored_fields(scope.template,
+                                 lambda: resources_of(resource).get("instanceRole"))
         if ignored:
             them = "them" if len(ignored) > 1 else "it"
-            yield self.finding(resource, f"{where}, which sets what Batch ignores: "
+            yield self.finding(resource, f"{scope.uses}, which sets what Batch ignores: "
                                f"{'; '.join(ignored)}; remove {them} from the template",
                                "computeResources.launchTemplate")
         with known_text():  # the MIME header of user data built from values not known
-            kind = lt.user_data_type(data)
+            kind = user_data_type(scope.template)
         if kind is not None and not kind.startswith("multipart/"):
             what = f"Content-Type {kind}" if kind else "no MIME Content-Type header"
-            yield self.finding(resource, f"{where}, whose user data is not a MIME multi-part "
-                               f"archive ({what}), so Batch cannot merge it with its own and the "
-                               "environment goes INVALID; wrap it in a `Content-Type: "
+            yield self.finding(resource, f"{scope.uses}, whose user data is not a MIME "
+                               f"multi-part archive ({what}), so Batch cannot merge it with its "
+                               "own and the environment goes INVALID; wrap it in a `Content-Type: "
                                "multipart/mixed` document", "computeResources.launchTemplate")
-
-
-def _profile_name(ref: object) -> str:
-    """``arn:…:instance-profile/path/name`` or ``name`` → ``name``."""
-    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else ""
-
-
-def _ignored(data: Mapping[str, Json], instance_role: Callable[[], object]) -> list[str]:
-    """Each field Batch ignores, with its value and where Batch takes the setting from."""
-    out = []
-    if isinstance(data.get("InstanceType"), str) and data["InstanceType"]:
-        out.append(f"InstanceType `{data['InstanceType']}` (Batch launches the compute "
-                   "environment's instanceTypes)")
-    profile = data.get("IamInstanceProfile")
-    named = profile.get("Arn") or profile.get("Name") if isinstance(profile, Mapping) else None
-    if isinstance(named, str) and named and _profile_name(named) != _profile_name(instance_role()):
-        out.append(f"IamInstanceProfile `{named}` (instances "
-                   "get the compute environment's instanceRole)")
-    interfaces = data.get("NetworkInterfaces")
-    for i, nic in enumerate(interfaces if isinstance(interfaces, list) else []):
-        if isinstance(nic, Mapping) and nic.get("SubnetId"):
-            out.append(f"NetworkInterfaces[{i}].SubnetId `{nic['SubnetId']}` (instances go to "
-                       "the compute environment's subnets)")
-    market = data.get("InstanceMarketOptions")
-    # Spot is the environment's to choose; a Capacity Block (`capacity-block`) is how a
-    # launch template points Batch at reserved capacity, and is honoured
-    if isinstance(market, Mapping) and market and \
-            str(market.get("MarketType", "spot")).lower() == "spot":
-        out.append(f"InstanceMarketOptions `{market.get('MarketType', '…')}` (Batch controls "
-                   "Spot from the compute environment's type)")
-    if data.get("DisableApiTermination") is True:
-        out.append("DisableApiTermination (Batch must be able to terminate instances)")
-    return out

@@ -1,19 +1,14 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from batchlint import model as m
 from batchlint.facts import launch_templates as lt
-from batchlint.facts.compute import family, instance_types, is_managed_ec2
-from batchlint.facts.instance_catalog import known_architecture
+from batchlint.facts.compute import is_managed_ec2
+from batchlint.facts.node_images import nodes, nvidia_image_type, nvidia_instance_types
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
-
-# NVIDIA GPU families: p2…p6 (p3dn, p4d, p5en, p6-b200), g3…g6 (g4dn, g6e) and gr6
-_GPU_FAMILY = re.compile(r"^(p|g|gr)\d")
-_AL2_ONLY = {"p3", "p3dn", "g3", "g3s"}  # ECS_AL2023_NVIDIA does not support them
 
 
 class GpuInstancesWithoutGpuAmi(Rule):
@@ -65,31 +60,27 @@ class GpuInstancesWithoutGpuAmi(Rule):
     tags = ("reliability", "availability")
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        if not is_managed_ec2(resource):  # before ec2Configuration: Fargate has no AMI
-            return
-        configurations = lt.configurations(resource)
+        # before ec2Configuration: Fargate has no AMI
+        configurations = lt.configurations(resource) if is_managed_ec2(resource) else []
         if not configurations:
             return
-        gpus = [t for t in instance_types(resource) if _GPU_FAMILY.match(family(t))
-                and known_architecture(t, ctx.model) != "arm64"]
+        gpus = nvidia_instance_types(ctx.model, resource)
         kinds = [str(c.get("imageType", "")).upper() for c in configurations]
         if not gpus or any(k.endswith("_NVIDIA") for k in kinds):
             return
-        images = lt.images(resource, lt.resolve_version(ctx.model, resource))
-        if any(image.image_id is not None for image in images):
+        scope = nodes(ctx.model, resource)  # only now: its launch template may not be known
+        if scope is None or any(ami.image.image_id is not None for ami in scope.amis):
             return  # an AMI of the user's own, which may well carry the drivers
-        unknown = [image.unknown for image in images if image.unknown]
+        unknown = [ami.image.unknown for ami in scope.amis if ami.image.unknown]
         if unknown:
             yield self.not_verified(resource, f"the launch template may pin an AMI for the "
                                     f"GPU instances, and {unknown[0]}")
             return
-        gpu_type = f"{lt.default_image_type(resource)}_NVIDIA"
-        if gpu_type.startswith("ECS") and any(family(t) in _AL2_ONLY for t in gpus):
-            gpu_type += " (ECS_AL2_NVIDIA for p3 and g3, which AL2023 does not support)"
         yield self.finding(resource, f"compute environment `{resource.name}` can launch GPU "
                            f"instance types ({', '.join(gpus)}) but its "
                            f"{spell(resource, 'computeResources.ec2Configuration')} names only "
                            f"{', '.join(k or 'no image type' for k in kinds)}, so they boot an "
                            "AMI without NVIDIA drivers and GPU jobs never start; add an entry "
-                           f"with {spell(resource, 'imageType')} {gpu_type}",
+                           f"with {spell(resource, 'imageType')} "
+                           f"{nvidia_image_type(resource, gpus)}",
                            "computeResources.ec2Configuration")

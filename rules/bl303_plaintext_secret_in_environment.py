@@ -3,14 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
+from batchlint.facts import jobdefs
 from batchlint.facts.credentials import credential_kind
-from batchlint.facts.jobdefs import (
-    Container,
-    arguments,
-    environment,
-    is_literal_value,
-    looks_secret,
-)
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 
@@ -97,30 +91,26 @@ class PlaintextSecretInEnvironment(Rule):
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         # Messages carry names, paths and the kind of credential only, never the value.
-        for var in environment(resource):
+        for var in jobdefs.environment(resource):
             kind = credential_kind(var.value) if isinstance(var.value, str) else None
-            if not (kind or (looks_secret(var.name) and is_literal_value(var.value))):
-                continue
-            what = f"what looks like {kind}" if kind else "a literal value that looks secret"
-            yield self.finding(resource, f"job definition `{resource.name}` sets environment "
-                               f"variable `{var.name}`{_of(var.container)} ({var.path}) to "
-                               f"{what}; {_fix(var.container)}", var.path)
-        for arg in arguments(resource):
-            kind = credential_kind(arg.value)
-            if kind:
+            if kind or var.secret_in_clear:
+                what = f"what looks like {kind}" if kind else "a literal value that looks secret"
+                yield self.finding(resource, f"job definition `{resource.name}` sets environment "
+                                   f"variable `{var.name}`{_of(var.container)} ({var.path}) to "
+                                   f"{what}; {_fix(var.container)}", var.path)
+        for arg in jobdefs.arguments(resource):
+            if kind := credential_kind(arg.value):
                 yield self.finding(resource, f"job definition `{resource.name}` passes what "
                                    f"looks like {kind} as a command argument{_of(arg.container)} "
                                    f"({arg.path}); {_fix(arg.container, command=True)}", arg.path)
 
-
-def _of(container: Container) -> str:
-    name = container.data.get("name")
-    return f" of container `{name}`" if isinstance(name, str) and name else ""
+def _of(container: jobdefs.Container) -> str:
+    return f" of container `{container.name}`" if container.name else ""
 
 
-def _fix(container: Container, command: bool = False) -> str:
+def _fix(container: jobdefs.Container, command: bool = False) -> str:
     then = " and have the command read it from there" if command else ""
-    if container.env_key == "env":  # EKS pods have no `secrets` field
+    if container.eks:  # EKS pods have no `secrets` field
         return ("keep it in a Kubernetes secret mounted through "
                 f"`eksProperties.podProperties.volumes[].secret`{then}")
     return ("store it in Secrets Manager or SSM Parameter Store and pass it through `secrets` "

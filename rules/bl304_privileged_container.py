@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.jobdefs import Container, containers, on_fargate
+from batchlint.facts.jobdefs import containers, on_fargate
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
@@ -57,33 +57,19 @@ class PrivilegedContainer(Rule):
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         fargate = on_fargate(resource)
         for container in containers(resource):
-            path = _privileged_path(container)
+            path = container.privileged
             if path is None:
                 continue
-            what = (f"job definition `{resource.name}` runs {_label(container)} privileged "
+            label = f"container `{container.name}`" if container.name else "its container"
+            what = (f"job definition `{resource.name}` runs {label} privileged "
                     f"({spell(resource, path)})")
-            if fargate and container.env_key == "environment":
+            if fargate and not container.eks:
                 yield self.finding(resource, f"{what} on Fargate, which does not support "
                                    "privileged containers: Batch requires it omitted or "
                                    "false; remove it", path)
             else:
-                fix = ("set securityContext.privileged to false" if container.env_key == "env"
+                fix = ("set securityContext.privileged to false" if container.eks
                        else "remove it and map only the devices the job needs "
                             "(linuxParameters.devices)")
                 yield self.finding(resource, f"{what}, which gives it root access to the host "
                                    f"and every job placed on it; {fix}", path)
-
-
-def _privileged_path(container: Container) -> str | None:
-    """Where the container is made privileged, or None when it is not."""
-    if container.env_key == "env":  # EKS: securityContext.privileged
-        context = container.data.get("securityContext")
-        if isinstance(context, Mapping) and context.get("privileged") is True:
-            return f"{container.path}.securityContext.privileged"
-        return None
-    return f"{container.path}.privileged" if container.data.get("privileged") is True else None
-
-
-def _label(container: Container) -> str:
-    name = container.data.get("name")
-    return f"container `{name}`" if isinstance(name, str) and name else "its container"

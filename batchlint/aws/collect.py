@@ -28,8 +28,6 @@ from batchlint.aws.references import (
 )
 from batchlint.model import Json
 
-DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
-          "UnauthorizedAccess", "AuthorizationError", "AuthorizationErrorException"}
 NOT_ENABLED = {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure",
                "OptInRequired", "InvalidSignatureException"}
 # What rules read of an instance type; the rest (network, EBS, boot modes…) would

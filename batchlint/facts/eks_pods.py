@@ -27,7 +27,8 @@ from decimal import Decimal
 from batchlint.facts import kube_quantity
 from batchlint.facts.instance_catalog import Task
 from batchlint.facts.jobdefs import Container, containers
-from batchlint.model import Json, Resource
+from batchlint.jsonvalues import mapping
+from batchlint.model import Resource
 
 RESOURCES = ("cpu", "memory", "nvidia.com/gpu")
 _UNREAD = Decimal("Infinity")
@@ -64,8 +65,8 @@ def pod_sizes(jobdef: Resource) -> Iterator[PodSize]:
 def _asks(container: Container, doubts: list[str]) -> tuple[dict[str, Decimal],
                                                              dict[str, Decimal]]:
     """(low, high) asks of one container, in vCPUs, MiB and GPUs."""
-    resources = _mapping(container.data.get("resources"))
-    requests, limits = _mapping(resources.get("requests")), _mapping(resources.get("limits"))
+    resources = mapping(container.data.get("resources"))
+    requests, limits = mapping(resources.get("requests")), mapping(resources.get("limits"))
     low: dict[str, Decimal] = {}
     high: dict[str, Decimal] = {}
     for name in RESOURCES:
@@ -109,6 +110,3 @@ def _label(container: Container) -> str:
     name = container.data.get("name")
     return f"container `{name}`" if isinstance(name, str) and name else container.path
 
-
-def _mapping(value: Json) -> Mapping[str, Json]:
-    return value if isinstance(value, Mapping) else {}

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from batchlint.facts.jobdefs import containers, on_fargate
+from batchlint.jsonvalues import mapping
 from batchlint.model import Json, Resource, parse_arn, parse_path
 from batchlint.unknowns import value_at
 
@@ -57,7 +58,7 @@ def tasks(jobdef: Resource) -> Iterator[Task]:
         found.setdefault(holder, []).extend(
             _needs(jobdef, container.path, container.data, fargate))
     for holder, needs in found.items():
-        role = _mapping(value_at(jobdef.data, parse_path(holder))).get("executionRoleArn")
+        role = mapping(value_at(jobdef.data, parse_path(holder))).get("executionRoleArn")
         yield Task(holder, role if isinstance(role, str) and role else None,
                    tuple(dict.fromkeys(needs)))
 
@@ -66,7 +67,7 @@ def _needs(jobdef: Resource, path: str, container: Mapping[str, Json],
            fargate: bool) -> Iterator[Need]:
     account, region = jobdef.account, jobdef.region
     partition = _partition(region)
-    log = _mapping(container.get("logConfiguration"))
+    log = mapping(container.get("logConfiguration"))
     if fargate:
         image = container.get("image")
         ecr = _ECR_IMAGE.match(image) if isinstance(image, str) else None
@@ -77,7 +78,7 @@ def _needs(jobdef: Resource, path: str, container: Mapping[str, Json],
             for action in _ECR_PULL:
                 yield Need(action, repo, f"{path}.image")
         driver = log.get("logDriver", "awslogs")
-        options = _mapping(log.get("options"))
+        options = mapping(log.get("options"))
         if driver == "awslogs":
             group = options.get("awslogs-group") or DEFAULT_LOG_GROUP
             where = str(options.get("awslogs-region") or region or "*")
@@ -92,11 +93,11 @@ def _needs(jobdef: Resource, path: str, container: Mapping[str, Json],
     for key, items in (("secrets", container.get("secrets")),
                        ("logConfiguration.secretOptions", log.get("secretOptions"))):
         for i, item in enumerate(items if isinstance(items, list) else []):
-            ref = _mapping(item).get("valueFrom")
+            ref = mapping(item).get("valueFrom")
             need = _secret(ref, partition, account, region, f"{path}.{key}[{i}].valueFrom")
             if need:
                 yield need
-    credentials = _mapping(container.get("repositoryCredentials")).get("credentialsParameter")
+    credentials = mapping(container.get("repositoryCredentials")).get("credentialsParameter")
     need = _secret(credentials, partition, account, region,
                    f"{path}.repositoryCredentials.credentialsParameter")
     if need:
@@ -133,6 +134,3 @@ def _partition(region: str | None) -> str:
         return "aws-us-gov"
     return "aws"
 
-
-def _mapping(value: Json) -> Mapping[str, Json]:
-    return value if isinstance(value, Mapping) else {}

@@ -40,6 +40,7 @@ from batchlint.facts.compute import (
 )
 from batchlint.facts.jobdefs import containers
 from batchlint.facts.quotas import families
+from batchlint.jsonvalues import integer, mapping
 from batchlint.model import Json, Model, Resource
 
 # -- the memory model (docs/memory-model.md) ----------------------------------
@@ -98,16 +99,16 @@ def bundled() -> Mapping[str, InstanceType]:
 def from_describe(name: str, data: Mapping[str, Json],
                   fallback: InstanceType | None = None) -> InstanceType | None:
     """An item of ``describe-instance-types``; fields it lacks come from ``fallback``."""
-    vcpus = _int(_map(data.get("VCpuInfo")).get("DefaultVCpus"))
-    memory = _int(_map(data.get("MemoryInfo")).get("SizeInMiB"))
+    vcpus = integer(mapping(data.get("VCpuInfo")).get("DefaultVCpus"))
+    memory = integer(mapping(data.get("MemoryInfo")).get("SizeInMiB"))
     gpu_info = data.get("GpuInfo")
     gpus = None
     if isinstance(gpu_info, Mapping):
         listed = gpu_info.get("Gpus")
-        counts = [_int(g.get("Count")) for g in listed if isinstance(g, Mapping)] \
+        counts = [integer(g.get("Count")) for g in listed if isinstance(g, Mapping)] \
             if isinstance(listed, list) else []
         gpus = sum(c for c in counts if c and c > 0)
-    archs = _map(data.get("ProcessorInfo")).get("SupportedArchitectures")
+    archs = mapping(data.get("ProcessorInfo")).get("SupportedArchitectures")
     architectures = tuple(a for a in archs if isinstance(a, str)) \
         if isinstance(archs, list) else ()
     if fallback is not None:
@@ -121,12 +122,6 @@ def from_describe(name: str, data: Mapping[str, Json],
     return InstanceType(name, vcpus, memory, gpus or 0, architectures)
 
 
-def _int(value: Json) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _map(value: Json) -> Mapping[str, Json]:
-    return value if isinstance(value, Mapping) else {}
 
 
 class Catalog:
@@ -257,7 +252,7 @@ def ec2_capacity(model: Model, account: str | None, region: str | None,
             unknown.append(f"`{ce.name}` is of compute type {compute_type(ce) or 'none'}, "
                            "whose instances batchlint does not know")
             continue
-        max_vcpus = _int(resources_of(ce).get("maxvCpus"))
+        max_vcpus = integer(resources_of(ce).get("maxvCpus"))
         entries = instance_types(ce)
         if max_vcpus is None or not entries:
             unknown.append(f"`{ce.name}` has no {'maxvCpus' if entries else 'instanceTypes'}")
@@ -276,7 +271,7 @@ def ec2_capacity(model: Model, account: str | None, region: str | None,
             unknown.append(f"the instance types {', '.join(missing)} of `{ce.name}` are in "
                            "neither the instance-type data given nor batchlint's table")
     maxima = [(mv, ce) for ce in envs if is_managed(ce) and compute_type(ce) in EC2_TYPES
-              and (mv := _int(resources_of(ce).get("maxvCpus"))) is not None]
+              and (mv := integer(resources_of(ce).get("maxvCpus"))) is not None]
     return Capacity(
         tuple(envs), _frontier(slots), tuple(unknown),
         max(slots, key=lambda s: (s.memory, s.vcpus, s.gpus), default=None),
@@ -391,7 +386,7 @@ def _needs(container: Mapping[str, Json]) -> tuple[float, int, int]:
         if isinstance(kind, str) and isinstance(value, str) and _NUMBER.match(value):
             found[kind.upper()] = float(value)
     for kind, legacy in (("VCPU", "vcpus"), ("MEMORY", "memory")):
-        value = _int(container.get(legacy))
+        value = integer(container.get(legacy))
         if kind not in found and value is not None and 0 <= value < 10**9:
             found[kind] = float(value)
     return (found.get("VCPU", 0.0), math.ceil(found.get("MEMORY", 0.0)),

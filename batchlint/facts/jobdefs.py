@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from batchlint.jsonvalues import items, mapping
 from batchlint.model import Json, Resource
 
 
@@ -32,6 +33,26 @@ class Container:
     data: Mapping[str, Json]
     env_key: str  # "environment" (ECS) or "env" (EKS)
 
+    @property
+    def eks(self) -> bool:
+        """A Kubernetes container (``env``, ``securityContext``), not an ECS one."""
+        return self.env_key == "env"
+
+    @property
+    def name(self) -> str:
+        """Its ``name``; "" when it has none (a single container job's usually has none)."""
+        name = self.data.get("name")
+        return name if isinstance(name, str) else ""
+
+    @property
+    def privileged(self) -> str | None:
+        """The path that makes it privileged (ECS ``privileged``, EKS
+        ``securityContext.privileged``), or None when it is not."""
+        if self.eks:
+            return f"{self.path}.securityContext.privileged" \
+                if mapping(self.data.get("securityContext")).get("privileged") is True else None
+        return f"{self.path}.privileged" if self.data.get("privileged") is True else None
+
 
 @dataclass(frozen=True)
 class EnvironmentVariable:
@@ -42,6 +63,11 @@ class EnvironmentVariable:
     value: Json
     container: Container
 
+    @property
+    def secret_in_clear(self) -> bool:
+        """Its name says it holds a secret and it is set to a literal value."""
+        return looks_secret(self.name) and is_literal_value(self.value)
+
 
 def containers(jobdef: Resource) -> Iterator[Container]:
     """Every container of the job definition, in document order (found once per resource:
@@ -51,8 +77,8 @@ def containers(jobdef: Resource) -> Iterator[Container]:
 
 def _find_containers(jobdef: Resource) -> Iterator[Container]:
     yield from _containers_in(jobdef.data, "")
-    node_ranges = _mapping(jobdef.data.get("nodeProperties")).get("nodeRangeProperties")
-    for i, node_range in _items(node_ranges):
+    node_ranges = mapping(jobdef.data.get("nodeProperties")).get("nodeRangeProperties")
+    for i, node_range in items(node_ranges):
         at = f"nodeProperties.nodeRangeProperties[{i}]"
         container = node_range.get("container")
         if isinstance(container, Mapping):
@@ -63,7 +89,7 @@ def _find_containers(jobdef: Resource) -> Iterator[Container]:
 def environment(jobdef: Resource) -> Iterator[EnvironmentVariable]:
     """Every environment variable with a string name, of every container."""
     for container in containers(jobdef):
-        for i, entry in _items(container.data.get(container.env_key)):
+        for i, entry in items(container.data.get(container.env_key)):
             name = entry.get("name")
             if isinstance(name, str) and name:
                 yield EnvironmentVariable(f"{container.path}.{container.env_key}[{i}]", name,
@@ -94,27 +120,17 @@ def _containers_in(props: Mapping[str, Json], prefix: str) -> Iterator[Container
     container = props.get("containerProperties")
     if isinstance(container, Mapping):
         yield Container(f"{prefix}containerProperties", container, "environment")
-    tasks = _mapping(props.get("ecsProperties")).get("taskProperties")
-    for t, task in _items(tasks):
-        for c, item in _items(task.get("containers")):
+    tasks = mapping(props.get("ecsProperties")).get("taskProperties")
+    for t, task in items(tasks):
+        for c, item in items(task.get("containers")):
             path = f"{prefix}ecsProperties.taskProperties[{t}].containers[{c}]"
             yield Container(path, item, "environment")
-    pod = _mapping(_mapping(props.get("eksProperties")).get("podProperties"))
+    pod = mapping(mapping(props.get("eksProperties")).get("podProperties"))
     for key in ("initContainers", "containers"):
-        for c, item in _items(pod.get(key)):
+        for c, item in items(pod.get(key)):
             yield Container(f"{prefix}eksProperties.podProperties.{key}[{c}]", item, "env")
 
 
-def _mapping(value: Json) -> Mapping[str, Json]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _items(value: Json) -> Iterator[tuple[int, Mapping[str, Json]]]:
-    """(index, item) for the items of a list that are objects; nothing for a non-list."""
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, Mapping):
-                yield i, item
 
 
 # -- secret-looking environment variables (BL303) ---------------------------------
@@ -187,12 +203,12 @@ def on_fargate(jobdef: Resource) -> bool:
 
 def retry_strategy(jobdef: Resource) -> Mapping[str, Json]:
     """The ``retryStrategy`` object, or an empty mapping."""
-    return _mapping(jobdef.data.get("retryStrategy"))
+    return mapping(jobdef.data.get("retryStrategy"))
 
 
 def exit_conditions(jobdef: Resource) -> list[tuple[int, Mapping[str, Json]]]:
     """(index, entry) of every ``retryStrategy.evaluateOnExit`` entry that is an object."""
-    return list(_items(retry_strategy(jobdef).get("evaluateOnExit")))
+    return list(items(retry_strategy(jobdef).get("evaluateOnExit")))
 
 
 def is_catch_all_exit(condition: Mapping[str, Json]) -> bool:

@@ -16,6 +16,7 @@ from fnmatch import fnmatchcase
 from batchlint import model as m
 from batchlint.facts.compute import resources_of
 from batchlint.facts.jobdefs import REDACTED
+from batchlint.jsonvalues import integer
 from batchlint.model import Absent, Json, Lookup, Model, Resource, Unknown
 
 AL1 = "ECS_AL1"
@@ -61,12 +62,12 @@ def resolve_version(model: Model, ce: Resource) -> Lookup | None:
         flagged = [v for v in versions if v.data.get("DefaultVersion") is True]
         if flagged:
             return flagged[0]
-        number = _int(template.data.get("DefaultVersionNumber")) if template else None
+        number = integer(template.data.get("DefaultVersionNumber")) if template else None
     elif version == "$Latest":
         if template is not None:
-            number = _int(template.data.get("LatestVersionNumber"))
+            number = integer(template.data.get("LatestVersionNumber"))
         else:
-            numbered = [v for v in versions if _int(v.data.get("VersionNumber")) is not None]
+            numbered = [v for v in versions if integer(v.data.get("VersionNumber")) is not None]
             if numbered:
                 return max(numbered, key=lambda v: v.data["VersionNumber"])
     elif version.isdigit():
@@ -74,7 +75,7 @@ def resolve_version(model: Model, ce: Resource) -> Lookup | None:
     else:
         return Unknown(f"{describe(ce)}: the version is not a number, $Default or $Latest")
     for found in versions:
-        if number is not None and _int(found.data.get("VersionNumber")) == number:
+        if number is not None and integer(found.data.get("VersionNumber")) == number:
             return found
     return model.missing(m.LAUNCH_TEMPLATES, ce.account, ce.region, describe(ce))
 
@@ -97,7 +98,7 @@ def volume_gib(mapping: Mapping[str, Json] | None) -> int | None:
     """``Ebs.VolumeSize`` of a block device mapping, when set."""
     ebs = mapping.get("Ebs") if mapping is not None else None
     size = ebs.get("VolumeSize") if isinstance(ebs, Mapping) else None
-    return _int(size)
+    return integer(size)
 
 
 def why(lookup: Absent | Unknown) -> str:
@@ -121,20 +122,6 @@ def configurations(ce: Resource) -> list[Mapping[str, Json]]:
     """The ``ec2Configuration`` entries (objects only)."""
     entries = resources_of(ce).get("ec2Configuration") or []
     return [e for e in entries if isinstance(e, Mapping)]
-
-
-def image_types(ce: Resource) -> list[str]:
-    """Every image type the environment uses, upper-cased; the default when none is set."""
-    found = [str(e["imageType"]).upper() for e in configurations(ce)
-             if isinstance(e.get("imageType"), str)]
-    return found or [default_image_type(ce)]
-
-
-def effective_image_type(ce: Resource) -> str:
-    """``ec2Configuration[0].imageType`` when set, else the default image type."""
-    entries = configurations(ce)
-    first = entries[0].get("imageType") if entries else None
-    return first.upper() if isinstance(first, str) else default_image_type(ce)
 
 
 def is_al1(image_type: str) -> bool:
@@ -210,33 +197,6 @@ def images(ce: Resource, version: Lookup | None) -> list[Image]:
     return out
 
 
-@dataclass(frozen=True)
-class AmiDisk:
-    """The disk an AMI gives Docker: ``device``, its size (None when not known), why not."""
-
-    device: str
-    gib: int | None
-    ami: str  # how messages name the AMI
-    unknown: str = ""
-    device_known: bool = True  # False: a pinned AMI not in the data, whose root may differ
-
-
-def ami_disk(model: Model, ce: Resource, image: Image) -> AmiDisk:
-    """Docker's device and its size: Batch's AMI by image type, a pinned AMI by its data."""
-    device = docker_device(image.image_type)
-    if image.image_id is None:
-        default = AL1_DOCKER_GIB if is_al1(image.image_type) else DEFAULT_ROOT_GIB
-        return AmiDisk(device, default, image.batch_ami)
-    ami = f"AMI `{image.image_id}`"
-    found = model.lookup(m.IMAGE, image.image_id, m.IMAGES, ce.account, ce.region)
-    if not isinstance(found, Resource):
-        return AmiDisk(device, None, ami, why(found), device_known=False)
-    root = found.data.get("RootDeviceName")
-    device = AL1_DOCKER_DEVICE if is_al1_image(found) else str(root or device)
-    size = volume_gib(block_device(found.data, device))
-    return AmiDisk(device, size, ami, f"{ami} gives no VolumeSize for {device}")
-
-
 # -- lookups ------------------------------------------------------------------
 
 
@@ -254,9 +214,6 @@ def _version(spec: Mapping[str, Json]) -> str:
         return str(version)
     return version.strip() if isinstance(version, str) and version.strip() else "$Default"
 
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 # -- Amazon Linux 2, AMI devices and user data (BL105, BL106, BL112) ------------------

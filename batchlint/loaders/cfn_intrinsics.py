@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from batchlint.jsonvalues import mapping
 from batchlint.model import Json
 
 IAM_ROLE = "AWS::IAM::Role"
@@ -58,9 +59,9 @@ class Resolver:
     def __init__(self, template: Mapping[str, Json], world: Mapping[str, bool] | None = None):
         resources = template.get("Resources")
         self.resources: Mapping[str, Json] = resources if isinstance(resources, Mapping) else {}
-        self.parameters: Mapping[str, Json] = _mapping(template.get("Parameters"))
-        self.mappings: Mapping[str, Json] = _mapping(template.get("Mappings"))
-        self.conditions: Mapping[str, Json] = _mapping(template.get("Conditions"))
+        self.parameters: Mapping[str, Json] = mapping(template.get("Parameters"))
+        self.mappings: Mapping[str, Json] = mapping(template.get("Mappings"))
+        self.conditions: Mapping[str, Json] = mapping(template.get("Conditions"))
         self.world: Mapping[str, bool] = world or {}
         self._decided: dict[str, bool | None] = {}
         self._deciding: set[str] = set()
@@ -134,7 +135,7 @@ class Resolver:
         if name.startswith("AWS::"):
             return Unk(f"${{{name}}}", f"`{name}`, known only at deployment")
         if name in self.parameters:
-            param = _mapping(self.parameters[name])
+            param = mapping(self.parameters[name])
             default = param.get("Default")
             if default is None:
                 return Unk(f"${{{name}}}", f"parameter `{name}`, which has no default")
@@ -147,13 +148,13 @@ class Resolver:
                 return [v.strip() for v in str(default).split(",")] \
                     if not isinstance(default, list) else default
             return self.resolve(default)
-        resource = _mapping(self.resources.get(name))
+        resource = mapping(self.resources.get(name))
         kind = resource.get("Type")
         if kind in (IAM_ROLE, INSTANCE_PROFILE, LAUNCH_TEMPLATE) or kind in NETWORK_TYPES or (
                 isinstance(kind, str) and kind.startswith(BATCH_PREFIX)):
             return name  # its logical ID, which is how the model names it
         own = _OWN_NAMES.get(str(kind))
-        given = self.resolve(_mapping(resource.get("Properties")).get(own)) if own else None
+        given = self.resolve(mapping(resource.get("Properties")).get(own)) if own else None
         if isinstance(given, str | Unk):
             return given  # a resource whose Ref is the name the template gives it
         return Unk(f"${{{name}}}", f"`{name}`, known only once the stack creates it")
@@ -164,7 +165,7 @@ class Resolver:
         if not isinstance(arg, list) or len(arg) != 2 or not all(isinstance(a, str) for a in arg):
             return Unk("${GetAtt}", "an `Fn::GetAtt` CloudFormation rejects")
         logical_id, attribute = arg
-        resource = _mapping(self.resources.get(logical_id))
+        resource = mapping(self.resources.get(logical_id))
         kind = resource.get("Type")
         if kind in (IAM_ROLE, INSTANCE_PROFILE) and attribute == "Arn":
             return self.role_arn(logical_id)
@@ -305,10 +306,6 @@ def conditions_used(value: Json) -> list[str]:
         elif isinstance(node, list):
             stack.extend(reversed(node))
     return list(dict.fromkeys(found))
-
-
-def _mapping(value: Json) -> Mapping[str, Json]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _is_scalar(value: Json) -> bool:
