@@ -11,7 +11,7 @@ to show keeps one text per dialect in a table and picks it with :func:`dialect`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from batchlint.model import Resource
 
@@ -67,3 +67,10 @@ def terraform_name(name: str) -> str:
 def pick(resource: Resource, texts: Mapping[str, str]) -> str:
     """The text of ``texts`` (keyed by dialect) for the resource; the API's by default."""
     return texts.get(dialect(resource), texts[API])
+
+
+def quoted(names: Iterable[str], limit: int | None = None) -> str:
+    """```a`, `b`, `c` and 2 more``: names as messages list them, the first ``limit``."""
+    listed = list(names)
+    shown = ", ".join(f"`{name}`" for name in listed[:limit])
+    return shown + (f" and {len(listed) - limit} more" if limit and len(listed) > limit else "")

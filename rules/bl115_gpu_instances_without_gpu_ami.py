@@ -62,9 +62,7 @@ class GpuInstancesWithoutGpuAmi(Rule):
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         # before ec2Configuration: Fargate has no AMI
         configurations = lt.configurations(resource) if is_managed_ec2(resource) else []
-        if not configurations:
-            return
-        gpus = nvidia_instance_types(ctx.model, resource)
+        gpus = nvidia_instance_types(ctx.model, resource) if configurations else []
         kinds = [str(c.get("imageType", "")).upper() for c in configurations]
         if not gpus or any(k.endswith("_NVIDIA") for k in kinds):
             return

@@ -6,6 +6,7 @@ from batchlint import model as m
 from batchlint.facts.compute import is_enabled, is_usable, queue_compute_environments
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import quoted
 from batchlint.unknowns import because, recording
 
 
@@ -65,10 +66,9 @@ class QueueWithoutUsableCompute(Rule):
             yield self.not_verified(resource, because(hits, resource.label))
             return
         if missing:
-            refs = ", ".join(f"`{ref}`" for ref in missing)
             known = ", and none of the known ones is ENABLED and VALID" if found else ""
-            yield self.not_verified(resource, f"compute environment(s) {refs} are not in the "
-                                    f"data given{known}")
+            yield self.not_verified(resource, f"compute environment(s) {quoted(missing)} are "
+                                    f"not in the data given{known}")
             return
         if not found:
             yield self.finding(resource, f"job queue `{resource.name}` is ENABLED but has no "

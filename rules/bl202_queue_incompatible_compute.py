@@ -13,6 +13,7 @@ from batchlint.facts.compute import (
 )
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import quoted
 
 MAX_ENVIRONMENTS = 3  # a hard Batch quota per job queue
 
@@ -66,7 +67,7 @@ class QueueIncompatibleCompute(Rule):
         found, missing = queue_compute_environments(ctx.model, resource)
         queue, where = f"job queue `{resource.name}`", "computeEnvironmentOrder"
         if len(found) + len(missing) > MAX_ENVIRONMENTS:
-            names = _names([ce.name for ce in found] + missing)
+            names = quoted([ce.name for ce in found] + missing)
             yield self.finding(resource, f"{queue} orders {len(found) + len(missing)} compute "
                                f"environments ({names}); Batch allows at most "
                                f"{MAX_ENVIRONMENTS}: split it into several queues", where)
@@ -75,8 +76,8 @@ class QueueIncompatibleCompute(Rule):
         fargate = [ce.name for ce in found if compute_type(ce) in FARGATE_TYPES]
         if ec2 and fargate:
             yield self.finding(resource, f"{queue} mixes EC2/SPOT compute environments "
-                               f"({_names(ec2)}) with FARGATE/FARGATE_SPOT ones "
-                               f"({_names(fargate)}); Batch requires one platform per queue: "
+                               f"({quoted(ec2)}) with FARGATE/FARGATE_SPOT ones "
+                               f"({quoted(fargate)}); Batch requires one platform per queue: "
                                "use one queue for each", where)
         elif missing and len(ec2) + len(fargate) + len(missing) > 1:
             undecided.append("EC2 and Fargate")
@@ -92,13 +93,9 @@ class QueueIncompatibleCompute(Rule):
         elif missing and len(archs) + len(missing) > 1:
             undecided.append("x86 and Arm instance types")
         if undecided:
-            yield self.not_verified(resource, f"compute environment(s) {_names(missing)} are "
+            yield self.not_verified(resource, f"compute environment(s) {quoted(missing)} are "
                                     "not in the data given, so whether the queue mixes "
                                     f"{' or '.join(undecided)} is unknown")
-
-
-def _names(names: list[str]) -> str:
-    return ", ".join(f"`{name}`" for name in names)
 
 
 def _typed(found: list[Resource], names: list[str]) -> str:

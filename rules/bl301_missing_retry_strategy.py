@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
-from batchlint.facts.compute import SPOT_TYPES, compute_type, is_enabled
-from batchlint.model import Model, Resource
+from batchlint.facts.compute import spot_environments
+from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
-from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell
+from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, quoted, spell
 
 # the fix, as each source writes it
 PATTERN = {
@@ -76,18 +76,11 @@ class MissingRetryStrategy(Rule):
             problem, path = (f"sets {spell(resource, 'retryStrategy.attempts')} to {attempts}",
                              "retryStrategy.attempts")
         spot = ctx.memo(("BL301", "spot-environments", resource.account, resource.region),
-                        lambda: _spot_environments(ctx.model, resource))
+                        lambda: spot_environments(ctx.model, resource.account, resource.region))
         where = f" in {resource.region}" if resource.region else ""
-        context = f", and Spot compute environments run{where} ({spot})" if spot else ""
+        context = f", and Spot compute environments run{where} ({quoted(spot, 3)})" \
+            if spot else ""
         yield self.finding(resource, f"job definition `{resource.name}` {problem}, so one host "
                            f"failure or Spot reclaim fails the job for good{context}; add "
                            f"{pick(resource, PATTERN)}", path)
 
-
-def _spot_environments(model: Model, resource: Resource) -> str:
-    """The enabled Spot compute environments of the resource's account and region, named."""
-    names = sorted(ce.name for ce in model.in_region(m.COMPUTE_ENVIRONMENT, resource.account,
-                                                     resource.region)
-                   if is_enabled(ce) and compute_type(ce) in SPOT_TYPES)
-    shown = ", ".join(f"`{name}`" for name in names[:3])
-    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")

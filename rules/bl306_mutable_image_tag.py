@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.jobdefs import containers
+from batchlint.facts.jobdefs import containers, image_tag, tag_unknown
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
@@ -58,39 +57,19 @@ class MutableImageTag(Rule):
             if not isinstance(image, str) or not image.strip() or "@" in image:
                 continue  # no image to judge, or pinned by digest
             path = f"{container.path}.image"
-            field = spell(resource, path)
+            field, tag = spell(resource, path), image_tag(image)
             if "Ref::" in image:
                 yield self.not_verified(resource, f"image `{image}` ({field}) is set through "
                                         "parameter substitution when the job is submitted, so "
                                         "its tag is not in the job definition")
-                continue
-            last = image.rsplit("/", 1)[-1]  # a template value not known statically there
-            if _UNKNOWN.search(last) and ":" not in _UNKNOWN.sub("", last):
+            elif tag_unknown(image):
                 why = next((w for p, w in resource.unknown.items()
                             if ".".join(map(str, p)).endswith("image")), "")
                 yield self.not_verified(resource, f"the tag of image `{image}` ({field}) is not "
                                         f"known before deployment{': ' + why if why else ''}")
-                continue
-            tag = image_tag(_UNKNOWN.sub("unknown", image))
-            if tag is None:
-                problem = "has no tag, so it is pulled as `latest`"
-            elif tag == "latest":
-                problem = "uses the `latest` tag"
-            else:
-                continue
-            yield self.finding(resource, f"job definition `{resource.name}` runs image "
-                               f"`{image}` ({field}), which {problem}, a tag that moves with "
-                               "every push; pin a version tag or a digest (`@sha256:…`)", path)
-
-
-_UNKNOWN = re.compile(r"\$\{[^}]*\}")  # a part not known before deployment
-
-
-def image_tag(image: str) -> str | None:
-    """The tag of an image reference without a digest; None when it has none.
-
-    The tag follows the last `:` of the last path segment, so a registry port
-    (`host:5000/repo`) is not taken for one.
-    """
-    last = image.strip().rsplit("/", 1)[-1]
-    return last.split(":", 1)[1] if ":" in last else None
+            elif tag in (None, "latest"):
+                problem = "uses the `latest` tag" if tag else "has no tag, so it is pulled as " \
+                                                              "`latest`"
+                yield self.finding(resource, f"job definition `{resource.name}` runs image "
+                                   f"`{image}` ({field}), which {problem}, a tag that moves with "
+                                   "every push; pin a version tag or a digest (`@sha256:…`)", path)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.jobdefs import exit_conditions, is_catch_all_exit, retry_strategy
+from batchlint.facts.jobdefs import catch_all_exit, exit_conditions, retry_strategy
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell
@@ -61,25 +61,23 @@ class RetryWithoutExitConditions(Rule):
         attempts = retry_strategy(resource).get("attempts")
         if not isinstance(attempts, int) or attempts < 2:
             return
-        conditions = exit_conditions(resource)
+        conditions, catch_all = exit_conditions(resource), catch_all_exit(resource)
         who = f"job definition `{resource.name}` allows {attempts} attempts"
-        on_exit, catch_all = spell(resource, "evaluateOnExit"), pick(resource, CATCH_ALL)
+        on_exit, fix = spell(resource, "evaluateOnExit"), pick(resource, CATCH_ALL)
         if not conditions:
-            yield self.finding(resource, f"{who} but has no {on_exit}, so every failure is "
-                               "retried, application errors included; add entries that RETRY "
-                               f"infrastructure failures ({spell(resource, 'onStatusReason')} "
-                               f"\"Host EC2*\") and end with {catch_all}", "retryStrategy")
+            message, path = (f"{who} but has no {on_exit}, so every failure is retried, "
+                             "application errors included; add entries that RETRY "
+                             f"infrastructure failures ({spell(resource, 'onStatusReason')} "
+                             f"\"Host EC2*\") and end with {fix}", "retryStrategy")
+        elif catch_all == conditions[-1][0]:
             return
-        last = conditions[-1][0]
-        if is_catch_all_exit(conditions[-1][1]):
-            return
-        early = [i for i, entry in conditions if is_catch_all_exit(entry)]
-        if early:
-            yield self.finding(resource, f"{who}, but its catch-all EXIT is {on_exit}"
-                               f"[{early[0]}], not the last entry, so the entries after it never "
-                               "apply; move the catch-all EXIT to the end",
-                               f"retryStrategy.evaluateOnExit[{early[0]}]")
-            return
-        yield self.finding(resource, f"{who} and its {on_exit} does not end with a "
-                           "catch-all EXIT, so every failure that matches no entry is retried; "
-                           f"append {catch_all}", f"retryStrategy.evaluateOnExit[{last}]")
+        elif catch_all is not None:
+            message, path = (f"{who}, but its catch-all EXIT is {on_exit}[{catch_all}], not "
+                             "the last entry, so the entries after it never apply; move the "
+                             "catch-all EXIT to the end",
+                             f"retryStrategy.evaluateOnExit[{catch_all}]")
+        else:
+            message, path = (f"{who} and its {on_exit} does not end with a catch-all EXIT, so "
+                             "every failure that matches no entry is retried; append "
+                             f"{fix}", f"retryStrategy.evaluateOnExit[{conditions[-1][0]}]")
+        yield self.finding(resource, message, path)

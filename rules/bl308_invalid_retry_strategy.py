@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.jobdefs import RETRY_PATTERN_FIELDS, exit_conditions, retry_strategy
+from batchlint.facts import jobdefs
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 
@@ -53,7 +53,7 @@ class InvalidRetryStrategy(Rule):
     precision = "high"  # the accepted characters are documented in words, not as a regex
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        strategy = retry_strategy(resource)
+        strategy = jobdefs.retry_strategy(resource)
         attempts, entries = strategy.get("attempts"), strategy.get("evaluateOnExit")
         who = f"job definition `{resource.name}`"
         if isinstance(attempts, int) and not 1 <= attempts <= 10:
@@ -68,38 +68,20 @@ class InvalidRetryStrategy(Rule):
             yield self.finding(resource, f"{who} gives evaluateOnExit without attempts, which "
                                "Batch requires with it; set retryStrategy.attempts",
                                "retryStrategy")
-        for i, entry in exit_conditions(resource):
+        for i, entry in jobdefs.exit_conditions(resource):
             at = f"retryStrategy.evaluateOnExit[{i}]"
             action = entry.get("action")
             if not (isinstance(action, str) and action.strip().upper() in ("RETRY", "EXIT")):
                 shown = f"action `{action}`" if isinstance(action, str) else "no action"
                 yield self.finding(resource, f"{who} has {shown} in {at}; Batch requires "
                                    "RETRY or EXIT", f"{at}.action")
-            for key in RETRY_PATTERN_FIELDS:
+            for key in jobdefs.RETRY_PATTERN_FIELDS:
                 pattern = entry.get(key)
                 if not isinstance(pattern, str):
                     continue
-                problem = pattern_problem(key, pattern)
+                problem = jobdefs.pattern_problem(key, pattern)
                 if problem:
                     shown = pattern if len(pattern) <= 80 else pattern[:80] + "…"
                     yield self.finding(resource, f"{who} has {at}.{key} `{shown}`, which "
                                        f"Batch rejects: {problem}", f"{at}.{key}")
 
-
-def pattern_problem(key: str, pattern: str) -> str | None:
-    """Why Batch rejects an evaluateOnExit pattern, or None when it is accepted."""
-    if len(pattern) > 512:
-        return f"it is {len(pattern)} characters long, above 512"
-    body = pattern[:-1] if pattern.endswith("*") else pattern
-    if "*" in body:
-        return "`*` may only be its last character (patterns match from the start)"
-    if key == "onExitCode":
-        bad = [c for c in body if c not in "0123456789"]
-        allowed = "digits"
-    else:  # letters of any script are let through: where the line lies is not documented
-        bad = [c for c in body if not (c.isalpha() or c in "0123456789.:" or c.isspace())]
-        allowed = "letters, digits, `.`, `:`, white space"
-    if bad:
-        shown = " ".join(f"`{c}`" if c != "`" else "a backtick" for c in dict.fromkeys(bad))
-        return f"it contains {shown}; only {allowed} and a final `*` are allowed"
-    return None

@@ -7,6 +7,7 @@ from batchlint.facts import quotas
 from batchlint.facts.launch_templates import why
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.syntax import quoted
 
 
 class VcpuQuotaBelowMaxVcpus(Rule):
@@ -69,9 +70,9 @@ class VcpuQuotaBelowMaxVcpus(Rule):
                                      group.account, group.region)
             value = quota.data.get("Value") if isinstance(quota, Resource) else None
             if not isinstance(value, int | float) or isinstance(value, bool):
-                names = ", ".join(f"`{u.ce.name}`" for u in group.usages)
                 missing = why(quota) if not isinstance(quota, Resource) else "it has no Value"
                 verb = "counts" if len(group.usages) == 1 else "count"
+                names = quoted(u.ce.name for u in group.usages)
                 yield self.not_verified(resource, f"{names} {verb} against "
                                         f"{quotas.describe(group.code)}, and {missing}")
             elif group.total > value:

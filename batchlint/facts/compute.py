@@ -25,6 +25,13 @@ def resources_of(ce: Resource) -> Mapping[str, Json]:
     return cr if isinstance(cr, Mapping) else {}
 
 
+def spot_environments(model: Model, account: str | None, region: str | None) -> list[str]:
+    """The names of the enabled Spot (EC2 or Fargate) compute environments of an account
+    and region, sorted."""
+    return sorted(ce.name for ce in model.in_region(m.COMPUTE_ENVIRONMENT, account, region)
+                  if is_enabled(ce) and compute_type(ce) in SPOT_TYPES)
+
+
 def compute_type(ce: Resource) -> str | None:
     """EC2, SPOT, FARGATE or FARGATE_SPOT; None for unmanaged environments."""
     value = resources_of(ce).get("type")

@@ -211,6 +211,11 @@ def exit_conditions(jobdef: Resource) -> list[tuple[int, Mapping[str, Json]]]:
     return list(items(retry_strategy(jobdef).get("evaluateOnExit")))
 
 
+def catch_all_exit(jobdef: Resource) -> int | None:
+    """The index of the first catch-all EXIT entry of ``evaluateOnExit``, if any."""
+    return next((i for i, entry in exit_conditions(jobdef) if is_catch_all_exit(entry)), None)
+
+
 def is_catch_all_exit(condition: Mapping[str, Json]) -> bool:
     """An entry that exits on any failure: action EXIT (any case), every pattern it gives ``*``.
 
@@ -223,3 +228,46 @@ def is_catch_all_exit(condition: Mapping[str, Json]) -> bool:
     patterns = [condition[key] for key in RETRY_PATTERN_FIELDS if condition.get(key) is not None]
     return (isinstance(action, str) and action.strip().upper() == "EXIT"
             and all(p == "*" for p in patterns))
+
+
+def pattern_problem(key: str, pattern: str) -> str | None:
+    """Why Batch rejects an ``evaluateOnExit`` pattern (``onExitCode``, ``onReason``,
+    ``onStatusReason``), or None when it is accepted."""
+    if len(pattern) > 512:
+        return f"it is {len(pattern)} characters long, above 512"
+    body = pattern[:-1] if pattern.endswith("*") else pattern
+    if "*" in body:
+        return "`*` may only be its last character (patterns match from the start)"
+    if key == "onExitCode":
+        bad = [c for c in body if c not in "0123456789"]
+        allowed = "digits"
+    else:  # letters of any script are let through: where the line lies is not documented
+        bad = [c for c in body if not (c.isalpha() or c in "0123456789.:" or c.isspace())]
+        allowed = "letters, digits, `.`, `:`, white space"
+    if bad:
+        shown = " ".join(f"`{c}`" if c != "`" else "a backtick" for c in dict.fromkeys(bad))
+        return f"it contains {shown}; only {allowed} and a final `*` are allowed"
+    return None
+
+
+# -- container images (BL306) ---------------------------------------------------------
+
+_UNKNOWN_PART = re.compile(r"\$\{[^}]*\}")  # a part of a template value not known statically
+
+
+def image_tag(image: str) -> str | None:
+    """The tag of an image reference without a digest; None when it has none.
+
+    The tag follows the last `:` of the last path segment, so a registry port
+    (`host:5000/repo`) is not taken for one. A part not known before deployment
+    (``${…}``) reads as ``unknown``.
+    """
+    last = _UNKNOWN_PART.sub("unknown", image).strip().rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else None
+
+
+def tag_unknown(image: str) -> bool:
+    """The last segment of the reference holds a value not known before deployment and no
+    `:` outside it, so the tag itself may be in that value."""
+    last = image.rsplit("/", 1)[-1]
+    return bool(_UNKNOWN_PART.search(last)) and ":" not in _UNKNOWN_PART.sub("", last)
