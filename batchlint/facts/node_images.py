@@ -58,9 +58,18 @@ class Nodes:
     """
 
     ce: Resource
+    model: Model
     version: Resource | None
     unknown: str
-    amis: tuple[Ami, ...]
+
+    @property
+    def amis(self) -> tuple[Ami, ...]:
+        """The AMIs it runs (read only when asked: a rule that needs only the template must
+        not read the image fields, which may be unknown)."""
+        lookup = self.version if self.version is not None else (
+            Unknown(self.unknown) if self.unknown else None)
+        return self.ce.cached(f"amis:{id(self.model)}", lambda: tuple(
+            _ami(self.model, self.ce, image) for image in lt.images(self.ce, lookup)))
 
     @property
     def template(self) -> Mapping[str, Json]:
@@ -83,10 +92,9 @@ def nodes(model: Model, ce: Resource) -> Nodes | None:
 
 def _resolve(model: Model, ce: Resource) -> Nodes:
     version = lt.resolve_version(model, ce)
-    amis = tuple(_ami(model, ce, image) for image in lt.images(ce, version))
     if isinstance(version, Absent | Unknown):
-        return Nodes(ce, None, lt.why(version), amis)
-    return Nodes(ce, version, "", amis)
+        return Nodes(ce, model, None, lt.why(version))
+    return Nodes(ce, model, version, "")
 
 
 def _ami(model: Model, ce: Resource, image: lt.Image) -> Ami:
