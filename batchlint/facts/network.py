@@ -110,9 +110,9 @@ def _subnet(model: Model, ce: Resource, sid: str, fargate: bool,
         return SubnetPath(sid, NONE, f"subnet `{sid}` does not exist", "none", False)
     if isinstance(found, Unknown):
         return SubnetPath(sid, UNKNOWN, found.reason)
-    vpc = str(found.data.get("VpcId") or "")
     table = route_table(model, found, ce)
     if isinstance(table, Absent | Unknown):
+        vpc = str(found.data.get("VpcId") or "")
         if endpoint_set(model, vpc, ce)[0]:  # the endpoints decide, whatever the routes
             return SubnetPath(sid, PATH, f"VPC `{vpc}` of subnet `{sid}` has the ECS, ECR "
                               "and S3 endpoints", "", True)
@@ -121,6 +121,7 @@ def _subnet(model: Model, ce: Resource, sid: str, fargate: bool,
     where = f"subnet `{sid}` (route table `{table.name}`)"
     if exit_ == "nat":
         return SubnetPath(sid, PATH, f"{where} routes {DEFAULT_ROUTE} to {target}", exit_)
+    vpc = str(found.data.get("VpcId") or "")  # read only when the routes do not decide
     endpoints, missing = endpoint_set(model, vpc, ce)
     if exit_ == "igw":
         if fargate:

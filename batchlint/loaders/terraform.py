@@ -19,6 +19,8 @@ from typing import Any
 
 from batchlint import model as m
 from batchlint.errors import InputError
+from batchlint.loaders import tfplan_netids as netids
+from batchlint.loaders import tfplan_network as network
 from batchlint.loaders import tfplan_shapes as shapes
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.loaders.tfplan_refs import Instance, PlanIndex
@@ -88,6 +90,7 @@ def load(doc: Document, builder: ModelBuilder) -> bool:
             data, reader.unknown = _unread(kind, inst, "its planned values")
         names = [n for n in (inst.value(a) for a in _NAME_ATTRIBUTES) if isinstance(n, str) and n]
         shaped.append((inst, kind, data, reader.unknown, names))
+    _network(doc, builder, index)
     arns = _environment_arns(shaped)
     for inst, kind, data, unknown, names in shaped:
         aliases = tuple(dict.fromkeys([*names, *(a for n in names for a in arns.get(n, ()))]))
@@ -119,3 +122,16 @@ def _environment_arns(shaped: list[tuple[Instance, str, dict[str, Any], dict[Poi
             if match and isinstance(ref, str):
                 found.setdefault(match.group(1), []).append(ref)
     return found
+
+
+def _network(doc: Document, builder: ModelBuilder, index: PlanIndex) -> None:
+    """The plan's subnets, route tables, endpoints and security groups (none when their
+    values cannot be read: the network checks are then not verified)."""
+    try:
+        found = network.shaped(index, lambda inst: Reader(index, inst))
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+        return
+    for inst, kind, data, unknown, aliases in found:
+        netids.add(builder, doc, kind, inst.pointer, data, unknown, aliases)
+    for vpc in network.complete_vpcs(index):
+        builder.complete.add((m.VPC_ENDPOINTS, None, vpc))

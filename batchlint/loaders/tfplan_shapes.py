@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from batchlint.loaders import tfplan_network as network
 from batchlint.loaders.tfplan_refs import Instance, Outside, PlanIndex, Target
 from batchlint.loaders.tfplan_values import LAUNCH_TEMPLATE_VERSION, Reader, identity, reason
 from batchlint.model import Json
@@ -69,6 +70,7 @@ def _compute_resources(r: Reader) -> dict[str, Any]:
         if field in ("type", "allocation_strategy"):
             value = _upper(value)
         out[api] = value
+    network.environment_lists(r, out, at, cr)  # the plan's own subnets and groups
     # desiredvCpus is Batch's to change: only a value the configuration sets is pinned. A
     # computed one is unknown when created, so a known value on create was configured
     # (a dynamic block's expressions are not in the plan's configuration)

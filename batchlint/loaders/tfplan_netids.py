@@ -1,0 +1,143 @@
+"""What references to a plan's VPC resources stand for (:class:`Ids`), shared by
+:mod:`tfplan_network` and :mod:`tfplan_routes`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from batchlint.errors import InputError
+from batchlint.loaders.builder import KIND_FIELDS, Document, ModelBuilder
+from batchlint.loaders.tfplan_refs import Instance, Outside, PlanIndex, Target
+from batchlint.loaders.tfplan_values import Reader, display, reason
+from batchlint.model import Pointer
+
+Shaped = tuple[Instance, str, dict[str, Any], dict[Pointer, str], tuple[str, ...]]
+ReaderFor = Callable[[Instance], Reader]
+VPC, SUBNET, GROUP = "aws_vpc", "aws_subnet", "aws_security_group"
+DEFAULT_TABLE = "aws_default_route_table"
+_MAIN_TABLE_ATTRIBUTES = ("default_route_table_id", "main_route_table_id")
+
+
+class Ids:
+    """What a reference to one of the plan's network resources stands for."""
+
+    def __init__(self, index: PlanIndex):
+        self.index = index
+        self.of_type: dict[str, list[Instance]] = {}
+        for inst in index.instances.values():
+            self.of_type.setdefault(inst.type, []).append(inst)
+        # a VPC's main route table: its aws_default_route_table, else one batchlint makes
+        self.main: dict[str, str] = {}
+        for table in self.of_type.get(DEFAULT_TABLE, []):
+            vpc = self._vpc_of_default(table)
+            if vpc is not None:
+                self.main.setdefault(vpc.address, self.own(table))
+
+    def own(self, inst: Instance) -> str:
+        known = inst.value("id")
+        return known if isinstance(known, str) and known else inst.address
+
+    def main_table(self, vpc: Instance) -> str:
+        known = vpc.value("main_route_table_id")
+        if vpc.address in self.main:
+            return self.main[vpc.address]
+        return known if isinstance(known, str) and known else f"{vpc.address} main route table"
+
+    def _vpc_of_default(self, table: Instance) -> Instance | None:
+        for origin in self.index.origins(table, "default_route_table_id"):
+            if isinstance(origin, Target) and origin.instance.type == VPC:
+                return origin.instance
+        known = table.value("default_route_table_id")
+        for vpc in self.of_type.get(VPC, []):
+            if isinstance(known, str) and known and vpc.value("default_route_table_id") == known:
+                return vpc
+        return None
+
+    def of(self, target: Target, types: tuple[str, ...]) -> str | None:
+        inst, attribute = target.instance, target.attribute
+        if inst.type not in types:
+            return None
+        if inst.type == VPC and attribute in _MAIN_TABLE_ATTRIBUTES:
+            return self.main_table(inst) if "aws_route_table" in types else None
+        if attribute in ("", "id"):
+            if inst.type == DEFAULT_TABLE:
+                vpc = self._vpc_of_default(inst)
+                return self.main_table(vpc) if vpc is not None else self.own(inst)
+            return self.own(inst)
+        return None
+
+    def one(self, r: Reader, api: Pointer, path: tuple[str | int, ...],
+            types: tuple[str, ...]) -> str | None:
+        """The id an attribute names; None (recorded at ``api`` when set) if not known."""
+        inst = r.inst
+        if not inst.is_unknown(*path):
+            value = inst.value(*path)
+            return value if isinstance(value, str) and value else None
+        origins = self.index.origins(inst, *path)
+        found = self._pick(inst, path, origins, types)
+        if found is None:
+            r.unknown[api] = reason(display(path), origins)
+        return found
+
+    def _pick(self, inst: Instance, path: tuple[str | int, ...],
+              origins: list[Target | Outside], types: tuple[str, ...]) -> str | None:
+        if len(origins) != 1:
+            return None
+        origin = origins[0]
+        if isinstance(origin, Target):
+            return self.of(origin, types)
+        # x[count.index] (or element(x[*].id, count.index)) of a resource counted as this
+        # one is: the instance of the same index
+        expression = inst.expression(*path) or {}
+        refs = expression.get("references")
+        same = self.index.by_resource.get((inst.module, inst.key), [])
+        if not origin.candidates or not isinstance(refs, list) or "count.index" not in refs \
+                or not isinstance(inst.index, int) or len(origin.candidates) != len(same):
+            return None
+        for candidate in origin.candidates:
+            if candidate.index == inst.index:
+                return self.of(Target(candidate, "id"), types)
+        return None
+
+    def listed(self, r: Reader, api: Pointer, path: tuple[str | int, ...],
+               types: tuple[str, ...]) -> list[str] | None:
+        """A list of ids known only after apply: the plan's resources its expression
+        references (every instance of one referenced whole, as ``x[*].id`` reads); None
+        when a reference reaches anything else or an instance chosen by ``count.index``."""
+        inst = r.inst
+        expression = inst.expression(*path) or {}
+        refs = expression.get("references")
+        if isinstance(refs, list) and ("count.index" in refs or "each.value" in refs):
+            return None
+        ids: list[str] = []
+        for origin in self.index.origins(inst, *path):
+            targets = [origin] if isinstance(origin, Target) else \
+                [Target(c, "id") for c in origin.candidates]
+            if not targets:
+                return None
+            for target in targets:
+                found = self.of(target, types)
+                if found is None:
+                    return None
+                ids.append(found)
+        return list(dict.fromkeys(ids)) or None
+
+
+def add(builder: ModelBuilder, doc: Document, kind: str, pointer: Pointer, data: dict[str, Any],
+        unknown: dict[Pointer, str], aliases: tuple[str, ...]) -> None:
+    """One resource into the model; one of a shape the API never gives, as not known."""
+    try:
+        builder.add(doc, kind, pointer, data, unknown=unknown, aliases=aliases)
+    except InputError:
+        name = next(iter(KIND_FIELDS[kind][0]))
+        why = f"the values of `{aliases[0] if aliases else data[name]}` have a shape " \
+              "batchlint does not read"
+        builder.add(doc, kind, pointer, {name: data[name]},
+                    unknown={(f,): why for f in KIND_FIELDS[kind][0] if f != name},
+                    aliases=aliases)
+
+
+def created(inst: Instance) -> bool:
+    """Made by this plan (or a hand-made plan without ids): nothing else is in it yet."""
+    return inst.actions == ("create",) or (not inst.actions and not inst.value("id"))

@@ -1,0 +1,122 @@
+"""Terraform plans and source with their VPCs: BL113 (network path) and BL114 (offerings).
+
+``configs/network`` makes three VPCs by hand and two with the vendored
+terraform-aws-modules/vpc v5.21.0 (``modules/terraform-aws-vpc``), and a Batch environment
+on each; see the table at the top of its ``main.tf``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from batchlint import model as m
+from batchlint.engine import RuleRun, run
+from batchlint.loaders import load_files
+from batchlint.registry import load_rules
+from tests.iac.terraform.planner import HERE, Planner, unavailable
+
+RULES = {r.id: r for r in load_rules(entry_points=False)}
+_WHY_NOT = unavailable()
+real = pytest.mark.skipif(_WHY_NOT is not None, reason=f"no real Terraform plans: {_WHY_NOT}")
+CE = "aws_batch_compute_environment."
+OFFERINGS = ("the offering list of instance type `{}` is not in the data given: no complete "
+             "instance type offerings (ec2 describe-instance-type-offerings) were provided")
+
+
+def _network_dir(work: Path) -> tuple[Planner, Path]:
+    planner = Planner(work)
+    directory = planner.config_dir("network")
+    shutil.copytree(HERE / "modules" / "terraform-aws-vpc", directory / "vpc")
+    return planner, directory
+
+
+@pytest.fixture(scope="module")
+def network_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    planner, directory = _network_dir(tmp_path_factory.mktemp("terraform-network"))
+    return planner.plan(directory, planner.work / "network.json")
+
+
+def _report(paths: list[str]) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    loaded = load_files(paths)
+    report = run(loaded.models, [RuleRun(RULES[c], RULES[c].severity, {})
+                                 for c in ("BL113", "BL114")])
+    found = {(f.rule_id, f.resource.name): f.message for f in report.findings}
+    gaps = {(n.rule_id, n.resource.name): n.reason for n in report.not_verified}
+    return found, gaps
+
+
+def _no_path(ce: str, subnets: list[str], table: str, vpc: str) -> str:
+    why = "; ".join(f"subnet `{s}` (route table `{table}`) has no NAT route (no default route) "
+                    f"and its VPC `{vpc}` lacks every ECS, ECR and S3 endpoint" for s in subnets)
+    return (f"compute environment `{ce}` has no network path to ECS, ECR and S3: {why}, so its "
+            "instances never join the cluster and jobs stay RUNNABLE; route "
+            "compute_resources.subnets through a NAT gateway, give instances a public IP "
+            "behind an internet gateway, or add the ecs, ecs-agent, ecs-telemetry, ecr.api, "
+            "ecr.dkr and s3 VPC endpoints")
+
+
+CLOSED = (f"compute environment `{CE}closed`: its security groups "
+          "(`aws_security_group.closed`) allow no outbound TCP 443, so its instances never "
+          "join the cluster; add an outbound rule for TCP 443 to "
+          "compute_resources.security_group_ids")
+OUTSIDE = ("subnet `subnet-0a1b2c3d4e5f6071{}` is not in the data given: no complete subnets "
+           "(ec2 describe-subnets) were provided")
+
+
+@real
+def test_plan_network_paths(network_plan: Path) -> None:
+    found, gaps = _report([str(network_plan)])
+    assert found == {
+        # private subnets whose table has only the local route, in a VPC without endpoints
+        ("BL113", f"{CE}isolated"): _no_path(
+            f"{CE}isolated", ["aws_subnet.isolated[0]", "aws_subnet.isolated[1]"],
+            'aws_route_table.private["isolated"]', 'aws_vpc.this["isolated"]'),
+        # Terraform removed AWS's allow-all egress rule of a group without egress blocks
+        ("BL113", f"{CE}closed"): CLOSED,
+    }
+    assert gaps == {
+        # the VPC module's subnets name their VPC through a local value, which a plan does
+        # not carry: without a NAT route, whether the VPC has the endpoints is not known
+        ("BL113", f"{CE}module_private"): (
+            "it depends on values not known before deployment: `vpc_id` comes from "
+            "`module.vpc_private.local.vpc_id`, known only after apply (of subnet "
+            "`module.vpc_private.aws_subnet.private[0]`); `vpc_id` comes from "
+            "`module.vpc_private.local.vpc_id`, known only after apply (of subnet "
+            "`module.vpc_private.aws_subnet.private[1]`)"),
+        # subnets from a variable: a VPC outside the plan
+        ("BL113", f"{CE}outside"): f"{OUTSIDE.format(1)}; {OUTSIDE.format(2)}",
+        ("BL114", f"{CE}outside"): OUTSIDE.format(1),
+        # the subnets' zones are known; which zones offer the type only files or a live
+        # account say
+        ("BL114", f"{CE}endpoints"): OFFERINGS.format("p4d.24xlarge"),
+    }
+    # natted (NAT route, egress from an aws_vpc_security_group_egress_rule), endpoints (the
+    # five interface endpoints with private DNS and S3) and module_nat (the module's single
+    # NAT gateway) pass; environments naming only families (m6i) have no BL114 check
+
+
+@real
+def test_plan_network_model(network_plan: Path) -> None:
+    [model] = load_files([str(network_plan)]).templates
+    ce = model.find(m.COMPUTE_ENVIRONMENT, f"{CE}module_nat")
+    assert ce is not None and ce.data["computeResources"]["subnets"] == [
+        "module.vpc_nat.aws_subnet.private[0]", "module.vpc_nat.aws_subnet.private[1]"]
+    table = model.find(m.ROUTE_TABLE, "module.vpc_nat.aws_route_table.private[0]")
+    assert table is not None and table.data["Routes"] == [
+        {"DestinationCidrBlock": "0.0.0.0/0",
+         "NatGatewayId": "module.vpc_nat.aws_nat_gateway.this[0]"}]
+    assert [a["SubnetId"] for a in table.data["Associations"]] == [
+        "module.vpc_nat.aws_subnet.private[0]", "module.vpc_nat.aws_subnet.private[1]"]
+    public = model.find(m.ROUTE_TABLE, "aws_route_table.public")
+    assert public is not None and public.data["Routes"] == [
+        {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "aws_internet_gateway.natted",
+         "batchlintGatewayKind": "internet"}]
+    subnet = model.find(m.SUBNET, "aws_subnet.public")
+    assert subnet is not None and subnet.data == {
+        "SubnetId": "aws_subnet.public", "VpcId": 'aws_vpc.this["natted"]',
+        "AvailabilityZone": "us-east-1a", "MapPublicIpOnLaunch": True}
+    group = model.find(m.SECURITY_GROUP, "aws_security_group.by_rule")
+    assert group is not None and group.data["IpPermissionsEgress"] == [{"IpProtocol": "-1"}]
