@@ -15,11 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Token
-
-from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders.tfplan_refs import Outside, Target
-from batchlint.loaders.tfsource_hcl import Node
 
 Origin = Target | Outside
 
@@ -185,77 +181,6 @@ def index(value: Any, key: Any) -> Any:
             raise EvalError(f"no element {key!r}")
         return value[position]
     raise EvalError("this value cannot be indexed")
-
-
-def unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-    out, i = [], 0
-    simple = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            if nxt in simple:
-                out.append(simple[nxt])
-                i += 2
-                continue
-            if nxt in "uU":
-                width = 4 if nxt == "u" else 8
-                out.append(chr(int(text[i + 2:i + 2 + width], 16)))
-                i += 2 + width
-                continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def heredoc(token: Token) -> tuple[str, list[tuple[int, int]]]:
-    """A heredoc's text (``<<-`` trimmed) and the spans of its ``${…}`` interpolations."""
-    text = str(token)
-    first, _, rest = text.partition("\n")
-    lines = rest.split("\n")[:-2]  # the closing marker's line and what follows it
-    if first.startswith("<<-"):
-        indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
-        cut = min(indents, default=0)
-        lines = [line[cut:] for line in lines]
-    body = "\n".join(lines) + ("\n" if lines else "")
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while True:
-        start = body.find("${", i)
-        if start < 0:
-            return body, spans
-        if start > 0 and body[start - 1] == "$":
-            i = start + 2
-            continue
-        depth, j = 0, start + 2
-        while j < len(body) and (body[j] != "}" or depth):
-            depth += {"{": 1, "}": -1}.get(body[j], 0)
-            j += 1
-        spans.append((start, j))
-        i = j + 1
-
-
-def number_literal(node: Node) -> Any:
-    token = str(node.children[0])
-    return int(token) if node.data == "int_lit" else tidy(float(token))
-
-
-def literal(node: Node) -> Any:
-    return {"true": True, "false": False, "null": None}[str(node.children[0])]
-
-
-def key_name(node: Node) -> str | None:
-    """An object key written as a bare name (``a = 1``): the name itself."""
-    inner = hcl.kids(node)
-    if len(inner) == 1 and inner[0].data == "expr_term":
-        term = hcl.kids(inner[0])
-        if len(term) == 1 and term[0].data == "identifier":
-            return str(term[0].children[0])
-    if len(inner) == 1 and inner[0].data == "keyword":
-        return str(inner[0].children[0])
-    return None
 
 
 def mapping(value: Any) -> Mapping[str, Any]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
-
-from lark import Token
 
 from batchlint.loaders import tfsource_eval as ev
 from batchlint.loaders import tfsource_funcs as funcs
@@ -41,114 +40,117 @@ class Locals:
 
 
 class Evaluator:
-    def __init__(self, file: HclFile, scope: Scope):
-        self.file, self.scope = file, scope
+    def __init__(self, file: HclFile, scope: Scope, depth: int = 0):
+        self.file, self.scope, self.depth = file, scope, depth
 
     def __call__(self, node: Node) -> Any:
-        handler = getattr(self, f"_{node.data}", None)
+        handler = _HANDLERS.get(node.type)
         if handler is None:
             raise EvalError(f"`{self.file.source(node)}` is not an expression batchlint reads")
-        return handler(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise EvalError(f"an expression nested more than {MAX_DEPTH} deep")
+        try:
+            return handler(self, node)
+        finally:
+            self.depth -= 1
 
-    def _expr_term(self, node: Node) -> Any:
+    def _inner(self, node: Node) -> Any:
+        """``literal_value``, ``operation``…: the grammar's wrappers of one term."""
         return self(hcl.kids(node)[0])
 
-    def _int_lit(self, node: Node) -> Any:
-        return ev.number_literal(node)
+    def _expression(self, node: Node) -> Any:
+        return self._term([c for c in node.children if c.type != "comment"])
 
-    _float_lit = _int_lit
+    def _term(self, nodes: list[Node]) -> Any:
+        """A term and the steps after it (``.a``, ``[0]``, ``[*].b``), as the grammar lays
+        them side by side; ``( … )`` around the term."""
+        if nodes[0].type == "(":
+            value, steps = self(nodes[1]), nodes[3:]
+        else:
+            value, steps = self(nodes[0]), nodes[1:]
+        for step in steps:
+            if step.type == "comment":
+                continue
+            value = self._splat(value, step) if step.type == "splat" else \
+                self._step(value, step)
+        return value
 
-    def _literal_value(self, node: Node) -> Any:
-        return ev.literal(node)
+    def _step(self, value: Any, step: Node) -> Any:
+        if step.type == "get_attr":
+            return ev.attribute(value, self.file.raw(hcl.kids(step)[0]))
+        index = hcl.kids(step)[0]
+        if index.type == "legacy_index":
+            return ev.index(value, int(self.file.raw(index)[1:]))
+        return ev.index(value, self(hcl.kids(index)[0]))
 
-    def _identifier(self, node: Node) -> Any:
-        return self.scope.root(str(node.children[0]))
+    def _splat(self, value: Any, splat: Node) -> Any:
+        value = ev.plain(value)
+        if isinstance(value, Unknown):
+            return value
+        items = value if isinstance(value, list) else [] if value is None else [value]
+        steps = hcl.kids(hcl.kids(splat)[0])
+        out = []
+        for item in items:
+            for step in steps:
+                item = self._step(item, step)
+            out.append(item)
+        return out
 
-    def _string(self, node: Node) -> Any:
-        parts = [self._part(p) for p in hcl.kids(node)]
-        if len(parts) == 1 and not isinstance(hcl.kids(node)[0].children[0], Token):
-            return ev.plain(parts[0])  # "${x}" alone is x itself
-        return _join(parts)
+    def _numeric_lit(self, node: Node) -> Any:
+        text = self.file.raw(node)
+        return int(text) if text.isdigit() else ev.tidy(float(text))
 
-    def _part(self, node: Node) -> Any:
-        child = node.children[0]
-        if isinstance(child, Token):
-            text = str(child)
-            if child.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
-                return text[1:]
-            return ev.unescape(text)
-        if child.data == "interpolation":
-            return self(hcl.kids(child)[0])
-        raise EvalError("template directives (`%{…}`) are not evaluated")
+    def _bool_lit(self, node: Node) -> Any:
+        return self.file.raw(node) == "true"
 
-    def _heredoc_template(self, node: Node) -> Any:
-        token = node.children[0]
-        assert isinstance(token, Token)
-        body, spans = ev.heredoc(token)
-        parts: list[Any] = []
-        last = 0
-        for start, end in spans:
-            parts.append(body[last:start])
-            parts.append(self(hcl.parse_expression(body[start + 2:end])))
-            last = end + 1
-        parts.append(body[last:])
-        return _join([p.replace("$${", "${") if isinstance(p, str) else p for p in parts])
+    def _null_lit(self, node: Node) -> Any:
+        return None
 
-    _heredoc_template_trim = _heredoc_template
+    def _variable_expr(self, node: Node) -> Any:
+        return self.scope.root(self.file.raw(node))
+
+    def _template(self, node: Node) -> Any:
+        parts = hcl.template_parts(self.file, node)
+        if len(parts) == 3 and parts[0] == parts[2] == "" and not isinstance(parts[1], str) \
+                and parts[1].type == "expression":
+            return ev.plain(self(parts[1]))  # "${x}" alone is x itself
+        return _join([self._piece(p) for p in parts])
+
+    def _piece(self, part: str | Node) -> Any:
+        if isinstance(part, str):
+            return part
+        if part.type == "template_directive":
+            return Unknown(why="is built by a template directive (`%{…}`), which batchlint "
+                               "does not evaluate")
+        return self(part)
 
     def _tuple(self, node: Node) -> Any:
-        return [self(item) for item in hcl.kids(node)]
+        return [self(item) for item in hcl.kids(node) if item.type == "expression"]
 
     def _object(self, node: Node) -> Any:
         out: dict[str, Any] = {}
         for elem in hcl.kids(node):
-            key_node, value = hcl.kids(elem)
-            key = ev.key_name(key_node)
+            if elem.type != "object_elem":
+                continue
+            key_node, value = elem.child_by_field_name("key"), elem.child_by_field_name("val")
+            assert key_node is not None and value is not None
+            key = hcl.bare_name(self.file, key_node)
             if key is None:
-                computed = ev.to_string(self(hcl.kids(key_node)[0]))
+                computed = ev.to_string(self(key_node))
                 if isinstance(computed, Unknown):
                     return computed  # an object whose keys are not known
                 key = computed
             out[key] = self(value)
         return out
 
-    def _get_attr_expr_term(self, node: Node) -> Any:
-        base, step = hcl.kids(node)
-        return ev.attribute(self(base), hcl.name_of(hcl.kids(step)[0]))
-
-    def _index_expr_term(self, node: Node) -> Any:
-        base, step = hcl.kids(node)
-        return self._step(self(base), step)
-
-    def _step(self, value: Any, step: Node) -> Any:
-        if step.data == "get_attr":
-            return ev.attribute(value, hcl.name_of(hcl.kids(step)[0]))
-        if step.data == "short_index":
-            return ev.index(value, int(str(step.children[1])))
-        return ev.index(value, self(hcl.kids(step)[0]))
-
-    def _splat(self, node: Node) -> Any:
-        base, splat = hcl.kids(node)
-        value = ev.plain(self(base))
-        if isinstance(value, Unknown):
-            return value
-        items = value if isinstance(value, list) else [] if value is None else [value]
-        out = []
-        for item in items:
-            for step in hcl.kids(splat):
-                item = self._step(item, step)
-            out.append(item)
-        return out
-
-    _attr_splat_expr_term = _splat
-    _full_splat_expr_term = _splat
-
     def _function_call(self, node: Node) -> Any:
         parts = hcl.kids(node)
-        name = "::".join(hcl.name_of(p) for p in parts if p.data == "identifier")
-        args = hcl.kids(parts[-1]) if parts[-1].data == "arguments" else []
-        expand = parts[-1].data == "arguments" and any(
-            isinstance(c, Token) and c.type == "ELLIPSIS" for c in parts[-1].children)
+        name = "".join(self.file.raw(parts[0]).split())
+        arguments = parts[1] if len(parts) > 1 else None
+        args = [a for a in hcl.kids(arguments) if a.type == "expression"] if arguments else []
+        expand = arguments is not None and any(
+            a.type == "ellipsis" for a in hcl.kids(arguments))
         if name in ("try", "can"):
             return self._try(name, args)
         values = [self(a) for a in args]
@@ -192,37 +194,34 @@ class Evaluator:
                 continue
         return out
 
-    def _binary_op(self, node: Node) -> Any:
-        left, term = hcl.kids(node)[:2]
-        operator, right = hcl.kids(term)[:2]
-        op = str(operator.children[0]).strip()
+    def _binary_operation(self, node: Node) -> Any:
+        children = [c for c in node.children if c.type != "comment"]
+        at = next(i for i, c in enumerate(children) if not c.is_named and c.type in _OPERATORS)
+        op, left = children[at].type, children[:at]
         if op in ("&&", "||"):
-            first = ev.boolean(self(left))
+            first = ev.boolean(self._term(left))
             if first is (op == "||"):
                 return first  # short-circuit, as Terraform 1.x does not, is harmless
-        return ev.binary(op, self(left), self(right))
+        return ev.binary(op, self._term(left), self._term(children[at + 1:]))
 
-    def _unary_op(self, node: Node) -> Any:
-        op = str(node.children[0])
-        value = self(hcl.kids(node)[0])
+    def _unary_operation(self, node: Node) -> Any:
+        children = [c for c in node.children if c.type != "comment"]
+        op, value = children[0].type, self._term(children[1:])
         if op == "!":
             value = ev.boolean(value)
             return value if isinstance(value, Unknown) else not value
         value = ev.number(value)
         return value if isinstance(value, Unknown) else -value
 
-    def _for_tuple_expr(self, node: Node) -> Any:
-        return self._for(node, tuple_=True)
-
-    def _for_object_expr(self, node: Node) -> Any:
-        return self._for(node, tuple_=False)
-
-    def _for(self, node: Node, tuple_: bool) -> Any:
+    def _for(self, node: Node) -> Any:
         parts = hcl.kids(node)
-        intro, rest = parts[0], parts[1:]
-        cond = rest.pop() if rest and rest[-1].data == "for_cond" else None
-        names = [hcl.name_of(n) for n in hcl.kids(intro) if n.data == "identifier"]
-        source = ev.plain(self(hcl.kids(intro)[-1]))
+        intro = next(p for p in parts if p.type == "for_intro")
+        bodies = [p for p in parts if p.type == "expression"]
+        cond = next((p for p in parts if p.type == "for_cond"), None)
+        grouped = any(p.type == "ellipsis" for p in parts)
+        tuple_ = node.type == "for_tuple_expr"
+        names = [self.file.raw(n) for n in hcl.kids(intro) if n.type == "identifier"]
+        source = ev.plain(self(next(n for n in hcl.kids(intro) if n.type == "expression")))
         if isinstance(source, Unknown):
             return source
         if isinstance(source, dict):
@@ -231,12 +230,11 @@ class Evaluator:
             pairs = [(v if isinstance(source, ev.TfSet) else i, v) for i, v in enumerate(source)]
         else:
             raise EvalError("`for` needs a list, set or object")
-        grouped = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children)
         items: list[Any] = []
         out: dict[str, Any] = {}
         for key, value in pairs:
             bound = dict(zip(names, [key, value] if len(names) == 2 else [value], strict=True))
-            inner = Evaluator(self.file, Locals(self.scope, bound))
+            inner = Evaluator(self.file, Locals(self.scope, bound), self.depth)
             if cond is not None:
                 keep = ev.boolean(inner(hcl.kids(cond)[0]))
                 if isinstance(keep, Unknown):
@@ -244,16 +242,33 @@ class Evaluator:
                 if not keep:
                     continue
             if tuple_:
-                items.append(inner(rest[0]))
+                items.append(inner(bodies[0]))
                 continue
-            name = ev.to_string(inner(rest[0]))
+            name = ev.to_string(inner(bodies[0]))
             if isinstance(name, Unknown):
                 return name
             if grouped:
-                out.setdefault(name, []).append(inner(rest[1]))
+                out.setdefault(name, []).append(inner(bodies[1]))
             else:
-                out[name] = inner(rest[1])
+                out[name] = inner(bodies[1])
         return items if tuple_ else out
+
+
+MAX_DEPTH = 200  # expression nodes in one another (the grammar has ~3 a level of brackets)
+_OPERATORS = {"*", "/", "%", "+", "-", "<", ">", "<=", ">=", "==", "!=", "&&", "||"}
+_HANDLERS: dict[str, Callable[[Evaluator, Node], Any]] = {
+    "expression": Evaluator._expression, "numeric_lit": Evaluator._numeric_lit,
+    "bool_lit": Evaluator._bool_lit, "null_lit": Evaluator._null_lit,
+    "variable_expr": Evaluator._variable_expr, "string_lit": Evaluator._template,
+    "quoted_template": Evaluator._template, "heredoc_template": Evaluator._template,
+    "tuple": Evaluator._tuple, "object": Evaluator._object,
+    "function_call": Evaluator._function_call, "conditional": Evaluator._conditional,
+    "binary_operation": Evaluator._binary_operation,
+    "unary_operation": Evaluator._unary_operation,
+    "for_tuple_expr": Evaluator._for, "for_object_expr": Evaluator._for,
+    **{w: Evaluator._inner for w in ("literal_value", "collection_value", "template_expr",
+                                     "operation", "for_expr")},
+}
 
 
 def _join(parts: list[Any]) -> Any:

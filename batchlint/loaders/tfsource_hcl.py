@@ -1,24 +1,32 @@
-"""Terraform source files: HCL2 as python-hcl2's grammar parses it, with every position.
+"""Terraform source files: HCL2 parsed by tree-sitter's HCL grammar, with every position.
 
-python-hcl2 is the HCL2 parser checkov uses, kept up to date with Terraform's syntax. Its
-dictionary output keeps expressions as ``${…}`` strings without positions, so batchlint
-reads its Lark parse tree instead: a real expression tree, each node with its line and
-column, from which :mod:`tfsource_eval` evaluates and locations are taken directly.
+tree-sitter (a C parser) with the ``tree-sitter-hcl`` grammar of the tree-sitter-grammars
+organisation reads a 200-resource module in milliseconds, where python-hcl2's pure-Python
+Lark parser took a second (``benchmarks/bench_tfsource.py``). batchlint keeps the blocks
+and attributes in its own :class:`Body`/:class:`Block`/:class:`Attr`; expressions stay
+tree-sitter nodes, which :mod:`tfsource_expr` evaluates where a value is needed. The
+grammar is error-tolerant, so a file with an ``ERROR`` or ``MISSING`` node is refused here
+with one line naming the place (:func:`_syntax_error`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from hcl2.api import parses_to_tree
-from lark import Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING
 
 from batchlint.errors import InputError
 
-Node = Tree[Token]
+if TYPE_CHECKING:
+    from tree_sitter import Node as Node
+    from tree_sitter import Parser
+else:
+    Node = object
+
+MAX_BLOCK_DEPTH = 64  # blocks in blocks; Terraform's own nest a handful deep
 _IGNORE = re.compile(r"(?:#|//).*?batchlint:ignore\s*=\s*([A-Za-z0-9_,\- ]+)")
+_TOKEN = re.compile(rb"<<-|<<|\.\.\.|=>|==|!=|<=|>=|&&|\|\||\$\{|%\{|::|\w+|\S")
+_PARSER: list[Parser] = []
 
 
 @dataclass
@@ -52,13 +60,17 @@ class HclFile:
     text: str
     blocks: list[Block]
     attrs: dict[str, Attr]
+    data: bytes = b""
+
+    def raw(self, node: Node) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
     def source(self, node: Node) -> str:
-        """The text of an expression as the user wrote it."""
-        meta = node.meta
-        if meta.empty:
-            return ""
-        return " ".join(self.text[meta.start_pos:meta.end_pos].split())
+        """The text of an expression as the user wrote it, on one line."""
+        return " ".join(self.raw(node).split())
+
+    def position(self, node: Node) -> tuple[int, int]:
+        return position(self.data, node.start_byte, node.start_point)
 
     def ignored(self, block: Block) -> list[str]:
         """Rules named by ``# batchlint:ignore=BL103`` comments just above or in the block."""
@@ -73,84 +85,179 @@ class HclFile:
         return found
 
 
+def position(data: bytes, offset: int, point: tuple[int, int]) -> tuple[int, int]:
+    """1-based line and column in characters (tree-sitter counts bytes)."""
+    row, column = point
+    prefix = data[offset - column:offset]
+    return row + 1, (column if prefix.isascii() else len(prefix.decode("utf-8", "replace"))) + 1
+
+
+def _parser() -> Parser:
+    if not _PARSER:
+        import tree_sitter_hcl
+        from tree_sitter import Language, Parser
+
+        _PARSER.append(Parser(Language(tree_sitter_hcl.language())))
+    return _PARSER[0]
+
+
+def parse_tree(path: str, text: str) -> tuple[bytes, Node]:
+    """The file's bytes and its tree's root; a syntax error is one InputError."""
+    data = text.encode("utf-8")
+    root = _parser().parse(data).root_node
+    if root.has_error:
+        line, column, what = _syntax_error(data, root)
+        raise InputError(path, f"HCL syntax error: unexpected {what}", line, column)
+    return data, root
+
+
 def parse(path: str, text: str) -> HclFile:
     """One file; a syntax error is one InputError naming its line and column."""
-    try:
-        tree = parses_to_tree(text)
-    except UnexpectedEOF:
-        lines = text.splitlines() or [""]
-        raise InputError(path, "HCL syntax error: unexpected end of file", len(lines),
-                         len(lines[-1]) + 1) from None
-    except UnexpectedCharacters as exc:
-        raise InputError(path, f"HCL syntax error: unexpected character {exc.char!r}",
-                         exc.line, exc.column) from None
-    except UnexpectedToken as exc:
-        token = exc.token
-        value = str(token)
-        shown = value.strip().split()[0][:20] if value.strip() else ""
-        what = "end of file" if token.type == "$END" or not shown else repr(shown)
-        line, column = (exc.line, exc.column) if exc.line > 0 else _end(text)
-        lead = value[:len(value) - len(value.lstrip())] if shown else ""
-        if "\n" in lead:  # the lexer took the newline in: point at what follows it
-            line, column = line + lead.count("\n"), len(lead) - lead.rfind("\n")
-        else:
-            column += len(lead)
-        raise InputError(path, f"HCL syntax error: unexpected {what}", line, column) from None
-    except UnexpectedInput as exc:  # pragma: no cover - the three above are Lark's kinds
-        raise InputError(path, "HCL syntax error", max(exc.line, 1), max(exc.column, 1)) from None
-    except RecursionError:
-        raise InputError(path, "HCL nested too deeply to read") from None
-    body = _body(_kids(tree)[0])
-    out = HclFile(path, text, body.blocks, body.attrs)
-    _own(out, body)
+    data, root = parse_tree(path, text)
+    out = HclFile(path, text, [], {}, data)
+    body = next((c for c in root.named_children if c.type == "body"), None)
+    if body is not None:
+        read = _body(out, body, 0)
+        out.blocks, out.attrs = read.blocks, read.attrs
     return out
 
 
-def _end(text: str) -> tuple[int, int]:
-    lines = text.splitlines() or [""]
-    return len(lines), len(lines[-1]) + 1
-
-
-def _own(file: HclFile, body: Body) -> None:
-    for block in body.blocks:
-        block.file = file
-        _own(file, block.body)
-
-
-def _kids(tree: Node) -> list[Node]:
-    return [c for c in tree.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-
-
-def name_of(node: Node) -> str:
-    """An identifier, keyword or quoted label."""
-    if node.data == "string":
-        return "".join(str(p.children[0]) for p in _kids(node)
-                       if isinstance(p.children[0], Token))
-    token = node.children[0]
-    return str(token) if isinstance(token, Token) else name_of(token)
-
-
-def _body(tree: Node) -> Body:
+def _body(file: HclFile, node: Node, depth: int) -> Body:
+    if depth > MAX_BLOCK_DEPTH:
+        line, column = file.position(node)
+        raise InputError(file.path, f"HCL blocks nested more than {MAX_BLOCK_DEPTH} deep",
+                         line, column)
     body = Body()
-    for item in _kids(tree):
-        if item.data == "attribute":
-            name, expr = _kids(item)
-            body.attrs[name_of(name)] = Attr(name_of(name), expr, item.meta.line,
-                                             item.meta.column)
-        elif item.data == "block":
-            parts = _kids(item)
-            names = [name_of(p) for p in parts[:-1]]
-            body.blocks.append(Block(names[0], names[1:], _body(parts[-1]), item.meta.line,
-                                     item.meta.column, item.meta.end_line))
+    for item in node.named_children:
+        if item.type == "attribute":
+            name, expr = [c for c in item.named_children if c.type != "comment"][:2]
+            line, column = file.position(item)
+            body.attrs[file.raw(name)] = Attr(file.raw(name), expr, line, column)
+        elif item.type == "block":
+            parts = [c for c in item.named_children if c.type != "comment"]
+            names = [label(file, p) for p in parts if p.type in ("identifier", "string_lit")]
+            inner = next((p for p in parts if p.type == "body"), None)
+            line, column = file.position(item)
+            body.blocks.append(Block(names[0], names[1:],
+                                     _body(file, inner, depth + 1) if inner else Body(),
+                                     line, column, item.end_point[0] + 1, file))
     return body
 
 
-def parse_expression(text: str) -> Node:
-    """One expression (inside a heredoc's ``${…}``)."""
-    tree = parses_to_tree(f"x = {text}\n")
-    attribute = _kids(_kids(tree)[0])[0]
-    return _kids(attribute)[1]
+def label(file: HclFile, node: Node) -> str:
+    """A block's label or type: an identifier or a quoted string."""
+    text = file.raw(node)
+    return text[1:-1] if node.type == "string_lit" else text
 
 
-def kids(tree: Node) -> list[Node]:
-    return _kids(tree)
+def kids(node: Node) -> list[Node]:
+    """The named children of a node, comments left out."""
+    return [c for c in node.named_children if c.type != "comment"]
+
+
+def _syntax_error(data: bytes, root: Node) -> tuple[int, int, str]:
+    """Where the first ERROR or MISSING node is, and the token found there."""
+    node = root
+    while True:
+        bad = next(c for c in node.children if c.is_error or c.is_missing or c.has_error)
+        if bad.is_missing:
+            return _found(data, bad.start_byte)
+        if bad.is_error:
+            return _found(data, _error_offset(data, bad))
+        node = bad
+
+
+def _error_offset(data: bytes, error: Node) -> int:
+    """The first byte an ERROR node skipped, else the token after it (the one refused)."""
+    at = error.start_byte
+    for child in error.children:
+        if data[at:child.start_byte].strip() or child.start_byte == child.end_byte:
+            return at if data[at:child.start_byte].strip() else child.start_byte
+        at = child.end_byte
+    return at
+
+
+def _found(data: bytes, offset: int) -> tuple[int, int, str]:
+    match = _TOKEN.search(data, offset)
+    if match is None:
+        what = "end of file"
+    else:
+        offset = match.start()
+        what = repr(match.group().decode("utf-8", "replace"))
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line, column = position(data, offset, (data.count(b"\n", 0, offset), offset - line_start))
+    return line, column, what
+
+
+def bare_name(file: HclFile, node: Node) -> str | None:
+    """The identifier an expression is when it is nothing but one (``a``, not ``a.b``)."""
+    parts = kids(node)
+    if node.type == "expression" and len(parts) == 1 and parts[0].type == "variable_expr":
+        return file.raw(parts[0])
+    return None
+
+
+def unwrap(node: Node) -> Node:
+    """Through the grammar's one-child wrappers (expression, literal_value, …) to the term."""
+    while node.type in _WRAPPERS:
+        parts = kids(node)
+        if len(parts) != 1:
+            break
+        node = parts[0]
+    return node
+
+
+_WRAPPERS = {"expression", "literal_value", "collection_value", "template_expr", "operation",
+             "for_expr"}
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_SENTINEL = "\ue000"  # stands for an interpolation while a heredoc is de-indented
+
+
+def _unescape(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        escape = match.group()[1:]
+        if escape[0] in "uU" and len(escape) > 1:
+            return chr(int(escape[1:], 16))
+        return _SIMPLE.get(escape, match.group())
+
+    return _ESCAPE.sub(one, text) if "\\" in text else text
+
+
+def template_parts(file: HclFile, node: Node) -> list[str | Node]:
+    """A quoted string or heredoc: its literal text (escapes read, ``<<-`` de-indented)
+    between the expressions of its ``${…}`` and its ``%{…}`` directives, in order."""
+    children = [c for c in node.children if c.type != "comment"]
+    heredoc = node.type == "heredoc_template"
+    if heredoc:
+        start = file.data.find(b"\n", children[1].end_byte) + 1
+        end = children[-1].start_byte - children[-1].start_point[1]
+        inner = children[2:-1]
+    else:
+        start, end, inner = children[0].end_byte, children[-1].start_byte, children[1:-1]
+    texts: list[str] = []
+    nodes: list[Node] = []
+    for child in inner:
+        if child.type in ("template_interpolation", "template_directive"):
+            texts.append(file.data[start:child.start_byte].decode("utf-8", "replace"))
+            inside = [c for c in kids(child) if c.type == "expression"]
+            nodes.append(inside[0] if child.type == "template_interpolation" and inside
+                         else child)
+            start = child.end_byte
+    texts.append(file.data[start:max(start, end)].decode("utf-8", "replace"))
+    if heredoc and file.raw(children[0]) == "<<-":
+        texts = _dedent(texts)
+    read = [t if heredoc else _unescape(t) for t in texts]
+    read = [t.replace("$${", "${").replace("%%{", "%{") for t in read]
+    out: list[str | Node] = [read[0]]
+    for expression, text in zip(nodes, read[1:], strict=True):
+        out += [expression, text]
+    return out
+
+
+def _dedent(texts: list[str]) -> list[str]:
+    """``<<-``: every line loses the indentation its lines share (interpolations count)."""
+    lines = _SENTINEL.join(texts).split("\n")
+    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip(" \t")]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in lines).split(_SENTINEL)

@@ -221,7 +221,7 @@ class SourceInstance(Lazy):
             raw[name] = self._attr(name) if not path else self._eval(attr, scope)
             expressions[name] = {}
             self.positions[(*path, name)] = (attr.line, attr.column)
-            literal_positions(attr.expr, (*path, name), self.positions)
+            literal_positions(self.node.file, attr.expr, (*path, name), self.positions)
         for block in body.blocks:
             if not path and block.type in SKIPPED_BLOCKS:
                 continue
@@ -251,8 +251,7 @@ class SourceInstance(Lazy):
         content = next((b for b in block.body.blocks if b.type == "content"), None)
         iterator = name
         if "iterator" in attrs:
-            term = hcl.kids(attrs["iterator"].expr)
-            iterator = hcl.name_of(term[0]) if term and term[0].data == "identifier" else name
+            iterator = hcl.bare_name(self.node.file, attrs["iterator"].expr) or name
         value = ev.plain(self._eval(attrs["for_each"], scope)) if "for_each" in attrs else []
         if isinstance(value, Unknown) or content is None:
             raw[name] = value if isinstance(value, Unknown) else raw.get(name, [])
@@ -301,27 +300,28 @@ def split(raw: Any) -> tuple[Any, Any]:
     return raw, False
 
 
-def literal_positions(node: Node, path: Path, out: dict[Path, tuple[int, int]]) -> None:
+def literal_positions(file: HclFile, node: Node, path: Path,
+                      out: dict[Path, tuple[int, int]]) -> None:
     """Lines of the keys of an object written in place (tags, ``jsonencode({…})``)."""
-    while node.data == "expr_term" and len(hcl.kids(node)) == 1:
-        node = hcl.kids(node)[0]
-    if node.data == "function_call":
+    node = hcl.unwrap(node)
+    if node.type == "function_call":
         parts = hcl.kids(node)
-        if hcl.name_of(parts[0]) == "jsonencode" and parts[-1].data == "arguments":
-            literal_positions(hcl.kids(parts[-1])[0], path, out)
-    elif node.data == "object":
+        if file.raw(parts[0]) == "jsonencode" and len(parts) > 1 and hcl.kids(parts[1]):
+            literal_positions(file, hcl.kids(parts[1])[0], path, out)
+    elif node.type == "object":
         for elem in hcl.kids(node):
-            key_node, value = hcl.kids(elem)
-            key = ev.key_name(key_node)
-            if key is None:
-                inner = hcl.kids(key_node)[0]
-                term = hcl.kids(inner)[0] if inner.data == "expr_term" else inner
-                key = hcl.name_of(term) if term.data == "string" else None
+            key_node, value = elem.child_by_field_name("key"), elem.child_by_field_name("val")
+            if key_node is None or value is None:
+                continue
+            key = hcl.bare_name(file, key_node)
+            literal = hcl.unwrap(key_node)
+            if key is None and literal.type == "string_lit":
+                key = "".join(p for p in hcl.template_parts(file, literal) if isinstance(p, str))
             if key is not None:
-                out[(*path, key)] = (elem.meta.line, elem.meta.column)
-                literal_positions(value, (*path, key), out)
-    elif node.data == "tuple":
-        for i, item in enumerate(hcl.kids(node)):
-            if not item.meta.empty:
-                out[(*path, i)] = (item.meta.line, item.meta.column)
-            literal_positions(item, (*path, i), out)
+                out[(*path, key)] = file.position(elem)
+                literal_positions(file, value, (*path, key), out)
+    elif node.type == "tuple":
+        items = [c for c in hcl.kids(node) if c.type == "expression"]
+        for i, item in enumerate(items):
+            out[(*path, i)] = file.position(item)
+            literal_positions(file, item, (*path, i), out)
