@@ -19,7 +19,6 @@ from typing import Any
 
 from batchlint import model as m
 from batchlint.errors import InputError
-from batchlint.loaders import tfplan_netids as netids
 from batchlint.loaders import tfplan_network as network
 from batchlint.loaders import tfplan_shapes as shapes
 from batchlint.loaders.builder import Document, ModelBuilder
@@ -131,7 +130,4 @@ def _network(doc: Document, builder: ModelBuilder, index: PlanIndex) -> None:
         found = network.shaped(index, lambda inst: Reader(index, inst))
     except (AttributeError, TypeError, ValueError, KeyError, IndexError):
         return
-    for inst, kind, data, unknown, aliases in found:
-        netids.add(builder, doc, kind, inst.pointer, data, unknown, aliases)
-    for vpc in network.complete_vpcs(index):
-        builder.complete.add((m.VPC_ENDPOINTS, None, vpc))
+    network.into(builder, index, found, lambda inst: (doc, inst.pointer))

@@ -8,7 +8,15 @@ from typing import Any
 
 from batchlint.errors import InputError
 from batchlint.loaders.builder import KIND_FIELDS, Document, ModelBuilder
-from batchlint.loaders.tfplan_refs import Instance, Outside, PlanIndex, Target
+from batchlint.loaders.tfplan_refs import (
+    Instance,
+    Outside,
+    PlanIndex,
+    Target,
+    parse_address,
+    render,
+    split_module,
+)
 from batchlint.loaders.tfplan_values import Reader, display, reason
 from batchlint.model import Pointer
 
@@ -87,6 +95,9 @@ class Ids:
         origin = origins[0]
         if isinstance(origin, Target):
             return self.of(origin, types)
+        named = origin.candidates or self._instances(origin.text)
+        if len(named) == 1:  # one of one
+            return self.of(Target(named[0], "id"), types)
         # x[count.index] (or element(x[*].id, count.index)) of a resource counted as this
         # one is: the instance of the same index
         expression = inst.expression(*path) or {}
@@ -99,6 +110,14 @@ class Ids:
             if candidate.index == inst.index:
                 return self.of(Target(candidate, "id"), types)
         return None
+
+    def _instances(self, text: str) -> tuple[Instance, ...]:
+        """The instances of a resource an origin names by its address (``module.a.x.y``)."""
+        module, rest = split_module(parse_address(text))
+        if len(rest) != 2 or rest[1][1] is not None:
+            return ()
+        return tuple(self.index.by_resource.get((render(module), f"{rest[0][0]}.{rest[1][0]}"),
+                                                ()))
 
     def listed(self, r: Reader, api: Pointer, path: tuple[str | int, ...],
                types: tuple[str, ...]) -> list[str] | None:

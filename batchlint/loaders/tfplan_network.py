@@ -17,10 +17,12 @@ plan creates has only the endpoints of the plan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from batchlint import model as m
 from batchlint.loaders import tfplan_routes
+from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.loaders.tfplan_netids import (
     DEFAULT_TABLE,
     GROUP,
@@ -29,6 +31,7 @@ from batchlint.loaders.tfplan_netids import (
     Ids,
     ReaderFor,
     Shaped,
+    add,
     created,
 )
 from batchlint.loaders.tfplan_refs import Instance, PlanIndex
@@ -43,6 +46,17 @@ def environment_lists(r: Reader, out: dict[str, Any], at: Pointer,
     ids = Ids(r.index)
     for field, api, kind in (("subnets", "subnets", SUBNET),
                              ("security_group_ids", "securityGroupIds", GROUP)):
+        value = out.get(api)
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            # some elements known only after apply: each the resource it references
+            elements = [v if isinstance(v, str) else
+                        ids.one(r, (*at, api), (*cr, field, i), (kind,))
+                        for i, v in enumerate(value)]
+            if all(isinstance(e, str) for e in elements):
+                out[api] = elements
+            else:
+                del out[api]
+            continue
         if (*at, api) not in r.unknown:
             continue
         found = ids.listed(r, (*at, api), (*cr, field), (kind,))
@@ -165,3 +179,14 @@ def complete_vpcs(index: PlanIndex) -> list[str]:
     """The VPCs the plan creates: their endpoints are the plan's."""
     ids = Ids(index)
     return [ids.own(v) for v in ids.of_type.get(VPC, []) if created(v)]
+
+
+def into(builder: ModelBuilder, index: PlanIndex, found: list[Shaped],
+         place: Callable[[Instance], tuple[Document, Pointer]]) -> None:
+    """Add what :func:`shaped` found, each at its ``place`` (document and pointer); the
+    VPCs the plan creates have only the plan's endpoints."""
+    for inst, kind, data, unknown, aliases in found:
+        doc, pointer = place(inst)
+        add(builder, doc, kind, pointer, data, unknown, aliases)
+    for vpc in complete_vpcs(index):
+        builder.complete.add((m.VPC_ENDPOINTS, None, vpc))

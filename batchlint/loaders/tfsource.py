@@ -26,8 +26,10 @@ from batchlint import model as m
 from batchlint.errors import InputError
 from batchlint.fileio import DEFAULT_LIMITS, Limits, read_text
 from batchlint.loaders import terraform as plan
+from batchlint.loaders import tfplan_network as network
 from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders.builder import ModelBuilder
+from batchlint.loaders.tfplan_refs import Instance
 from batchlint.loaders.tfsource_eval import EvalError, Unknown
 from batchlint.loaders.tfsource_expr import evaluate
 from batchlint.loaders.tfsource_index import SourceIndex, SourceReader, TfDocument
@@ -217,12 +219,31 @@ def _model(run: Run, loader: Loader, all_revisions: bool, world: str = "",
                 node.address, ({}, {}, (node.block.line, node.block.column)))
             shaped.append((None, node.address, kind, {name_field: node.address},
                            {(f,): why for f in fields_read}, []))
-    return _build(shaped, loader, all_revisions, world, group, run)
-
-
-def _build(shaped: list[Shaped], loader: Loader, all_revisions: bool, world: str, group: str,
-           run: Run) -> m.Model:
     builder = ModelBuilder()
+    _network(builder, index, run, loader)
+    return _build(builder, shaped, loader, all_revisions, world, group, run)
+
+
+def _network(builder: ModelBuilder, index: SourceIndex, run: Run, loader: Loader) -> None:
+    """The configuration's VPC resources, as a plan's (:mod:`tfplan_network`)."""
+    sources = {s.inst.address: s for s in run.instances}
+
+    def reader_for(inst: Instance) -> SourceReader:
+        source, fields = sources[inst.address], dict[Pointer, Path]()
+        loader.documents[source.node.file.path].resources[inst.address] = (
+            source.positions, fields, (source.node.block.line, source.node.block.column))
+        return SourceReader(index, inst, fields)
+
+    try:
+        found = network.shaped(index, reader_for)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError, EvalError):
+        return
+    network.into(builder, index, found, lambda inst: (
+        loader.documents[sources[inst.address].node.file.path], ("resources", inst.address)))
+
+
+def _build(builder: ModelBuilder, shaped: list[Shaped], loader: Loader, all_revisions: bool,
+           world: str, group: str, run: Run) -> m.Model:
     arns = plan._environment_arns([(None, k, d, u, n) for _, _, k, d, u, n in shaped])  # type: ignore[misc]
     nodes = {n.address: n for n, _ in run.unread}
     for source, address, kind, data, unknown, names in shaped:

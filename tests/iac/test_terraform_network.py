@@ -120,3 +120,36 @@ def test_plan_network_model(network_plan: Path) -> None:
         "AvailabilityZone": "us-east-1a", "MapPublicIpOnLaunch": True}
     group = model.find(m.SECURITY_GROUP, "aws_security_group.by_rule")
     assert group is not None and group.data["IpPermissionsEgress"] == [{"IpProtocol": "-1"}]
+
+
+def test_source_network_paths(tmp_path: Path) -> None:
+    """The same configuration read as source (no terraform needed): the VPC module's locals
+    are evaluated, so its VPC without NAT is known to lack the endpoints (a plan cannot say);
+    its private route table with NAT has a count source evaluation does not decide."""
+    directory = tmp_path / "network"
+    shutil.copytree(HERE / "configs" / "network", directory)
+    shutil.copytree(HERE / "modules" / "terraform-aws-vpc", directory / "vpc")
+    found, gaps = _report([str(directory)])
+    assert found == {
+        ("BL113", f"{CE}isolated"): _no_path(
+            f"{CE}isolated", ["aws_subnet.isolated[0]", "aws_subnet.isolated[1]"],
+            'aws_route_table.private["isolated"]', 'aws_vpc.this["isolated"]'),
+        ("BL113", f"{CE}closed"): CLOSED,
+        ("BL113", f"{CE}module_private"): _no_path(
+            f"{CE}module_private", [], "", "").replace(": , so", ": " + "; ".join(
+                f"subnet `module.vpc_private.aws_subnet.private[{i}]` (route table "
+                f"`module.vpc_private.aws_route_table.private[{i}]`) has no NAT route (no "
+                "default route) and its VPC `module.vpc_private.aws_vpc.this[0]` lacks every "
+                "ECS, ECR and S3 endpoint" for i in (0, 1)) + ", so"),
+    }
+    why = ("the route table of subnet `module.vpc_nat.aws_subnet.private[{0}]` is not known: "
+           "`route_table_id` comes from `module.vpc_nat.aws_route_table.private`, known only "
+           "after apply (of route-table `module.vpc_nat.aws_route_table_association.private"
+           "[{0}] (module.vpc_nat.aws_subnet.private[{0}])`)")
+    assert gaps == {
+        ("BL113", f"{CE}module_nat"): "it depends on values not known before deployment: "
+                                      f"{why.format(0)}; {why.format(1)}",
+        ("BL113", f"{CE}outside"): f"{OUTSIDE.format(1)}; {OUTSIDE.format(2)}",
+        ("BL114", f"{CE}outside"): OUTSIDE.format(1),
+        ("BL114", f"{CE}endpoints"): OFFERINGS.format("p4d.24xlarge"),
+    }
