@@ -110,6 +110,12 @@ class Evaluator:
     def _variable_expr(self, node: Node) -> Any:
         return self.scope.root(self.file.raw(node))
 
+    def _string_lit(self, node: Node) -> Any:
+        text = self.file.raw(node)[1:-1]
+        if "\\" in text or "$${" in text or "%%{" in text:
+            return self._template(node)
+        return text
+
     def _template(self, node: Node) -> Any:
         parts = hcl.template_parts(self.file, node)
         if len(parts) == 3 and parts[0] == parts[2] == "" and not isinstance(parts[1], str) \
@@ -259,7 +265,7 @@ _OPERATORS = {"*", "/", "%", "+", "-", "<", ">", "<=", ">=", "==", "!=", "&&", "
 _HANDLERS: dict[str, Callable[[Evaluator, Node], Any]] = {
     "expression": Evaluator._expression, "numeric_lit": Evaluator._numeric_lit,
     "bool_lit": Evaluator._bool_lit, "null_lit": Evaluator._null_lit,
-    "variable_expr": Evaluator._variable_expr, "string_lit": Evaluator._template,
+    "variable_expr": Evaluator._variable_expr, "string_lit": Evaluator._string_lit,
     "quoted_template": Evaluator._template, "heredoc_template": Evaluator._template,
     "tuple": Evaluator._tuple, "object": Evaluator._object,
     "function_call": Evaluator._function_call, "conditional": Evaluator._conditional,

@@ -61,6 +61,7 @@ class HclFile:
     blocks: list[Block]
     attrs: dict[str, Attr]
     data: bytes = b""
+    lines: list[str] = field(default_factory=list)
 
     def raw(self, node: Node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -74,7 +75,9 @@ class HclFile:
 
     def ignored(self, block: Block) -> list[str]:
         """Rules named by ``# batchlint:ignore=BL103`` comments just above or in the block."""
-        lines = self.text.splitlines()
+        if "batchlint:ignore" not in self.text:
+            return []
+        lines = self.lines = self.lines or self.text.splitlines()
         start = block.line - 1
         while start > 0 and lines[start - 1].lstrip().startswith(("#", "//")):
             start -= 1
@@ -130,9 +133,10 @@ def _body(file: HclFile, node: Node, depth: int) -> Body:
     body = Body()
     for item in node.named_children:
         if item.type == "attribute":
-            name, expr = [c for c in item.named_children if c.type != "comment"][:2]
+            name, expr = kids(item)[:2]
             line, column = file.position(item)
-            body.attrs[file.raw(name)] = Attr(file.raw(name), expr, line, column)
+            text = file.raw(name)
+            body.attrs[text] = Attr(text, expr, line, column)
         elif item.type == "block":
             parts = [c for c in item.named_children if c.type != "comment"]
             names = [label(file, p) for p in parts if p.type in ("identifier", "string_lit")]
@@ -152,7 +156,10 @@ def label(file: HclFile, node: Node) -> str:
 
 def kids(node: Node) -> list[Node]:
     """The named children of a node, comments left out."""
-    return [c for c in node.named_children if c.type != "comment"]
+    children = node.named_children
+    if len(children) == 1 and children[0].type != "comment":
+        return children
+    return [c for c in children if c.type != "comment"]
 
 
 def _syntax_error(data: bytes, root: Node) -> tuple[int, int, str]:
@@ -200,6 +207,9 @@ def bare_name(file: HclFile, node: Node) -> str | None:
 def unwrap(node: Node) -> Node:
     """Through the grammar's one-child wrappers (expression, literal_value, …) to the term."""
     while node.type in _WRAPPERS:
+        if node.named_child_count == 1:
+            node = node.named_child(0)
+            continue
         parts = kids(node)
         if len(parts) != 1:
             break
