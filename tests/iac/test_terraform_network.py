@@ -48,11 +48,12 @@ def _report(paths: list[str]) -> tuple[dict[tuple[str, str], str], dict[tuple[st
     return found, gaps
 
 
-def _no_path(ce: str, subnets: list[str], table: str, vpc: str) -> str:
-    why = "; ".join(f"subnet `{s}` (route table `{table}`) has no NAT route (no default route) "
-                    f"and its VPC `{vpc}` lacks every ECS, ECR and S3 endpoint" for s in subnets)
-    return (f"compute environment `{ce}` has no network path to ECS, ECR and S3: {why}, so its "
-            "instances never join the cluster and jobs stay RUNNABLE; route "
+def _no_path(ce: str, subnets: list[tuple[str, str]], vpc: str) -> str:
+    """BL113's message for (subnet, route table) pairs without a way out, in one VPC."""
+    why = "; ".join(f"subnet `{s}` (route table `{t}`) has no NAT route (no default route) "
+                    f"and its VPC `{vpc}` lacks every ECS, ECR and S3 endpoint" for s, t in subnets)
+    return (f"compute environment `{CE}{ce}` has no network path to ECS, ECR and S3: {why}, so "
+            "its instances never join the cluster and jobs stay RUNNABLE; route "
             "compute_resources.subnets through a NAT gateway, give instances a public IP "
             "behind an internet gateway, or add the ecs, ecs-agent, ecs-telemetry, ecr.api, "
             "ecr.dkr and s3 VPC endpoints")
@@ -64,16 +65,24 @@ CLOSED = (f"compute environment `{CE}closed`: its security groups "
           "compute_resources.security_group_ids")
 OUTSIDE = ("subnet `subnet-0a1b2c3d4e5f6071{}` is not in the data given: no complete subnets "
            "(ec2 describe-subnets) were provided")
+# private subnets whose table has only the local route, in a VPC without endpoints
+ISOLATED = _no_path("isolated", [(f"aws_subnet.isolated[{i}]",
+                                  'aws_route_table.private["isolated"]') for i in (0, 1)],
+                    'aws_vpc.this["isolated"]')
+GAPS = {  # plan and source alike
+    # subnets from a variable: a VPC outside the plan
+    ("BL113", f"{CE}outside"): f"{OUTSIDE.format(1)}; {OUTSIDE.format(2)}",
+    ("BL114", f"{CE}outside"): OUTSIDE.format(1),
+    # the subnets' zones are known; which zones offer the type only files or a live account say
+    ("BL114", f"{CE}endpoints"): OFFERINGS.format("p4d.24xlarge"),
+}
 
 
 @real
 def test_plan_network_paths(network_plan: Path) -> None:
     found, gaps = _report([str(network_plan)])
     assert found == {
-        # private subnets whose table has only the local route, in a VPC without endpoints
-        ("BL113", f"{CE}isolated"): _no_path(
-            f"{CE}isolated", ["aws_subnet.isolated[0]", "aws_subnet.isolated[1]"],
-            'aws_route_table.private["isolated"]', 'aws_vpc.this["isolated"]'),
+        ("BL113", f"{CE}isolated"): ISOLATED,
         # Terraform removed AWS's allow-all egress rule of a group without egress blocks
         ("BL113", f"{CE}closed"): CLOSED,
     }
@@ -86,12 +95,7 @@ def test_plan_network_paths(network_plan: Path) -> None:
             "`module.vpc_private.aws_subnet.private[0]`); `vpc_id` comes from "
             "`module.vpc_private.local.vpc_id`, known only after apply (of subnet "
             "`module.vpc_private.aws_subnet.private[1]`)"),
-        # subnets from a variable: a VPC outside the plan
-        ("BL113", f"{CE}outside"): f"{OUTSIDE.format(1)}; {OUTSIDE.format(2)}",
-        ("BL114", f"{CE}outside"): OUTSIDE.format(1),
-        # the subnets' zones are known; which zones offer the type only files or a live
-        # account say
-        ("BL114", f"{CE}endpoints"): OFFERINGS.format("p4d.24xlarge"),
+        **GAPS,
     }
     # natted (NAT route, egress from an aws_vpc_security_group_egress_rule), endpoints (the
     # five interface endpoints with private DNS and S3) and module_nat (the module's single
@@ -131,16 +135,12 @@ def test_source_network_paths(tmp_path: Path) -> None:
     shutil.copytree(HERE / "modules" / "terraform-aws-vpc", directory / "vpc")
     found, gaps = _report([str(directory)])
     assert found == {
-        ("BL113", f"{CE}isolated"): _no_path(
-            f"{CE}isolated", ["aws_subnet.isolated[0]", "aws_subnet.isolated[1]"],
-            'aws_route_table.private["isolated"]', 'aws_vpc.this["isolated"]'),
+        ("BL113", f"{CE}isolated"): ISOLATED,
         ("BL113", f"{CE}closed"): CLOSED,
-        ("BL113", f"{CE}module_private"): _no_path(
-            f"{CE}module_private", [], "", "").replace(": , so", ": " + "; ".join(
-                f"subnet `module.vpc_private.aws_subnet.private[{i}]` (route table "
-                f"`module.vpc_private.aws_route_table.private[{i}]`) has no NAT route (no "
-                "default route) and its VPC `module.vpc_private.aws_vpc.this[0]` lacks every "
-                "ECS, ECR and S3 endpoint" for i in (0, 1)) + ", so"),
+        ("BL113", f"{CE}module_private"): _no_path("module_private", [
+            (f"module.vpc_private.aws_subnet.private[{i}]",
+             f"module.vpc_private.aws_route_table.private[{i}]") for i in (0, 1)],
+            "module.vpc_private.aws_vpc.this[0]"),
     }
     why = ("the route table of subnet `module.vpc_nat.aws_subnet.private[{0}]` is not known: "
            "`route_table_id` comes from `module.vpc_nat.aws_route_table.private`, known only "
@@ -149,7 +149,5 @@ def test_source_network_paths(tmp_path: Path) -> None:
     assert gaps == {
         ("BL113", f"{CE}module_nat"): "it depends on values not known before deployment: "
                                       f"{why.format(0)}; {why.format(1)}",
-        ("BL113", f"{CE}outside"): f"{OUTSIDE.format(1)}; {OUTSIDE.format(2)}",
-        ("BL114", f"{CE}outside"): OUTSIDE.format(1),
-        ("BL114", f"{CE}endpoints"): OFFERINGS.format("p4d.24xlarge"),
+        **GAPS,
     }
