@@ -99,12 +99,15 @@ class FargateJobMisconfigured(Rule):
                 yield self.finding(resource, f"Fargate job definition `{name}`{whose} uses "
                                    f"{spell(resource, at)} {driver}; Fargate jobs can use only "
                                    f"{' or '.join(LOG_DRIVERS)}", at)
-        environments = [ce for ce in ctx.model.in_region(m.COMPUTE_ENVIRONMENT, resource.account,
-                                                          resource.region)
-                        if compute_type(ce) in FARGATE_TYPES and is_enabled(ce)]
+        scope = ("BL310", resource.account, resource.region)  # once per region, not per job
+        environments = ctx.memo((*scope, "environments"), lambda: [
+            ce for ce in ctx.model.in_region(m.COMPUTE_ENVIRONMENT, resource.account,
+                                             resource.region)
+            if compute_type(ce) in FARGATE_TYPES and is_enabled(ce)])
         if not private or not environments:
             return
-        verdict = internet_only_through_gateway(ctx.model, environments)
+        verdict = ctx.memo((*scope, "verdict"),
+                           lambda: internet_only_through_gateway(ctx.model, environments))
         where, value = private[0]
         field = spell(resource, where if value == "DISABLED"
                       else f"{where}.networkConfiguration.assignPublicIp")
