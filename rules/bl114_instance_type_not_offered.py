@@ -57,7 +57,8 @@ class InstanceTypeNotOffered(Rule):
                 yield self.not_verified(resource, subnets.unknown[0])
             return
         for i, itype in types:
-            offered = offered_zones(ctx.model, itype, resource.account, resource.region)
+            offered = offered_zones(ctx.model, itype, resource.account, resource.region,
+                                    resource.origin.source)
             if isinstance(offered, Unknown):
                 yield self.not_verified(resource, offered.reason)
                 continue

@@ -39,16 +39,25 @@ def subnet_zones(model: Model, ce: Resource) -> Zones:
     return Zones(zones, tuple(unknown))
 
 
+_IAC_WORDS = {"cloudformation": "CloudFormation template", "terraform": "Terraform configuration"}
+
+
 def offered_zones(model: Model, instance_type: str, account: str | None,
-                  region: str | None) -> set[str] | Unknown:
+                  region: str | None, source: str = "") -> set[str] | Unknown:
     """The zones of the region that offer the type; Unknown when the offerings given do not
-    say (a type missing from complete offerings is offered nowhere in the region)."""
+    say (a type missing from complete offerings is offered nowhere in the region). A
+    template or plan (``source``) never says: offerings come from the account."""
     zones = {str(o.data.get("Location")) for o in
              model.find_all(m.INSTANCE_TYPE_OFFERING, instance_type, account, region)
              if str(o.data.get("LocationType") or ZONE) == ZONE
              and isinstance(o.data.get("Location"), str)}
     if zones or model.is_complete(m.OFFERINGS, account, region):
         return zones
+    if source in _IAC_WORDS:
+        return Unknown(f"which Availability Zones offer instance type `{instance_type}` is "
+                       f"not in a {_IAC_WORDS[source]}: only the account says (a live scan, "
+                       "or `ec2 describe-instance-type-offerings --location-type "
+                       "availability-zone` output scanned with the account's subnets)")
     lookup = model.missing(m.OFFERINGS, account, region,
                            f"the offering list of instance type `{instance_type}`")
     return lookup if isinstance(lookup, Unknown) else set()

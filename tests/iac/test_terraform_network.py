@@ -22,8 +22,10 @@ RULES = {r.id: r for r in load_rules(entry_points=False)}
 _WHY_NOT = unavailable()
 real = pytest.mark.skipif(_WHY_NOT is not None, reason=f"no real Terraform plans: {_WHY_NOT}")
 CE = "aws_batch_compute_environment."
-OFFERINGS = ("the offering list of instance type `{}` is not in the data given: no complete "
-             "instance type offerings (ec2 describe-instance-type-offerings) were provided")
+OFFERINGS = ("which Availability Zones offer instance type `{}` is not in a Terraform "
+             "configuration: only the account says (a live scan, or `ec2 "
+             "describe-instance-type-offerings --location-type availability-zone` output "
+             "scanned with the account's subnets)")
 
 
 def _network_dir(work: Path) -> tuple[Planner, Path]:
