@@ -5,7 +5,9 @@ reformatting or reordering a file changes nothing."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+from batchlint.engine import Report
 from batchlint.errors import BatchlintError, InputError
 from batchlint.fileio import read_text, write_text
 from batchlint.fingerprint import fingerprint, identity
@@ -40,3 +42,9 @@ def read_baseline(path: str) -> set[str]:
 
 def new_findings(findings: list[Finding], known: set[str]) -> list[Finding]:
     return [f for f in findings if fingerprint(f) not in known]
+
+
+def apply_baseline(report: Report, known: set[str]) -> tuple[Report, int]:
+    """A new report without the findings the baseline knows, and how many it hid."""
+    kept = new_findings(report.findings, known)
+    return replace(report, findings=kept), len(report.findings) - len(kept)

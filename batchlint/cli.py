@@ -217,7 +217,8 @@ def scan(
 ) -> None:
     """Lint AWS Batch files, or the live account when no PATH is given."""
     from batchlint.fileio import Limits, parse_size
-    from batchlint.scan import ScanOptions, run_scan
+    from batchlint.scan import run_scan
+    from batchlint.settings import ScanOptions
 
     live = None
     if paths:

@@ -1,5 +1,7 @@
-"""Runs rules over a model. Each rule is isolated: one that raises becomes an
-internal error finding on the resource it was checking, and the run goes on."""
+"""Runs rules over a model and finishes their findings. Each rule is isolated: one that
+raises becomes an internal error finding on the resource it was checking, and the run
+goes on. A finding leaves the engine finished: its resource's reference, its severity as
+configured, its location resolved through the locator the resource's loader made."""
 
 from __future__ import annotations
 
@@ -10,17 +12,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from batchlint.locations import locate
 from batchlint.model import LINTED_KINDS, Model, Resource
+from batchlint.refs import ResourceRef, ref
 from batchlint.rule import Context, Finding, NotVerified, Rule, option_values
 from batchlint.unknowns import Hit, because, recording
 
-IGNORE_TAG = "batchlint:ignore"
 _TAG_REASON = "the resource's batchlint:ignore tag (or CloudFormation Metadata)"
 _KIND_ORDER = {kind: i for i, kind in enumerate(LINTED_KINDS)}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
+    """What a run found. Later steps (excludes, the baseline) return new reports."""
+
     rules: list[Rule]
     findings: list[Finding] = field(default_factory=list)
     not_verified: list[NotVerified] = field(default_factory=list)
@@ -37,7 +42,8 @@ class RuleRun:
 
 
 def run(models: Model | list[Model], runs: list[RuleRun]) -> Report:
-    """Every rule over every resource of each view (one model, or one per template)."""
+    """Every rule over every resource of each view (one model, or one per template): finished
+    findings, each with its resource's reference and its location in the file."""
     report = Report([r.rule for r in runs])
     worlds: dict[str, list[Model]] = {}
     for model in [models] if isinstance(models, Model) else models:
@@ -47,29 +53,8 @@ def run(models: Model | list[Model], runs: list[RuleRun]) -> Report:
             _run_model(model, runs, report)
     for group in worlds.values():
         _run_worlds(group, runs, report)
-    report.findings = _link_related(report.findings)
-    _keep_identities(report)
-    report.findings.sort(key=_order)
-    report.not_verified.sort(key=_order)
-    return report
-
-
-def _keep_identities(report: Report) -> None:
-    """Reports need a resource's identity and origin, never its data: results keep a copy
-    without it, so a large scan's parsed documents can be released before reporting."""
-    copies: dict[int, Resource] = {}
-
-    def light(res: Resource) -> Resource:
-        copy = copies.get(id(res))
-        if copy is None:
-            copy = copies[id(res)] = replace(res, data={}, cache={"tags": res.tags})
-        return copy
-
-    report.findings = [replace(f, resource=light(f.resource), related=()) for f in
-                       report.findings]
-    report.suppressed = [replace(f, resource=light(f.resource), related=()) for f in
-                         report.suppressed]
-    report.not_verified = [replace(n, resource=light(n.resource)) for n in report.not_verified]
+    return replace(report, findings=sorted(_link_related(report.findings), key=_order),
+                   not_verified=sorted(report.not_verified, key=_order))
 
 
 def _run_model(model: Model, runs: list[RuleRun], report: Report) -> None:
@@ -79,13 +64,16 @@ def _run_model(model: Model, runs: list[RuleRun], report: Report) -> None:
         ctx = Context(model, option_values(rule, item.options), memo)
         for kind in rule.kinds:
             for resource in model.linted(kind):
-                ignored = _ignored(resource)
+                ignored = ref(resource).ignored
                 for result in _check(rule, resource, ctx):
                     muted = rule.id in ignored or rule.name in ignored
                     if isinstance(result, NotVerified):
                         if not muted:
-                            report.not_verified.append(result)
+                            report.not_verified.append(replace(result, location=locate(
+                                model, result.resource.origin, ())))
                         continue
+                    result = replace(result, location=locate(model, result.resource.origin,
+                                                              result.path))
                     if result.severity != item.severity and not result.internal:
                         result = replace(result, severity=item.severity)
                     if muted:
@@ -134,7 +122,8 @@ def _run_worlds(worlds: list[Model], runs: list[RuleRun], report: Report) -> Non
                 sample.rule_id, sample.rule_name, sample.resource,
                 f"it depends on conditions that cannot be decided before deployment: when "
                 f"{worlds[failing[0]].world}, {sample.message}; not when "
-                f"{worlds[passing].world}"))
+                f"{worlds[passing].world}",
+                locate(worlds[failing[0]], sample.resource.origin, ())))
         else:
             seen: dict[str, NotVerified] = {}
             for i in present:
@@ -147,12 +136,12 @@ def _link_related(findings: list[Finding]) -> list[Finding]:
     """Name, in a finding that has related resources, the other findings on them."""
     if not any(f.related for f in findings):
         return findings
-    by_resource: dict[int, list[Finding]] = {}
+    by_resource: dict[ResourceRef, list[Finding]] = {}
     for f in findings:
-        by_resource.setdefault(id(f.resource), []).append(f)
+        by_resource.setdefault(f.resource, []).append(f)
     linked = []
     for f in findings:
-        causes = [other for res in f.related for other in by_resource.get(id(res), ())
+        causes = [other for res in f.related for other in by_resource.get(res, ())
                   if other.rule_id != f.rule_id]
         if causes:
             named = "; ".join(f"{c.rule_id} {c.rule_name} on {c.resource.label}" for c in causes)
@@ -164,7 +153,7 @@ def _link_related(findings: list[Finding]) -> list[Finding]:
 def _check(rule: Rule, resource: Resource, ctx: Context) -> list[Finding | NotVerified]:
     unreadable = resource.unknown.get(())
     if unreadable is not None:
-        return [NotVerified(rule.id, rule.name, resource, unreadable)]
+        return [NotVerified(rule.id, rule.name, ref(resource), unreadable)]
     try:
         if not ctx.model.has_unknowns:  # live data, snapshots, CLI files: nothing to record
             return list(rule.check(resource, ctx))
@@ -179,7 +168,7 @@ def _check(rule: Rule, resource: Resource, ctx: Context) -> list[Finding | NotVe
         message = (f"internal error in rule {rule.id} ({rule.name}) on {resource.label}: "
                    f"{type(exc).__name__}; the check did not run. Please report it "
                    "(BATCHLINT_DEBUG=1 prints the traceback)")
-        return [Finding(rule.id, rule.name, "error", message, resource, internal=True)]
+        return [Finding(rule.id, rule.name, "error", message, ref(resource), internal=True)]
 
 
 def _not_known(rule: Rule, resource: Resource, results: list[Finding | NotVerified],
@@ -187,20 +176,7 @@ def _not_known(rule: Rule, resource: Resource, results: list[Finding | NotVerifi
     """A check that read values not known before deployment answers "not verified":
     what it found, or did not, may not hold for the values deployed."""
     del results  # what the rule answered holds only for values it could not know
-    return [NotVerified(rule.id, rule.name, resource, because(hits, resource.label))]
-
-
-_NOTHING: frozenset[str] = frozenset()
-
-
-def _ignored(resource: Resource) -> frozenset[str]:
-    ignored: frozenset[str] | None = resource.cache.get("ignored")
-    if ignored is None:
-        value = resource.tags.get(IGNORE_TAG, "")
-        ignored = resource.cache["ignored"] = frozenset(
-            part.strip().upper() if part.strip().upper().startswith("BL") else part.strip()
-            for part in value.split(",") if part.strip()) if value else _NOTHING
-    return ignored
+    return [NotVerified(rule.id, rule.name, ref(resource), because(hits, resource.label))]
 
 
 def _order(item: Finding | NotVerified) -> tuple[Any, ...]:

@@ -64,17 +64,19 @@ def parse_excludes(path: str, entries: Any) -> tuple[Exclude, ...]:
     return tuple(out)
 
 
-def apply_excludes(report: Report, excludes: tuple[Exclude, ...]) -> list[str]:
-    """Move excluded findings to ``report.suppressed``; notes for excludes that matched none."""
+def apply_excludes(report: Report, excludes: tuple[Exclude, ...]) -> tuple[Report, list[str]]:
+    """A new report whose excluded findings are suppressed (with the exclude's reason),
+    and notes for the excludes that matched none."""
     used = [False] * len(excludes)
     kept = []
+    muted = list(report.suppressed)
     for finding in report.findings:
         hit = next((i for i, ex in enumerate(excludes) if ex.matches(finding)), None)
         if hit is None:
             kept.append(finding)
             continue
         used[hit] = True
-        report.suppressed.append(replace(finding, suppressed_by=excludes[hit].reason))
-    report.findings = kept
-    return [f"exclude #{i} ({ex.reason}) matched no finding; remove it if it is stale"
-            for i, (ex, hit) in enumerate(zip(excludes, used, strict=True), 1) if not hit]
+        muted.append(replace(finding, suppressed_by=excludes[hit].reason))
+    return replace(report, findings=kept, suppressed=muted), [
+        f"exclude #{i} ({ex.reason}) matched no finding; remove it if it is stale"
+        for i, (ex, hit) in enumerate(zip(excludes, used, strict=True), 1) if not hit]

@@ -1,14 +1,14 @@
-"""Line and column of a JSON pointer in the text it was parsed from.
+"""JSON with positions: parsed once, at C speed, with the offsets findings need.
 
 The stdlib parser gives no positions, and json-source-map (pure Python) maps
 every value of a file eagerly at about 0.45 s per MiB, far too slow for a
-10,000-job-definition snapshot. Positions are needed only for the few places
-findings point at, so this walks the text lazily: inside a container it reads
-members in order only as far as the one asked for, skipping each earlier
-sibling with the stdlib's C scanner (``raw_decode``), and remembers where it
-stopped. Each value is skipped at most once per container it sits in, and the
-member descended into is never decoded, so a whole run reads each part of the
-file about once.
+10,000-job-definition snapshot. :func:`load_json` parses the outer levels of a
+document (a snapshot's accounts and regions, a file's lists of resources) member by
+member and hands every resource to the stdlib's C scanner (``scan_once``), recording
+where each member and element starts on the way: the offsets of every resource come
+with the parse. :class:`JsonLocator` answers a pointer from the deepest recorded
+offset, and inside one resource walks its text lazily, skipping earlier siblings with
+the C scanner (``raw_decode``) — a few kilobytes per finding, never the whole file.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
 
 from batchlint.model import PathPart, Pointer
 
@@ -34,6 +35,85 @@ _WALKED_OBJECT_DEPTH = 5
 # account still is walked member by member, as its first element is large).
 _SMALL_ELEMENT = 256 * 1024
 _BLOCK = 4096  # characters per block of the line table
+_SCAN = _DECODER.scan_once  # type: ignore[attr-defined]  # the C scanner: (value, end) of the value at an offset
+# How deep load_json parses member by member (and records offsets): objects above this
+# depth, lists up to it — a snapshot's lists of resources sit at depth 5, a CLI file's at 1
+_LOADED_DEPTH = 5
+Offsets = dict[Pointer, tuple[int, int]]  # member → (its key or value, its value)
+_WALKED = -1  # (*pointer, _WALKED) is recorded for each container read member by member
+
+
+def load_json(text: str) -> tuple[Any, Offsets]:
+    """``json.loads(text)``, and where the members of its outer levels start.
+
+    Text the walk cannot read is parsed by ``json.loads`` itself, so every error is
+    the stdlib's own (message, line, column); the offsets are then empty.
+    """
+    offsets: Offsets = {}
+    try:
+        start = _past(_WS, text, 0)
+        data, end = _load(text, start, (), offsets)
+        if _past(_WS, text, end) != len(text):
+            raise ValueError("extra data")
+    except (ValueError, StopIteration, IndexError):
+        return json.loads(text), {}
+    offsets[()] = (start, start)
+    return data, offsets
+
+
+def _load(text: str, i: int, pointer: Pointer, offsets: Offsets) -> tuple[Any, int]:
+    """The value at ``i`` and its end; outer containers member by member, the rest in C."""
+    opener = text[i]
+    depth = len(pointer)
+    if opener == "{" and depth < _LOADED_DEPTH:
+        obj: dict[str, Any] = {}
+        offsets[(*pointer, _WALKED)] = (i, i)
+        i = _past(_WS, text, i + 1)
+        if text[i] == "}":
+            return obj, i + 1
+        while True:
+            if text[i] != '"':
+                raise ValueError("expected a key")
+            key_at = i
+            key, i = scanstring(text, i + 1)
+            key = sys.intern(key)
+            match = _COLON.match(text, i)
+            if match is None or ":" not in match.group():
+                raise ValueError("expected ':'")
+            member = (*pointer, key)
+            offsets[member] = (key_at, match.end())
+            obj[key], i = _load(text, match.end(), member, offsets)
+            i, closed = _next(text, i, "}")
+            if closed:
+                return obj, i
+    if opener == "[" and depth <= _LOADED_DEPTH:
+        items: list[Any] = []
+        offsets[(*pointer, _WALKED)] = (i, i)
+        i = _past(_WS, text, i + 1)
+        if text[i] == "]":
+            return items, i + 1
+        size: int | None = None
+        while True:
+            member = (*pointer, len(items))
+            offsets[member] = (i, i)
+            # an element after a small one is one resource: decoded whole, in C
+            value, end = _SCAN(text, i) if _small(size) else _load(text, i, member, offsets)
+            items.append(value)
+            size = end - i
+            i, closed = _next(text, end, "]")
+            if closed:
+                return items, i
+    return _SCAN(text, i)  # type: ignore[no-any-return]
+
+
+def _next(text: str, i: int, closer: str) -> tuple[int, bool]:
+    """Past the white space and comma after a member: (where the next starts, closed)."""
+    i = _past(_WS, text, i)
+    if text[i] == closer:
+        return i + 1, True
+    if text[i] != ",":
+        raise ValueError("expected ','")
+    return _past(_WS, text, i + 1), False
 
 
 @dataclass
@@ -53,8 +133,11 @@ class _Container:
 
 
 class JsonLocator:
-    def __init__(self, text: str):
+    """Positions in ``text``; ``offsets`` from :func:`load_json` (else found lazily)."""
+
+    def __init__(self, text: str, offsets: Offsets | None = None):
         self.text = text
+        self._offsets = offsets or {}
         self._block_lines: list[int] | None = None  # built on the first position asked for
         self._block_line_starts: list[int] | None = None
         self._containers: dict[int, _Container] = {}
@@ -67,9 +150,16 @@ class JsonLocator:
         return self._line_col(self.offset(pointer))
 
     def offset(self, pointer: Pointer) -> int:
-        value_at = self._skip_ws(0)
-        mark = value_at
-        for depth, part in enumerate(pointer):
+        known = 0
+        mark = value_at = self._skip_ws(0) if self.text else 0
+        for n in range(len(pointer), 0, -1):  # the deepest member the parse recorded
+            recorded = self._offsets.get(pointer[:n])
+            if recorded is not None:
+                known, (mark, value_at) = n, recorded
+                break
+        if known < len(pointer) and (*pointer[:known], _WALKED) in self._offsets:
+            return mark  # a container load_json read whole: the member is not there
+        for depth, part in enumerate(pointer[known:], known):
             if value_at >= len(self.text) or self.text[value_at] not in "{[":
                 break
             found = self._member(value_at, depth, part)

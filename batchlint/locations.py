@@ -1,12 +1,16 @@
-"""From a finding's path inside its resource to file, line and column."""
+"""From a finding's path inside its resource to file, line and column.
+
+Each loader gives every document it reads a locator (JSON offsets recorded while
+parsing, YAML marks, a plan's attributes, a ``.tf`` file's attribute lines); the
+model keeps them by path, and the engine asks them once per finding, so reporters
+receive finished locations and never see a document.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from batchlint.loaders.builder import Document
-from batchlint.model import Pointer, Resource
+from batchlint.model import Model, Origin, Pointer
 
 
 @dataclass(frozen=True)
@@ -16,13 +20,12 @@ class Location:
     column: int
 
 
-def locate(resource: Resource, path: Pointer, documents: Mapping[str, Document]) -> Location | None:
+def locate(model: Model, origin: Origin, path: Pointer) -> Location | None:
     """Where the deepest existing part of ``path`` is; None for live resources."""
-    origin = resource.origin
     if origin.path is None:
         return None
-    doc = documents.get(origin.path)
-    if doc is None:
+    locator = model.locators.get(origin.path)
+    if locator is None:
         return None
-    line, column = doc.position((*origin.pointer, *path))
+    line, column = locator.position((*origin.pointer, *path))
     return Location(origin.path, line, column)

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from batchlint.unknowns import remember, track
 
@@ -89,6 +89,13 @@ _DATASET_WORDS = {
     SECURITY_GROUPS: "security groups (ec2 describe-security-groups)",
     OFFERINGS: "instance type offerings (ec2 describe-instance-type-offerings)",
 }
+
+
+class Locator(Protocol):
+    """What a loader makes for each document it reads: where a pointer into it is."""
+
+    def position(self, pointer: Pointer) -> tuple[int, int]:
+        """1-based (line, column) of the deepest part of ``pointer`` the file has."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,8 @@ class Model:
     # file's path, shared by its worlds, and this world in words
     group: str = ""
     world: str = ""
+    # each document's locator, by its path: where a finding's path lies in the file
+    locators: Mapping[str, Locator] = field(default_factory=dict, repr=False)
     _by_kind: dict[str, list[Resource]] = field(init=False, repr=False)
     _by_key: dict[tuple[str, str], list[Resource]] = field(init=False, repr=False)
     _latest: list[Resource] | None = field(init=False, repr=False, default=None)

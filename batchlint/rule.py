@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from batchlint.locations import Location
 from batchlint.model import JOB, LINTED_KINDS, Model, Pointer, Resource, parse_path
+from batchlint.refs import ResourceRef, ref
 from batchlint.unknowns import remember
 
 SEVERITIES = ("note", "warning", "error")  # ascending
@@ -30,25 +32,30 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Finding:
+    """A finished finding: its resource's reference, and (once the engine has resolved
+    it) where ``path`` lies in the file the resource was read from."""
+
     rule_id: str
     rule_name: str
     severity: str
     message: str
-    resource: Resource
+    resource: ResourceRef
     path: Pointer = ()
     internal: bool = False  # the rule raised; always an error, whatever the config says
     # Resources whose findings by other rules explain this one (a stuck queue's compute
     # environments): the engine names those findings in the message after the run.
-    related: tuple[Resource, ...] = ()
+    related: tuple[ResourceRef, ...] = ()
     suppressed_by: str = ""  # why a suppressed finding is muted (tag, Metadata, config reason)
+    location: Location | None = None  # None for live data
 
 
 @dataclass(frozen=True)
 class NotVerified:
     rule_id: str
     rule_name: str
-    resource: Resource
+    resource: ResourceRef
     reason: str
+    location: Location | None = None  # the resource's own place in its file
 
 
 Result = Finding | NotVerified
@@ -110,11 +117,11 @@ class Rule:
 
     def finding(self, resource: Resource, message: str, path: str | Pointer = (),
                 related: tuple[Resource, ...] = ()) -> Finding:
-        return Finding(self.id, self.name, self.severity, message, resource, parse_path(path),
-                       related=related)
+        return Finding(self.id, self.name, self.severity, message, ref(resource),
+                       parse_path(path), related=tuple(ref(r) for r in related))
 
     def not_verified(self, resource: Resource, reason: str) -> NotVerified:
-        return NotVerified(self.id, self.name, resource, reason)
+        return NotVerified(self.id, self.name, ref(resource), reason)
 
 
 _URL = re.compile(r"https?://[^\s)>\]]+")

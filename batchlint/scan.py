@@ -1,5 +1,5 @@
-"""``batchlint scan``: config → rules → loaders (files or live AWS) → engine → reporter →
-exit code."""
+"""``batchlint scan``: options and config → settings → loaders (files or live AWS) →
+engine → excludes → baseline → reporter → exit code, each step returning a new value."""
 
 from __future__ import annotations
 
@@ -8,47 +8,22 @@ import functools
 import gc
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from batchlint import config as cfg
-from batchlint.engine import Report, RuleRun, run
+from batchlint.engine import Report, run
 from batchlint.errors import BatchlintError
-from batchlint.fileio import DEFAULT_LIMITS, Limits, atomic_output, check_distinct
+from batchlint.fileio import atomic_output, check_distinct
 from batchlint.loaders import Loaded, load_files, load_live
 from batchlint.model import LINTED_KINDS
-from batchlint.registry import load_rules
 from batchlint.reporters import REPORTERS, ReportInput, Writer, writer
 from batchlint.rule import SEVERITIES
-from batchlint.selectors import check_selectors
+from batchlint.settings import ScanOptions as ScanOptions  # the command line's, re-exported
+from batchlint.settings import resolve
 from batchlint.terminal import escape
 
 if TYPE_CHECKING:
-    from batchlint.aws.live import LiveOptions
-
-
-@dataclass
-class ScanOptions:
-    paths: list[str]
-    output_format: str = "text"
-    output: str | None = None
-    fail_on: str | None = None
-    select: str | None = None
-    ignore: str | None = None
-    config: str | None = None
-    rules_dirs: list[str] = field(default_factory=list)
-    strict: bool = False
-    all_revisions: bool = False
-    live: LiveOptions | None = None  # set when no paths are given
-    snapshot: str | None = None  # live scans: write the snapshot here and scan it
-    baseline: str | None = None
-    write_baseline: str | None = None
-    sarif_category: str = "batchlint"
-    limits: Limits = DEFAULT_LIMITS  # what one input file may cost
-    var_files: list[str] = field(default_factory=list)  # Terraform source: --var-file
-    statistics: bool = False  # a count per rule instead of the findings
-    verbose: bool = False  # text: every not-verified check
-    width: int | None = None  # text: wrap to this width (None: the terminal's, if any)
+    pass
 
 
 def run_scan(options: ScanOptions) -> int:
@@ -81,26 +56,10 @@ def _collect_young_garbage() -> None:
 
 
 def _scan(options: ScanOptions) -> int:
+    """config → settings → load → run → exclude → baseline → report, each step a value."""
     write = _writer(options)
     _check_outputs(options)
-    config = cfg.load_config(options.config or cfg.find_config())
-    rules = load_rules([*config.rules_dirs, *options.rules_dirs])
-    unknown = cfg.unknown_rule_settings(rules, config)
-    if unknown:
-        raise BatchlintError(f"{config.path}: [rules.{unknown[0]}] names no rule")
-    select = cfg.split_selectors(options.select)
-    ignore = cfg.split_selectors(options.ignore) or ()
-    check_selectors(rules, [*(select or ()), *ignore])
-    chosen = cfg.choose_rules(
-        rules,
-        select if select is not None else config.select,
-        [*config.ignore, *ignore],
-    )
-    warnings: list[str] = []
-    if not chosen:
-        given = "--select is empty" if select == () else "the selection names no enabled rule"
-        warnings.append(f"{given}: no rule was run, nothing was checked")
-    runs = [RuleRun(rule, *cfg.settings_for(rule, config)) for rule in chosen]
+    settings = resolve(options, cfg.load_config(options.config or cfg.find_config()))
     known = None
     if options.baseline:  # read before anything is written: it may be --write-baseline too
         from batchlint.baseline import read_baseline
@@ -109,19 +68,22 @@ def _scan(options: ScanOptions) -> int:
     loaded, read = _load(options)
     for note in loaded.notes:
         print(f"batchlint: {escape(note)}", file=sys.stderr)
-    report = run(loaded.models, runs)
+    report = run(loaded.models, list(settings.runs))
     checked = sum(1 for model in loaded.models for kind in LINTED_KINDS
                   for _ in model.linted(kind))
     sources = read or _sources(options, loaded)
-    loaded.release()  # reports need the files' text for positions, not the parsed data
+    notes, unread = list(loaded.notes), bool(loaded.failures)
+    del loaded  # findings are finished: the files' data and text are no longer needed
+    warnings = list(settings.warnings)
     if not checked:
         warnings.append(f"no AWS Batch resource was read (read: {sources})")
-    if config.excludes:
+    if settings.excludes:
         from batchlint.excludes import apply_excludes
 
-        for note in apply_excludes(report, config.excludes):
+        report, stale = apply_excludes(report, settings.excludes)
+        for note in stale:
             print(f"batchlint: {escape(note)}", file=sys.stderr)
-            loaded.notes.append(note)
+        notes += stale
     if options.write_baseline:
         from batchlint.baseline import write_baseline
 
@@ -130,28 +92,23 @@ def _scan(options: ScanOptions) -> int:
               f"{escape(options.write_baseline)}", file=sys.stderr)
     hidden = None
     if known is not None:
-        from batchlint.baseline import new_findings
+        from batchlint.baseline import apply_baseline
 
-        before = len(report.findings)
-        report.findings = new_findings(report.findings, known)
-        hidden = before - len(report.findings)
+        report, hidden = apply_baseline(report, known)
         print(f"batchlint: the baseline {escape(options.baseline or '')} hid "
               f"{_plural(hidden, 'finding')}", file=sys.stderr)
-    strict = options.strict or bool(config.strict)
     for warning in warnings:
         print(f"batchlint: warning: {escape(warning)}"
-              + (" (an error under --strict)" if strict else ""), file=sys.stderr)
+              + (" (an error under --strict)" if settings.strict else ""), file=sys.stderr)
     _collect_young_garbage()
     result = ReportInput(
-        report, loaded.documents, tuple(loaded.notes), checked,
-        {r.rule.id: r.severity for r in runs}, options.sarif_category, options.verbose,
-        options.width, hidden, (sources,))
+        report, tuple(notes), checked, settings.severities, options.sarif_category,
+        options.verbose, options.width, hidden, (sources,))
     with _output(options.output) as out:
         write(result, out)
-    if warnings and strict:
+    if warnings and settings.strict:
         return 2
-    fail_on = options.fail_on or config.fail_on or "warning"
-    return exit_code(report, fail_on, strict, bool(loaded.failures))
+    return exit_code(report, settings.fail_on, settings.strict, unread)
 
 
 def _writer(options: ScanOptions) -> Writer:

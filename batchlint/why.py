@@ -23,6 +23,7 @@ from batchlint import model as m
 from batchlint.engine import RuleRun, run
 from batchlint.errors import BatchlintError
 from batchlint.model import Json, Model, Resource, arn_resource_name, parse_arn
+from batchlint.refs import ResourceRef
 from batchlint.rule import Finding, NotVerified, Rule
 from batchlint.unknowns import isolated
 
@@ -106,7 +107,7 @@ class Diagnosis:
         return rule_id in self.rule_names
 
 
-def _key(res: Resource) -> tuple[str, str | None, str | None, str]:
+def _key(res: Resource | ResourceRef) -> tuple[str, str | None, str | None, str]:
     return res.kind, res.account, res.region, res.name
 
 

@@ -358,7 +358,9 @@ def _raise_again(model: Model, report: Report) -> None:
     for finding in report.findings:
         if finding.message.startswith("internal error"):
             rule = by_id[finding.rule_id]
-            list(rule.check(finding.resource, Context(model, option_values(rule, {}))))
+            resource = next(r for r in model.resources if r.kind == finding.resource.kind
+                            and r.name == finding.resource.name)
+            list(rule.check(resource, Context(model, option_values(rule, {}))))
             pytest.fail(f"{finding.message} (did not raise again outside the engine)")
 
 
@@ -383,13 +385,13 @@ def lint(path: Path, data: bytes, *more: tuple[Path, bytes],
            else "linted, nothing reported" if loaded.model.resources else "no resources")
     _raise_again(loaded.model, report)
     out = io.StringIO()
-    json_report.write(ReportInput(report, loaded.documents), out)
+    json_report.write(ReportInput(report), out)
     parsed = json.loads(out.getvalue())
     assert len(parsed["findings"]) == len(report.findings)
     checked = sum(1 for kind in LINTED_KINDS for _ in loaded.model.linted(kind))
     stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace",
                               newline="")  # as the CLI reconfigures stdout
-    text.write(ReportInput(report, loaded.documents, resources_checked=checked), stream)
+    text.write(ReportInput(report, resources_checked=checked), stream)
     stream.flush()
     return report
 

@@ -1,4 +1,5 @@
-"""Files → one model. Loaders never import rules."""
+"""Files → models: each path is read by the loader that recognises it (see
+:mod:`batchlint.loaders.table`). Loaders never import rules or the engine."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from dataclasses import dataclass, field
 
 from batchlint.errors import InputError
 from batchlint.fileio import DEFAULT_LIMITS, Limits, describe_size, read_text
-from batchlint.loaders import awscli, detect, snapshot, walk
+from batchlint.jsonpos import load_json
+from batchlint.loaders import detect, snapshot, walk
 from batchlint.loaders.builder import Document, ModelBuilder
+from batchlint.loaders.table import SOURCE_LOADERS, DocumentLoader, Session, document_loader
 from batchlint.model import Model
 
 
@@ -28,87 +31,58 @@ class Loaded:
     def models(self) -> list[Model]:
         return [self.model, *self.templates]
 
-    def release(self) -> None:
-        """Drop the models and the parsed JSON once rules have run (a 30 MiB snapshot parses
-        to ~110 MiB); positions are found in the text. Templates keep theirs, as their
-        positions are looked up through it."""
-        self.model = Model()
-        self.templates = []
-        for doc in self.documents.values():
-            if doc.positions is None and type(doc) is Document:
-                doc.data = None
-
 
 def load_files(paths: list[str], all_revisions: bool = False,
                limits: Limits = DEFAULT_LIMITS, var_files: list[str] | None = None) -> Loaded:
     """Read every file into one view; files that are not Batch configuration become notes.
     A directory is walked (see :mod:`batchlint.loaders.walk`); what it holds that is not
-    Batch configuration is counted in one note."""
-    builder = ModelBuilder()
-    documents: dict[str, Document] = {}
-    notes: list[str] = []
-    iam_lists: dict[str, set[str]] = {}
-    templates: list[Model] = []
-    paths, walks = _expand(paths, notes)
+    Batch configuration is counted in one note. Which loader reads what is
+    :mod:`batchlint.loaders.table`'s."""
+    session = Session(all_revisions, limits, list(var_files or []))
+    paths, walks = _expand(paths, session.notes)
     walked = {path: found for found in walks for path in found.files}
     skipped: dict[str, list[int]] = {found.root: [0, 0] for found in walks}
-    terraform_source = [p for p in paths if detect.is_terraform_source(p)]
-    if terraform_source:  # .tf files and directories: read as the modules they form
-        from batchlint.loaders import tfsource
-
-        models, tf_documents, tf_notes = tfsource.load(terraform_source, var_files,
-                                                       all_revisions, limits)
-        templates += models
-        documents.update(tf_documents)
-        notes += tf_notes
+    taken: set[str] = set()
+    for source in SOURCE_LOADERS:  # paths read before parsing (Terraform modules)
+        mine = [p for p in paths if p not in taken and source.recognises(p)]
+        if mine:
+            source.load(mine, session)
+            taken.update(mine)
+    used: list[DocumentLoader] = []
     for path in paths:
-        if path in documents or path in terraform_source:
+        if path in session.documents or path in taken:
             continue
         try:
             doc = read_document(path, limits)
         except InputError as exc:
             if path not in walked:
                 raise
-            notes.append(f"skipped {exc}")  # a broken file among others: named, not fatal
+            session.notes.append(f"skipped {exc}")  # a broken file among others: not fatal
             skipped[walked[path].root][1] += 1
             continue
-        if snapshot.recognises(doc.data):
-            snapshot.load(doc, builder)
-        elif awscli.recognises(doc.data):
-            awscli.load(doc, builder, iam_lists)
-        elif detect.is_terraform_plan(doc.data):
-            from batchlint.loaders import terraform
-            from batchlint.loaders.tfplan_positions import PlanDocument
-
-            doc = PlanDocument(doc.path, doc.text, doc.data, doc.positions)
-            plan = ModelBuilder()
-            if not terraform.load(doc, plan):
-                notes.append(f"skipped {path}: a Terraform plan without AWS Batch resources")
-                continue
-            templates.append(plan.build(all_revisions))
-        elif detect.is_cloudformation(doc.data):
-            from batchlint.loaders import cloudformation
-
-            doc = cloudformation.TemplateDocument(doc.path, doc.text, doc.data, doc.positions)
-            worlds = cloudformation.load(doc, all_revisions)
-            if not worlds:
-                notes.append(f"skipped {path}: a CloudFormation template without AWS Batch "
-                             "resources")
-                continue
-            templates.extend(worlds)
-        elif path in walked:  # counted, in the walk's one line
-            skipped[walked[path].root][0] += 1
+        loader = document_loader(doc.path, doc.data)
+        if loader is None:
+            if path in walked:  # counted, in the walk's one line
+                skipped[walked[path].root][0] += 1
+            else:
+                session.notes.append(f"skipped {path}: not AWS Batch configuration")
             continue
-        else:
-            notes.append(f"skipped {path}: not AWS Batch configuration")
+        empty = loader.load(doc, session)
+        if empty:
+            session.notes.append(f"skipped {path}: {empty}")
             continue
-        documents[doc.path] = doc
+        session.documents[doc.path] = doc
+        if loader not in used:
+            used.append(loader)
     for found in walks:
         line = found.summary(*skipped[found.root])
         if line:
-            notes.append(line)
-    awscli.finish(builder, iam_lists)
-    return Loaded(builder.build(all_revisions), documents, notes, templates)
+            session.notes.append(line)
+    for loader in used:
+        if loader.finish is not None:
+            loader.finish(session)
+    return Loaded(session.builder.build(all_revisions), session.documents, session.notes,
+                  session.views)
 
 
 def _expand(paths: list[str], notes: list[str]) -> tuple[list[str], list[walk.Walk]]:
@@ -139,6 +113,7 @@ def load_live(data: dict[str, object], notes: list[str], all_revisions: bool = F
     """A live collection, in the snapshot shape, as a model; findings carry no location."""
     builder = ModelBuilder()
     snapshot.load(Document(LIVE, "", data), builder)
+    builder.locators.clear()  # live data has no file: its findings have no location
     return Loaded(builder.build(all_revisions), {}, list(notes), failures=list(failures or []))
 
 
@@ -162,7 +137,7 @@ def read_document(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
             raise problems[0]  # what CloudFormation itself would reject
         return Document(path, text, data, positions)
     try:
-        data = json.loads(text)
+        data, offsets = load_json(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
@@ -171,7 +146,7 @@ def read_document(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
         raise InputError(path, "invalid JSON: a number is too long to read") from None
     if _depth_over(data, limits.max_depth):
         raise _too_deep(path, limits)
-    return Document(path, text, data)
+    return Document(path, text, data, offsets=offsets)
 
 
 def read_stdin(limits: Limits = DEFAULT_LIMITS) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from batchlint import model as m
 from batchlint import shapes
 from batchlint.errors import InputError
-from batchlint.jsonpos import JsonLocator
+from batchlint.jsonpos import JsonLocator, Offsets
 from batchlint.model import Json, Origin, Pointer, Resource, Scope, parse_arn
 
 # kind -> (shape, name field, ARN field)
@@ -40,27 +40,42 @@ KIND_FIELDS: dict[str, tuple[Any, str, str | None]] = {
 }
 
 
+D = TypeVar("D", bound="Document")
+
+
 class Document:
-    """One parsed file: its path, its data, and positions — given (YAML) or on demand (JSON)."""
+    """One parsed file: its path, its data, and its loader's locator — YAML marks
+    (``positions``) or JSON offsets recorded while parsing (``offsets``).
+
+    A document is the :class:`~batchlint.model.Locator` of the resources read from it:
+    the engine asks it where a finding's path is; subclasses translate API paths into
+    the file's own names (templates, plans, ``.tf`` files).
+    """
 
     def __init__(self, path: str, text: str, data: Json,
-                 positions: dict[Pointer, tuple[int, int]] | None = None):
+                 positions: dict[Pointer, tuple[int, int]] | None = None,
+                 offsets: Offsets | None = None):
         self.path = path
         self.text = text
         self.data = data
         self.positions = positions
         self.source = ""  # set for infrastructure as code: "cloudformation", "terraform"
-        self._locator: JsonLocator | None = None
+        self._locator = None if positions is not None else JsonLocator(text, offsets)
 
     def position(self, pointer: Pointer) -> tuple[int, int]:
         """Where the deepest part of ``pointer`` that the file has starts."""
-        if self.positions is not None:
-            while pointer not in self.positions:
-                pointer = pointer[:-1]
-            return self.positions[pointer]
-        if self._locator is None:
-            self._locator = JsonLocator(self.text)
-        return self._locator.position(pointer)
+        if self._locator is not None:
+            return self._locator.position(pointer)
+        assert self.positions is not None
+        while pointer not in self.positions:
+            pointer = pointer[:-1]
+        return self.positions[pointer]
+
+    def retyped(self, cls: type[D]) -> D:
+        """This document as a ``cls`` (a template, a plan), keeping what its parse recorded."""
+        doc = cls(self.path, self.text, self.data, self.positions)
+        doc._locator = self._locator
+        return doc
 
     def fail(self, pointer: Pointer, message: str) -> InputError:
         line, col = self.position(pointer)
@@ -80,6 +95,7 @@ class ModelBuilder:
         self.complete: set[Scope] = set()
         self.unavailable: dict[Scope, str] = {}
         self.collected_at: datetime.datetime | None = None
+        self.locators: dict[str, m.Locator] = {}  # each document's, by its path
 
     def expect_list(self, doc: Document, pointer: Pointer, value: Json) -> list[Json]:
         if not isinstance(value, list):
@@ -120,6 +136,7 @@ class ModelBuilder:
             unknown=dict(unknown or {}),
             aliases=aliases,
         )
+        self.locators.setdefault(doc.path, doc)
         return self._merge(res)
 
     def add_profile_roles(self, doc: Document, added: list[Resource]) -> None:
@@ -150,7 +167,7 @@ class ModelBuilder:
     def build(self, all_revisions: bool = False, world: str = "", group: str = "") -> m.Model:
         return m.Model(tuple(self._resources.values()), frozenset(self.complete),
                        dict(self.unavailable), all_revisions, self.collected_at,
-                       group=group, world=world)
+                       group=group, world=world, locators=dict(self.locators))
 
 
 _GLOBAL = {m.IAM_ROLE, m.INSTANCE_PROFILE, m.IAM_POLICY}

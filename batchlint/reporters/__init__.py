@@ -19,7 +19,6 @@ from typing import IO, TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from batchlint.engine import Report
-    from batchlint.loaders.builder import Document
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,7 @@ REPORTERS: dict[str, Reporter] = {r.name: r for r in (
 class ReportInput:
     """Everything a reporter may need, in one value."""
 
-    report: Report
-    # where each input file's resources are, to turn paths inside resources into
-    # lines and columns (empty for a live scan)
-    documents: Mapping[str, Document] = field(default_factory=dict)
+    report: Report  # finished findings: each holds its resource's reference and location
     notes: tuple[str, ...] = ()  # files skipped, regions or accounts not read
     resources_checked: int = 0
     # each rule's severity as configured for this run (SARIF's rule levels)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from batchlint.engine import Report
-from batchlint.loaders.builder import Document
-from batchlint.locations import Location, locate
+from batchlint.locations import Location
 from batchlint.rule import SEVERITIES, Finding, NotVerified
 
 
@@ -23,12 +21,12 @@ class LocatedGap:
     location: Location | None
 
 
-def locate_all(report: Report, documents: Mapping[str, Document]) -> tuple[
-        list[Located], list[LocatedGap], list[Located]]:
-    findings = [Located(f, locate(f.resource, f.path, documents)) for f in report.findings]
-    gaps = [LocatedGap(n, locate(n.resource, (), documents)) for n in report.not_verified]
-    suppressed = [Located(f, locate(f.resource, f.path, documents)) for f in report.suppressed]
-    return findings, gaps, suppressed
+def locate_all(report: Report) -> tuple[list[Located], list[LocatedGap], list[Located]]:
+    """The report's findings, gaps and suppressed findings with the locations the engine
+    resolved (reporters never look into the files)."""
+    return ([Located(f, f.location) for f in report.findings],
+            [LocatedGap(n, n.location) for n in report.not_verified],
+            [Located(f, f.location) for f in report.suppressed])
 
 
 def summary(report: Report) -> dict[str, int]:

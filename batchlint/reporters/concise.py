@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import IO
 
 from batchlint.locations import Location
-from batchlint.model import Resource
+from batchlint.refs import ResourceRef
 from batchlint.reporters import ReportInput
 from batchlint.reporters.common import locate_all
 from batchlint.terminal import escape
 
 
 def write(result: ReportInput, out: IO[str]) -> None:
-    findings, gaps, _ = locate_all(result.report, result.documents)
+    findings, gaps, _ = locate_all(result.report)
     for item in findings:
         f = item.finding
         out.write(escape(f"{where(item.location, f.resource)}: {f.rule_id} [{f.severity}] "
@@ -29,7 +29,7 @@ def write(result: ReportInput, out: IO[str]) -> None:
                          f"{n.resource.label}: {n.reason}") + "\n")
 
 
-def where(location: Location | None, resource: Resource) -> str:
+def where(location: Location | None, resource: ResourceRef) -> str:
     """``PATH:LINE:COL``, or ``ACCOUNT/REGION/KIND/NAME`` for a resource read live."""
     if location is not None:
         return f"{location.path}:{location.line}:{location.column}"

@@ -18,7 +18,7 @@ COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def write(result: ReportInput, out: IO[str]) -> None:
-    findings, gaps, _ = locate_all(result.report, result.documents)
+    findings, gaps, _ = locate_all(result.report)
     for item in findings:
         f = item.finding
         out.write(_command(COMMANDS[f.severity], item.location, f"{f.rule_id} {f.rule_name}",

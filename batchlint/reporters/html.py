@@ -93,7 +93,7 @@ SCRIPT = """
 
 
 def write(result: ReportInput, out: IO[str]) -> None:
-    findings, gaps, _ = locate_all(result.report, result.documents)
+    findings, gaps, _ = locate_all(result.report)
     rules = {rule.id: rule for rule in result.report.rules}
     seen = sorted({item.finding.rule_id for item in findings}
                   | {gap.gap.rule_id for gap in gaps})

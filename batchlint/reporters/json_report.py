@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from batchlint import __version__
 from batchlint.locations import Location
-from batchlint.model import Resource
+from batchlint.refs import ResourceRef
 from batchlint.reporters import ReportInput
 from batchlint.reporters.common import Located, locate_all, summary
 
@@ -19,7 +19,7 @@ def write(result: ReportInput, out: IO[str]) -> None:
     """The document of SPEC.md, written a finding at a time: tens of thousands of findings
     are never all held as JSON objects at once."""
     report = result.report
-    findings, gaps, suppressed = locate_all(report, result.documents)
+    findings, gaps, suppressed = locate_all(report)
     out.write("{\n")
     _member(out, "schema_version", SCHEMA_VERSION)
     _member(out, "tool", {"name": "batchlint", "version": __version__})
@@ -70,7 +70,7 @@ def _finding(item: Located) -> dict[str, Any]:
     }
 
 
-def _resource(res: Resource) -> dict[str, Any]:
+def _resource(res: ResourceRef) -> dict[str, Any]:
     return {"kind": res.kind, "name": res.name, "arn": res.arn, "account": res.account,
             "region": res.region}
 

@@ -34,7 +34,7 @@ PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendat
 
 def write(result: ReportInput, out: IO[str]) -> None:
     report, category = result.report, result.sarif_category
-    findings, gaps, suppressed = locate_all(report, result.documents)
+    findings, gaps, suppressed = locate_all(report)
     missing = [item for item in (*findings, *suppressed) if item.location is None]
     if missing:
         raise BatchlintError("SARIF needs a file location for every result, and a live scan "

@@ -24,7 +24,7 @@ from itertools import groupby
 from typing import IO
 
 from batchlint.locations import Location
-from batchlint.model import Resource
+from batchlint.refs import ResourceRef
 from batchlint.reporters import ReportInput
 from batchlint.reporters.common import Located, LocatedGap, locate_all, split_fix, summary
 from batchlint.reporters.wrap import Line, plain, wrap
@@ -67,7 +67,7 @@ def _colour(out: IO[str]) -> bool:
 
 def render(result: ReportInput, width: int | None = None) -> list[Line]:
     """The report's lines, wrapped to ``width`` columns (None: one line per finding)."""
-    findings, gaps, _ = locate_all(result.report, result.documents)
+    findings, gaps, _ = locate_all(result.report)
     lines: list[Line] = []
     for resource, group in groupby(findings, key=lambda item: item.finding.resource):
         items = sorted(group, key=lambda item: _RANK[item.finding.severity])
@@ -90,7 +90,7 @@ def _safe(line: Line) -> Line:
     return [(escape(text), style) for text, style in line]
 
 
-def _header(resource: Resource, path: str | None) -> Line:
+def _header(resource: ResourceRef, path: str | None) -> Line:
     line: Line = [(f"{resource.kind} ", "bold"), (resource.name, "bold underline")]
     scope = " · ".join(part for part in (resource.account, resource.region) if part)
     if scope:

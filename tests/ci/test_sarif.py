@@ -112,7 +112,7 @@ def test_live_findings_need_a_snapshot() -> None:
     report: Report = run(loaded.models, [RuleRun(rules[0], "note", {})])
     assert report.findings
     with pytest.raises(BatchlintError, match="add --snapshot FILE"):
-        sarif.write(ReportInput(report, loaded.documents),
+        sarif.write(ReportInput(report),
                     open("/dev/null", "w"))  # noqa: SIM115
 
 

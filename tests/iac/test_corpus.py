@@ -24,7 +24,6 @@ import pytest
 
 from batchlint.engine import RuleRun, run
 from batchlint.loaders import Loaded, load_files
-from batchlint.locations import locate
 from batchlint.rule import Finding
 
 from .corpus_pins import FINDINGS, NOT_VERIFIED, Key
@@ -204,7 +203,7 @@ def test_findings_point_at_the_property(name: str) -> None:
     source = (CORPUS / name).read_text().splitlines()
     for key, (line, text) in FINDINGS[name].items():
         finding = result.findings[key]
-        location = locate(finding.resource, finding.path, result.loaded.documents)
+        location = finding.location
         assert location is not None and location.line == line, (key, location)
         assert source[line - 1].strip().startswith(text), (key, source[line - 1])
 

@@ -24,7 +24,6 @@ import pytest
 
 from batchlint.engine import RuleRun, run
 from batchlint.loaders import Loaded, load_files
-from batchlint.locations import locate
 from batchlint.registry import load_rules
 from batchlint.rule import Finding
 
@@ -369,7 +368,7 @@ def test_findings_point_at_the_property(name: str, rule: str, logical_id: str, l
                                         text: str) -> None:
     result = scan(name)
     finding = result.findings[(rule, logical_id)]
-    location = locate(finding.resource, finding.path, result.loaded.documents)
+    location = finding.location
     assert location is not None and location.line == line
     source = (REALWORLD / name).read_text().splitlines()[line - 1]
     assert source.strip().startswith(text)

@@ -28,7 +28,6 @@ import pytest
 
 from batchlint.engine import RuleRun, run
 from batchlint.loaders import load_files
-from batchlint.locations import locate
 from batchlint.registry import load_rules
 
 CASES = Path(__file__).parent / "cases"
@@ -64,7 +63,7 @@ def test_case(code: str, case: Path) -> None:
         assert failing, f"{case.name} raised no {code} finding"
         listed: list[str | dict[str, object]] = expected[case.name]  # type: ignore[assignment]
         assert failing == sorted(e if isinstance(e, str) else str(e["resource"]) for e in listed)
-        _assert_pinned(report, loaded.documents, [e for e in listed if isinstance(e, dict)])
+        _assert_pinned(report, [e for e in listed if isinstance(e, dict)])
     elif case.name.startswith("pass"):
         assert failing == [], [f.message for f in report.findings]
     elif case.name.startswith("unverified"):
@@ -74,15 +73,15 @@ def test_case(code: str, case: Path) -> None:
         pytest.fail(f"{case.name}: case files start with pass, fail or unverified")
     for finding in report.findings:
         assert finding.resource.name in finding.message, "messages name the resource"
-    _assert_snapshot(case, _render(report, loaded.documents))
+    _assert_snapshot(case, _render(report))
 
 
-def _assert_pinned(report: object, documents: object, pins: list[dict[str, object]]) -> None:
+def _assert_pinned(report: object, pins: list[dict[str, object]]) -> None:
     """Each pinned finding is one of the findings, at its path and (when given) line; two
     pins cannot claim the same finding."""
     found = []
     for f in report.findings:  # type: ignore[attr-defined]
-        where = locate(f.resource, f.path, documents)  # type: ignore[arg-type]
+        where = f.location
         found.append({"resource": f"{f.resource.kind}/{f.resource.name}",
                       "path": _dotted(f.path), "line": where.line if where else None})
     for pin in pins:
@@ -98,10 +97,10 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
-def _render(report: object, documents: object) -> str:
+def _render(report: object) -> str:
     lines = []
     for f in report.findings:  # type: ignore[attr-defined]
-        where = locate(f.resource, f.path, documents)  # type: ignore[arg-type]
+        where = f.location
         at = f"{where.line}:{where.column}" if where else "-"
         path = ".".join(map(str, f.path)) or "(resource)"
         lines.append(f"{f.rule_id} {f.severity} {f.resource.kind}/{f.resource.name} "

@@ -10,7 +10,6 @@ import pytest
 from batchlint import model as m
 from batchlint.engine import Report, RuleRun, run
 from batchlint.loaders import Loaded, load_files
-from batchlint.locations import locate
 from batchlint.registry import load_rules
 
 RULES = {r.id: r for r in load_rules(entry_points=False)}
@@ -99,18 +98,18 @@ def test_references_reach_profile_role_and_attachments(tmp_path: Path) -> None:
 def test_a_finding_points_at_the_attribute_line(tmp_path: Path) -> None:
     write(tmp_path, {"iam.tf": ROLES.replace("AmazonEC2ContainerServiceforEC2Role", "Other"),
                      "main.tf": ce()})
-    loaded, report = lint([str(tmp_path / "main.tf")], "BL102")
+    _, report = lint([str(tmp_path / "main.tf")], "BL102")
     [finding] = report.findings
-    where = locate(finding.resource, finding.path, loaded.documents)
+    where = finding.location
     assert where is not None
     assert (where.path, where.line, where.column) == (str(tmp_path / "main.tf"), 11, 5)
 
 
 def test_missing_attribute_points_at_its_block(tmp_path: Path) -> None:
     write(tmp_path, {"iam.tf": ROLES, "main.tf": ce()})
-    loaded, report = lint([str(tmp_path)], "BL103")
+    _, report = lint([str(tmp_path)], "BL103")
     [finding] = report.findings  # no launch template: the default disk
-    where = locate(finding.resource, finding.path, loaded.documents)
+    where = finding.location
     assert where is not None and (where.line, where.column) == (6, 3)  # compute_resources
 
 
