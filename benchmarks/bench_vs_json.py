@@ -57,17 +57,23 @@ _JSON_LOAD = ("import json, sys\n"
 
 
 def write_inputs(folder: str, counts: tuple[int, int, int], seed: int) -> dict[str, list[str]]:
-    """The snapshot and the raw files of one generated account, in ``folder``."""
+    """The snapshot and the raw files of one generated account, in ``folder``, written by a
+    process of its own: a child forked from a process that held the data would report that
+    memory as its own peak (Linux counts the fork's pages in ``ru_maxrss``)."""
+    subprocess.run([sys.executable, __file__, "--write-inputs", folder, *map(str, counts),
+                    str(seed)], check=True)
+    return {"raw describe-* outputs": [os.path.join(folder, name) for name, _, _ in RAW_FILES],
+            "snapshot": [os.path.join(folder, "snapshot.json")]}
+
+
+def _write_inputs(folder: str, counts: tuple[int, int, int], seed: int) -> None:
     data = generate.snapshot(*counts, seed=seed)
     snapshot = os.path.join(folder, "snapshot.json")
     generate.write(data, snapshot)
     region = data["accounts"][0]["regions"][0]
-    raw = []
     for name, key, source in RAW_FILES:
         path = os.path.join(folder, name)
         generate.write({key: region[source]}, path)
-        raw.append(path)
-    return {"raw describe-* outputs": raw, "snapshot": [snapshot]}
 
 
 def measure(cmd: list[str], runs: int, cwd: str) -> Sample:
@@ -158,6 +164,11 @@ def small(args: argparse.Namespace, misses: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--write-inputs"]:  # the child write_inputs starts
+        folder, ce, jq, jd, seed = argv[1:]
+        _write_inputs(folder, (int(ce), int(jq), int(jd)), int(seed))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per large command")
     parser.add_argument("--small-runs", type=int, default=11, help="runs per small command")
