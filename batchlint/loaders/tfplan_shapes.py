@@ -199,6 +199,8 @@ def job_definition(r: Reader) -> dict[str, Any]:
                 data[api] = json.loads(text)
             except ValueError:
                 r.unknown[(api,)] = f"`{field}` is not JSON that batchlint can read"
+        elif (known := r.encoded((api,), field)) is not None:
+            data[api] = known
     eks = r.blocks(("eksProperties",), "eks_properties")
     if eks:
         data["eksProperties"] = _eks_properties(r)

@@ -138,6 +138,11 @@ class Reader:
         self.unknown[api] = reason(display(path), origins)
         return hcl(origins) if text else None
 
+    def encoded(self, api: Pointer, *path: str | int) -> Json:
+        """The known parts of a JSON document the plan knows only after apply (None: not
+        said; a plan does not say them)."""
+        return None
+
     def unset(self, *path: str | int) -> bool:
         """The configuration of the enclosing block is known and does not set the attribute
         (a dynamic block's configuration is not in the plan: then nothing is known)."""

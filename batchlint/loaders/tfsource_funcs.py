@@ -12,6 +12,7 @@ import math
 import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from batchlint.loaders.tfsource_eval import (
@@ -101,9 +102,19 @@ def _toset(value: Any) -> TfSet:
     return TfSet(sorted(dict.fromkeys(value), key=lambda v: json.dumps(v, sort_keys=True)))
 
 
+@dataclass(frozen=True, eq=False)
+class Encoded(Unknown):
+    """``jsonencode()`` of a value with unknowns inside: unknown as a whole, and the value
+    encoded, so a reader can use its known parts (a job definition's container
+    properties naming ``aws_iam_role.x.arn``)."""
+
+    value: Any = None
+
+
 def _jsonencode(value: Any) -> Any:
     if unknowns(value):
-        return Unknown.of(value)
+        whole = Unknown.of(value)
+        return Encoded(whole.origins, whole.why, value)
     return json.dumps(value, separators=(",", ":"))
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from batchlint.loaders.builder import Document
-from batchlint.loaders.tfplan_refs import Instance, PlanIndex
-from batchlint.loaders.tfplan_values import Reader, display
+from batchlint.loaders.tfplan_refs import Instance, PlanIndex, Target
+from batchlint.loaders.tfplan_values import Reader, display, identity, reason
 from batchlint.loaders.tfsource_eval import Origin, Unknown, unknowns
+from batchlint.loaders.tfsource_funcs import Encoded
 from batchlint.loaders.tfsource_resource import Path, SourceInstance
 from batchlint.model import Json, Pointer
 
@@ -81,6 +82,33 @@ class SourceReader(Reader):
         self.fields.setdefault(api, path)
         value = super().blocks(api, *path)
         self._better(api, path)
+        return value
+
+    def encoded(self, api: Pointer, *path: str | int) -> Json:
+        """What ``jsonencode()`` was given, each unknown in it a reference to a resource
+        the model knows (``aws_iam_role.x.arn``) or recorded as unknown at its own path."""
+        value = _dig(self.source_index.raw.get(self.inst.address), path)
+        if not isinstance(value, Encoded) or not isinstance(value.value, dict):
+            return None
+        self.unknown.pop(api, None)
+        known: Json = self._known(value.value, api, path)
+        return known
+
+    def _known(self, value: Any, api: Pointer, path: tuple[str | int, ...]) -> Any:
+        if isinstance(value, Unknown):
+            origins = list(value.origins)
+            if len(origins) == 1 and isinstance(origins[0], Target):
+                found = identity(origins[0])
+                if found is not None:
+                    return found
+            self.unknown[api] = (f"`{display(path)}` {value.why}" if value.why
+                                 else reason(display(path), origins))
+            return None
+        if isinstance(value, dict):
+            out = {k: self._known(v, (*api, k), (*path, k)) for k, v in value.items()}
+            return {k: v for k, v in out.items() if v is not None or value[k] is None}
+        if isinstance(value, list):
+            return [self._known(v, (*api, i), (*path, i)) for i, v in enumerate(value)]
         return value
 
     def _better(self, api: Pointer, path: tuple[str | int, ...]) -> None:
