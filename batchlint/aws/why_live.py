@@ -24,8 +24,6 @@ from batchlint.errors import BatchlintError
 from batchlint.loaders.snapshot import FORMAT_VERSION
 from batchlint.model import Json, Model, parse_arn
 
-# What `why` calls beyond `batchlint iam-policy`'s scan actions (README).
-WHY_ACTIONS = ("batch:DescribeJobs",)
 # Datasets read for the queue's environments, as a scan reads them (collect.py).
 _DATASETS = (("launch-templates", "_launch_templates"), ("images", "_images"),
              ("instance-types", "_instance_types"), ("service-quotas", "_quotas"))

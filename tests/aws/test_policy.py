@@ -21,7 +21,12 @@ import boto3
 import pytest
 from moto.core import set_initial_no_auth_action_count
 
-from batchlint.aws.policy import MULTI_ACCOUNT_ACTIONS, SCAN_ACTIONS, policy_document
+from batchlint.aws.policy import (
+    MULTI_ACCOUNT_ACTIONS,
+    SCAN_ACTIONS,
+    WHY_ACTIONS,
+    policy_document,
+)
 
 from .conftest import (
     ACCOUNT,
@@ -49,7 +54,7 @@ def _without(action: str) -> dict[str, Any]:
     document = policy_document()
     (statement,) = document["Statement"]
     statement["Action"] = [a for a in statement["Action"] if a != action]
-    assert len(statement["Action"]) == len(SCAN_ACTIONS) - 1
+    assert len(statement["Action"]) == len(SCAN_ACTIONS) + len(WHY_ACTIONS) - 1
     return document
 
 

@@ -15,8 +15,7 @@ import boto3
 import pytest
 from moto.batch.models import batch_backends
 
-from batchlint.aws.policy import SCAN_ACTIONS
-from batchlint.aws.why_live import WHY_ACTIONS
+from batchlint.aws.policy import SCAN_ACTIONS, WHY_ACTIONS
 
 from .conftest import (
     ACCOUNT,
