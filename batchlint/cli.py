@@ -275,7 +275,7 @@ def iam_policy(
                                 "scan starts from (organizations:ListAccounts, "
                                 "sts:AssumeRole).")] = False,
 ) -> None:
-    """Print the least-privilege, read-only IAM policy a live scan needs."""
+    """Print the least-privilege, read-only IAM policy a live scan, export and why need."""
     import json
 
     from batchlint.aws.policy import policy_document
