@@ -94,6 +94,10 @@ class ExecutionRoleCannotStart(Rule):
     def _check_role(self, jobdef: Resource, role: Resource, needs: tuple[Need, ...],
                     path: str, ctx: Context) -> Iterator[Result]:
         about = f"job definition `{jobdef.name}`: execution role `{role.name}`"
+        unreadable = role.unknown.get(())
+        if unreadable is not None:  # a template's role of a shape batchlint cannot read
+            yield self.not_verified(jobdef, f"{about}: {unreadable}")
+            return
         trust = iam.trusts(role, SERVICE)
         if trust is False:
             yield self.finding(jobdef, f"{about} is not assumable by `{SERVICE}`, so no task "

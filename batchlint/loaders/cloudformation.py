@@ -29,6 +29,7 @@ from batchlint import model as m
 from batchlint import shapes
 from batchlint.loaders import cfn_images, cfn_network
 from batchlint.loaders.builder import KIND_FIELDS, Document, ModelBuilder
+from batchlint.loaders.cfn_iam import iam_arn, iam_path, role
 from batchlint.loaders.cfn_intrinsics import (
     IAM_ROLE,
     INSTANCE_PROFILE,
@@ -60,7 +61,6 @@ _NAME_PROPERTIES = {"AWS::Batch::ComputeEnvironment": "ComputeEnvironmentName",
                     "AWS::Batch::SchedulingPolicy": "Name",
                     IAM_ROLE: "RoleName", INSTANCE_PROFILE: "InstanceProfileName",
                     LAUNCH_TEMPLATE: "LaunchTemplateName"}
-_SYNTHETIC_ACCOUNT = ""  # ARNs built for template roles carry no account
 
 
 class TemplateDocument(Document):
@@ -115,7 +115,7 @@ def load(doc: Document, all_revisions: bool = False) -> list[m.Model]:
         world = dict(zip(used, values, strict=True))
         builder = ModelBuilder()
         resolver = Resolver(template, world)
-        resolver.role_arn = lambda lid: _arn(resources, lid)
+        resolver.role_arn = lambda lid: iam_arn(resources, lid)
         shaped = [_shape(resolver, logical_id, resource) for logical_id, resource in mapped
                   if "Condition" not in resource  # else: created under the defaults/world?
                   or resolver.condition(resource.get("Condition")) is not False]
@@ -191,77 +191,17 @@ def _api_shape(kind_type: str, logical_id: str, props: Json, resolver: Resolver,
             data["tags"] = tags
         return data
     if kind_type == IAM_ROLE:
-        return _role(resolver, logical_id)
+        return role(resolver, logical_id)
     if kind_type == INSTANCE_PROFILE:
-        return {"InstanceProfileName": logical_id, "Path": _path(props.get("Path")),
-                "Arn": _arn(resolver.resources, logical_id),
-                "Roles": [_role(resolver, r) if isinstance(r, str) and r in resolver.resources
+        return {"InstanceProfileName": logical_id, "Path": iam_path(props.get("Path")),
+                "Arn": iam_arn(resolver.resources, logical_id),
+                "Roles": [role(resolver, r) if isinstance(r, str) and r in resolver.resources
                           else {"RoleName": r} for r in props.get("Roles") or []]}
     lt_data = props.get("LaunchTemplateData")
     return {"LaunchTemplateId": logical_id,
             "LaunchTemplateName": logical_id,
             "VersionNumber": 1, "DefaultVersion": True,
             "LaunchTemplateData": _user_data(lt_data) if isinstance(lt_data, Mapping) else {}}
-
-
-def _role(resolver: Resolver, logical_id: str) -> dict[str, Json]:
-    """An ``AWS::IAM::Role`` as ``iam get-role`` plus its attached and inline policies."""
-    resource = resolver.resources.get(logical_id)
-    raw = resource.get("Properties") if isinstance(resource, Mapping) else None
-    props = resolver.resolve(raw) if isinstance(raw, Mapping) else {}
-    arns = props.get("ManagedPolicyArns") or []
-    return {
-        "RoleName": logical_id,
-        "Path": _path(props.get("Path")),
-        "Arn": _arn(resolver.resources, logical_id),
-        "AssumeRolePolicyDocument": props.get("AssumeRolePolicyDocument") or {},
-        "AttachedManagedPolicies": [
-            {"PolicyArn": a, "PolicyName": a.rsplit("/", 1)[-1] if isinstance(a, str) else a}
-            for a in (arns if isinstance(arns, list) else [arns])],
-        "RolePolicyList": [
-            *({"PolicyName": p.get("PolicyName"), "PolicyDocument": p.get("PolicyDocument")}
-              for p in props.get("Policies") or [] if isinstance(p, Mapping)),
-            *_attached_policies(resolver, logical_id, props.get("RoleName"))],
-    }
-
-
-def _attached_policies(resolver: Resolver, role_id: str,
-                       role_name: Json) -> list[dict[str, Json]]:
-    """``AWS::IAM::Policy`` and ``ManagedPolicy`` resources whose ``Roles`` name the role
-    (or may: one whose ``Roles`` is not a plain list of names is kept without document)."""
-    found: list[dict[str, Json]] = []
-    for logical_id, resource in resolver.resources.items():
-        if not isinstance(resource, Mapping) or resource.get("Type") not in _POLICY_TYPES:
-            continue
-        props = resource.get("Properties")
-        roles = props.get("Roles") if isinstance(props, Mapping) else None
-        if roles is None:
-            continue
-        names = [r.get("Ref") if isinstance(r, Mapping) and len(r) == 1 else r
-                 for r in (roles if isinstance(roles, list) else [roles])]
-        if role_id in names or (role_name is not None and role_name in names):
-            doc = props.get("PolicyDocument") if isinstance(props, Mapping) else None
-            found.append({"PolicyName": logical_id, "PolicyDocument": resolver.resolve(doc)})
-        elif not all(isinstance(n, str) for n in names):
-            found.append({"PolicyName": logical_id})  # may attach to it: not readable here
-    return found
-
-
-_POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
-
-
-def _path(value: Json) -> str:
-    return value if isinstance(value, str) and value.startswith("/") else "/"
-
-
-def _arn(resources: Mapping[str, Json], logical_id: str) -> str:
-    """The ARN a template role or instance profile gets (``!GetAtt X.Arn``), by logical ID."""
-    resource = resources.get(logical_id)
-    props = resource.get("Properties") if isinstance(resource, Mapping) else None
-    path = _path(props.get("Path") if isinstance(props, Mapping) else None)
-    kind = "instance-profile" if isinstance(resource, Mapping) and \
-        resource.get("Type") == INSTANCE_PROFILE else "role"
-    return f"arn:aws:iam::{_SYNTHETIC_ACCOUNT}:{kind}{path}{logical_id}"
 
 
 def _metadata_ignore(resource: Mapping[str, Json]) -> list[str]:
