@@ -192,3 +192,25 @@ def test_a_principal_with_exactly_the_printed_policy_is_refused_nothing(
     assert report["notes"] == [] and report["_stderr"] == ""
     assert report["not_verified"] == []
     assert by_rule(report, "BL311") == by_rule(admin, "BL311")
+
+
+def test_every_container_kind_names_its_role() -> None:
+    """The roles read are those of every ECS task (moto keeps only containerProperties, so
+    the other kinds are shown here); another account's role and EKS pods are not read."""
+    from batchlint.aws.references import execution_roles
+
+    role = f"arn:aws:iam::{ACCOUNT}:role/"
+    jobdefs = [
+        {"jobDefinitionName": "single", "containerProperties": {
+            "image": "busybox", "executionRoleArn": role + "single"}},
+        {"jobDefinitionName": "nodes", "nodeProperties": {"nodeRangeProperties": [
+            {"targetNodes": "0:", "container": {"image": "busybox",
+                                                "executionRoleArn": role + "nodes"}}]}},
+        {"jobDefinitionName": "tasks", "ecsProperties": {"taskProperties": [
+            {"executionRoleArn": role + "path/tasks", "containers": [{"image": "busybox"}]}]}},
+        {"jobDefinitionName": "elsewhere", "containerProperties": {
+            "image": "busybox", "executionRoleArn": "arn:aws:iam::111122223333:role/other"}},
+        {"jobDefinitionName": "eks", "eksProperties": {"podProperties": {"containers": [
+            {"image": "busybox"}]}}},
+    ]
+    assert execution_roles(jobdefs, ACCOUNT) == {"single", "nodes", "tasks"}
