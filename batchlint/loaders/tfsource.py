@@ -5,7 +5,8 @@ directories they are in, and a directory scanned finds every module directory un
 that no other one calls. Variables take their defaults, then ``terraform.tfvars``,
 ``*.auto.tfvars`` (and their ``.json`` forms) and ``--var-file`` s; locals, ``count``,
 ``for_each``, ``dynamic`` blocks and local module calls are followed (see
-:mod:`tfsource_module`, :mod:`tfsource_resource`). Each instance then reads as a plan's
+:mod:`tfsource_module`, :mod:`tfsource_resource`), override files merged first
+(:mod:`tfsource_override`). Each instance then reads as a plan's
 would (:mod:`tfsource_index`), so the rules see what a plan of the same code shows, named
 by the same addresses, located at the attribute's line in the ``.tf`` file.
 
@@ -28,6 +29,7 @@ from batchlint.fileio import DEFAULT_LIMITS, Limits, read_text
 from batchlint.loaders import terraform as plan
 from batchlint.loaders import tfplan_network as network
 from batchlint.loaders import tfsource_hcl as hcl
+from batchlint.loaders import tfsource_override as override
 from batchlint.loaders.builder import ModelBuilder
 from batchlint.loaders.tfplan_refs import Instance
 from batchlint.loaders.tfsource_eval import EvalError, Unknown
@@ -35,10 +37,10 @@ from batchlint.loaders.tfsource_expr import evaluate
 from batchlint.loaders.tfsource_index import SourceIndex, SourceReader, TfDocument
 from batchlint.loaders.tfsource_module import Module, ModuleDef
 from batchlint.loaders.tfsource_resource import Path, Run, SourceInstance
+from batchlint.loaders.walk import walk
 from batchlint.model import Pointer
 
 MAX_WORLD_CONDITIONS = 3
-SKIPPED_DIRS = {".git", ".terraform", "node_modules"}
 Shaped = tuple[SourceInstance | None, str, str, dict[str, Any], dict[Pointer, str], list[str]]
 
 
@@ -49,18 +51,22 @@ class Loader:
         self.limits = limits
         self.definitions: dict[str, ModuleDef | None] = {}
         self.documents: dict[str, TfDocument] = {}
+        self.ignored: set[str] = set()  # files a scanned directory's .gitignore ignores
 
     def __call__(self, directory: str) -> ModuleDef | None:
         if directory not in self.definitions:
-            files = []
+            files: list[hcl.HclFile] = []
+            overrides: list[hcl.HclFile] = []
             for name in sorted(os.listdir(directory)):
                 path = os.path.join(directory, name)
-                if not name.endswith(".tf") or name == "override.tf" \
-                        or name.endswith("_override.tf") or not os.path.isfile(path):
+                if not name.endswith(".tf") or not os.path.isfile(path) \
+                        or os.path.normpath(path) in self.ignored:
                     continue
                 text = read_text(path, self.limits)
-                files.append(hcl.parse(path, text))
+                (overrides if override.is_override(name) else files).append(
+                    hcl.parse(path, text))
                 self.documents[path] = TfDocument(path, text)
+            override.merge(files, overrides)
             self.definitions[directory] = ModuleDef.of(directory, files) if files else None
         return self.definitions[directory]
 
@@ -70,11 +76,9 @@ def roots(paths: Iterable[str], loader: Loader, notes: list[str] | None = None) 
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            under: list[str] = []
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-                if any(f.endswith(".tf") for f in files):
-                    under.append(os.path.normpath(folder))
+            walked = walk(path)
+            loader.ignored.update(os.path.normpath(p) for p in walked.ignored_terraform)
+            under = [os.path.normpath(d) for d in walked.terraform_dirs]
             called = {os.path.normpath(os.path.join(d, source))
                       for d in under for source in _local_sources(loader(d))}
             found += [d for d in under if d not in called]

@@ -35,6 +35,7 @@ class Attr:
     expr: Node
     line: int
     column: int
+    overrides: str = ""  # the override file it comes from, merged into a block elsewhere
 
 
 @dataclass
@@ -64,7 +65,9 @@ class HclFile:
     lines: list[str] = field(default_factory=list)
 
     def raw(self, node: Node) -> str:
-        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+        """A node's text (from its own tree: an override file's attribute reads right in the
+        block it overrides)."""
+        return (node.text or b"").decode("utf-8", "replace")
 
     def source(self, node: Node) -> str:
         """The text of an expression as the user wrote it, on one line."""
@@ -238,9 +241,10 @@ def template_parts(file: HclFile, node: Node) -> list[str | Node]:
     """A quoted string or heredoc: its literal text (escapes read, ``<<-`` de-indented)
     between the expressions of its ``${…}`` and its ``%{…}`` directives, in order."""
     children = [c for c in node.children if c.type != "comment"]
+    data, base = node.text or b"", node.start_byte
     heredoc = node.type == "heredoc_template"
     if heredoc:
-        start = file.data.find(b"\n", children[1].end_byte) + 1
+        start = data.find(b"\n", children[1].end_byte - base) + 1 + base
         end = children[-1].start_byte - children[-1].start_point[1]
         inner = children[2:-1]
     else:
@@ -249,12 +253,12 @@ def template_parts(file: HclFile, node: Node) -> list[str | Node]:
     nodes: list[Node] = []
     for child in inner:
         if child.type in ("template_interpolation", "template_directive"):
-            texts.append(file.data[start:child.start_byte].decode("utf-8", "replace"))
+            texts.append(data[start - base:child.start_byte - base].decode("utf-8", "replace"))
             inside = [c for c in kids(child) if c.type == "expression"]
             nodes.append(inside[0] if child.type == "template_interpolation" and inside
                          else child)
             start = child.end_byte
-    texts.append(file.data[start:max(start, end)].decode("utf-8", "replace"))
+    texts.append(data[start - base:max(start, end) - base].decode("utf-8", "replace"))
     if heredoc and file.raw(children[0]) == "<<-":
         texts = _dedent(texts)
     read = [t if heredoc else _unescape(t) for t in texts]

@@ -221,7 +221,8 @@ class SourceInstance(Lazy):
             raw[name] = self._attr(name) if not path else self._eval(attr, scope)
             expressions[name] = {}
             self.positions[(*path, name)] = (attr.line, attr.column)
-            literal_positions(self.node.file, attr.expr, (*path, name), self.positions)
+            if not attr.overrides:
+                literal_positions(self.node.file, attr.expr, (*path, name), self.positions)
         for block in body.blocks:
             if not path and block.type in SKIPPED_BLOCKS:
                 continue

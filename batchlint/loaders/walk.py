@@ -22,6 +22,8 @@ class Walk:
     root: str
     files: list[str] = field(default_factory=list)  # to read, in order
     terraform: bool = False  # holds .tf files (read by the Terraform source loader)
+    terraform_dirs: list[str] = field(default_factory=list)  # the folders with .tf files
+    ignored_terraform: list[str] = field(default_factory=list)  # .tf files .gitignore ignores
     other_files: int = 0  # neither read nor Terraform
     ignored: int = 0  # files and folders .gitignore ignores
     skipped_dirs: list[str] = field(default_factory=list)  # .git, .terraform, node_modules
@@ -71,10 +73,14 @@ def walk(root: str) -> Walk:
                 continue
             if _ignored(path, False, rules):
                 found.ignored += 1
+                if name.endswith(".tf"):
+                    found.ignored_terraform.append(path)
             elif name.lower().endswith(READ_SUFFIXES):
                 found.files.append(path)
             elif name.endswith((".tf", ".tfvars")):
-                found.terraform = found.terraform or name.endswith(".tf")
+                if name.endswith(".tf") and folder not in found.terraform_dirs[-1:]:
+                    found.terraform = True
+                    found.terraform_dirs.append(folder)
             else:
                 found.other_files += 1
     return found

@@ -1,0 +1,67 @@
+"""Terraform source: override files, variable types, data sources, downloaded modules and
+the .gitignore of a scanned directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from batchlint import model as m
+from batchlint.loaders import load_files
+
+from .test_tfsource import ROLES, ce, resource, write
+
+
+def environment(tmp_path: Path, name: str = "aws_batch_compute_environment.this") -> Any:
+    return resource(load_files([str(tmp_path)]), m.COMPUTE_ENVIRONMENT, name).data
+
+
+def test_override_files_replace_arguments_and_nested_blocks(tmp_path: Path) -> None:
+    write(tmp_path, {"iam.tf": ROLES, "main.tf": 'locals {\n  max = 16\n}\n' + ce().replace(
+        "max_vcpus     = 16", "max_vcpus     = local.max"),
+        "override.tf": 'locals {\n  max = 64\n}\n',
+        "spot_override.tf": '''
+resource "aws_batch_compute_environment" "this" {
+  state = "DISABLED"
+  compute_resources {
+    type                = "SPOT"
+    allocation_strategy = "SPOT_CAPACITY_OPTIMIZED"
+    max_vcpus           = local.max
+    instance_type       = ["c6i"]
+    subnets             = ["subnet-2"]
+  }
+}
+resource "aws_batch_job_queue" "nowhere" {
+  priority = 1
+}
+'''})
+    data = environment(tmp_path)
+    assert data["state"] == "DISABLED"
+    assert data["computeResources"]["type"] == "SPOT"
+    assert data["computeResources"]["maxvCpus"] == 64
+    assert data["computeResources"]["instanceTypes"] == ["c6i"]
+    assert "instanceRole" not in data["computeResources"]  # the whole block was replaced
+
+
+def test_an_overridden_argument_points_at_the_block_it_changes(tmp_path: Path) -> None:
+    write(tmp_path, {"iam.tf": ROLES, "main.tf": ce(),
+                     "main_override.tf": '\n\nresource "aws_batch_compute_environment" "this" {'
+                                         '\n  service_role = "arn:aws:iam::1:role/other"\n}\n'})
+    loaded = load_files([str(tmp_path)])
+    env = resource(loaded, m.COMPUTE_ENVIRONMENT, "aws_batch_compute_environment.this")
+    assert env.data["serviceRole"] == "arn:aws:iam::1:role/other"
+    document = loaded.documents[str(tmp_path / "main.tf")]
+    pointer = ("resources", "aws_batch_compute_environment.this")
+    assert document.position((*pointer, "serviceRole")) == (2, 1)  # the resource block
+    assert document.position((*pointer, "type")) == (3, 3)  # not overridden: its own line
+
+
+def test_a_scanned_directory_skips_what_its_gitignore_ignores(tmp_path: Path) -> None:
+    job = ('resource "aws_batch_job_definition" "j" {\n  name = "j"\n  type = "container"\n'
+           '}\n')
+    write(tmp_path, {".gitignore": "# generated\nscratch/\n*.draft.tf\n", "live/main.tf": job,
+                     "scratch/main.tf": "this { is not HCL", "live/next.draft.tf": "nor { this",
+                     ".terraform/modules/m/main.tf": "nor { this"})
+    loaded = load_files([str(tmp_path)])
+    assert [r.name for t in loaded.templates for r in t.resources] == [
+        "aws_batch_job_definition.j"]
