@@ -17,6 +17,7 @@ from batchlint.loaders.tfplan_refs import Outside, Part, render
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
 from batchlint.loaders.tfsource_expr import evaluate
 from batchlint.loaders.tfsource_hcl import Attr, Block, HclFile
+from batchlint.loaders.tfsource_types import convert
 
 if TYPE_CHECKING:
     from batchlint.loaders.tfsource_resource import Expansion, ResourceNode, Run
@@ -125,15 +126,17 @@ class Module:
     def _variable(self, name: str) -> Any:
         block, file = self.definition.variables[name]
         if self.inputs is not None and name in self.inputs:
-            return self.inputs[name]()
-        if self.inputs is None and name in self.root_values:
-            return self.root_values[name]
-        default = block.body.attrs.get("default")
-        if default is not None:
-            return evaluate(file, self, default.expr)
-        where = " and no value in a tfvars file" if self.inputs is None else ""
-        return Unknown((Outside(f"{self.prefix}var.{name}"),),
-                       f"comes from `var.{name}`, which has no default{where}")
+            value = self.inputs[name]()
+        elif self.inputs is None and name in self.root_values:
+            value = self.root_values[name]
+        elif "default" in block.body.attrs:
+            value = evaluate(file, self, block.body.attrs["default"].expr)
+        else:
+            where = " and no value in a tfvars file" if self.inputs is None else ""
+            return Unknown((Outside(f"{self.prefix}var.{name}"),),
+                           f"comes from `var.{name}`, which has no default{where}")
+        kind = block.body.attrs.get("type")
+        return value if kind is None else convert(file, kind.expr, value)
 
     def local(self, name: str) -> Any:
         if name not in self.definition.locals:

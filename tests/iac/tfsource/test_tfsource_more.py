@@ -65,3 +65,39 @@ def test_a_scanned_directory_skips_what_its_gitignore_ignores(tmp_path: Path) ->
     loaded = load_files([str(tmp_path)])
     assert [r.name for t in loaded.templates for r in t.resources] == [
         "aws_batch_job_definition.j"]
+
+
+def test_variables_are_converted_to_their_type(tmp_path: Path) -> None:
+    variables = '''
+variable "max" {
+  type    = number
+  default = "100"
+}
+variable "spot" {
+  type = bool
+}
+variable "types" {
+  type    = list(string)
+  default = [6, "c6i"]
+}
+'''
+    write(tmp_path, {"iam.tf": ROLES, "variables.tf": variables,
+                     "terraform.tfvars": 'spot = "true"\n',
+                     "main.tf": ce().replace("max_vcpus     = 16", "max_vcpus = var.max")
+                     .replace('["m6i"]', "var.types").replace(
+                         '"EC2"', 'var.spot ? "SPOT" : "EC2"')})
+    resources = environment(tmp_path)["computeResources"]
+    assert (resources["maxvCpus"], resources["type"], resources["instanceTypes"]) == (
+        100, "SPOT", ["6", "c6i"])
+
+
+def test_a_value_its_type_refuses_is_not_verified(tmp_path: Path) -> None:
+    write(tmp_path, {"iam.tf": ROLES, "main.tf": 'variable "max" {\n  type = number\n'
+                     '  default = "many"\n}\n' + ce().replace("max_vcpus     = 16",
+                                                            "max_vcpus = var.max")})
+    loaded = load_files([str(tmp_path)])
+    env = resource(loaded, m.COMPUTE_ENVIRONMENT, "aws_batch_compute_environment.this")
+    assert "maxvCpus" not in env.data["computeResources"]
+    assert env.unknown[("computeResources", "maxvCpus")] == (
+        "`compute_resources.max_vcpus` comes from `var.max`, which batchlint cannot evaluate: "
+        "'many' is not a number")
