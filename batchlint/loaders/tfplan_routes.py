@@ -160,6 +160,10 @@ def _route(ids: Ids, r: Reader, at: tuple[str | int, ...],
             unknown[api] = reason(display(path), origins)
         else:  # a NAT gateway, transit gateway, …: its kind is the attribute's
             route[api] = _words(origins, display(path))
+    if not unknown and not any(api in route for api in _TARGETS.values()):
+        # every route has a target: one the plan leaves out is not known
+        where = display(at) or inst.address
+        unknown["GatewayId"] = f"the target of `{where}` is not in the plan"
     return route, unknown
 
 

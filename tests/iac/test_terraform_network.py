@@ -7,6 +7,7 @@ on each; see the table at the top of its ``main.tf``.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -153,3 +154,69 @@ def test_source_network_paths(tmp_path: Path) -> None:
                                       f"{why.format(0)}; {why.format(1)}",
         **GAPS,
     }
+
+
+def _resource(address: str, values: dict[str, object]) -> dict[str, object]:
+    kind, name = address.split(".")
+    return {"address": address, "mode": "managed", "type": kind, "name": name,
+            "values": values}
+
+
+def _refs(*addresses: str) -> dict[str, object]:
+    return {"references": [r for a in addresses for r in (a, a.rsplit(".", 1)[0])]}
+
+
+def test_what_a_plan_leaves_open_is_not_guessed(tmp_path: Path) -> None:
+    """A hand-made plan (no resource_changes: a null value with references is known only
+    after apply): a subnet associated with a table from a variable, a subnet on a main table
+    another table replaced, whose default route goes to a gateway from a variable."""
+    resources = [
+        _resource("aws_vpc.main", {"cidr_block": "10.0.0.0/16"}),
+        _resource("aws_subnet.a", {"availability_zone": "us-east-1a", "vpc_id": None}),
+        _resource("aws_subnet.b", {"availability_zone": "us-east-1b", "vpc_id": None}),
+        _resource("aws_route_table_association.a", {"subnet_id": None, "route_table_id": None}),
+        _resource("aws_route_table.main", {"vpc_id": None, "route": [
+            {"cidr_block": "0.0.0.0/0", "gateway_id": None}]}),
+        _resource("aws_main_route_table_association.main", {"vpc_id": None,
+                                                            "route_table_id": None}),
+        _resource("aws_security_group.open", {"vpc_id": None, "egress": [
+            {"protocol": "-1", "from_port": 0, "to_port": 0}]}),
+        _resource("aws_batch_compute_environment.ce", {"type": "MANAGED", "compute_resources": [
+            {"type": "EC2", "max_vcpus": 4, "instance_type": ["m6i"], "subnets": None,
+             "security_group_ids": None,
+             "instance_role": "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole"}]}),
+    ]
+    config = [
+        {"address": "aws_subnet.a", "expressions": {"vpc_id": _refs("aws_vpc.main.id")}},
+        {"address": "aws_subnet.b", "expressions": {"vpc_id": _refs("aws_vpc.main.id")}},
+        {"address": "aws_route_table_association.a", "expressions": {
+            "subnet_id": _refs("aws_subnet.a.id"), "route_table_id": _refs("var.table.id")}},
+        {"address": "aws_route_table.main", "expressions": {
+            "vpc_id": _refs("aws_vpc.main.id"), "route": _refs("var.gateway.id")}},
+        {"address": "aws_main_route_table_association.main", "expressions": {
+            "vpc_id": _refs("aws_vpc.main.id"),
+            "route_table_id": _refs("aws_route_table.main.id")}},
+        {"address": "aws_security_group.open", "expressions": {
+            "vpc_id": _refs("aws_vpc.main.id")}},
+        {"address": "aws_batch_compute_environment.ce", "expressions": {"compute_resources": [{
+            "subnets": {"references": ["aws_subnet.a.id", "aws_subnet.a", "aws_subnet.b.id",
+                                       "aws_subnet.b"]},
+            "security_group_ids": _refs("aws_security_group.open.id")}]}},
+    ]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({
+        "format_version": "1.2", "terraform_version": "1.11.4",
+        "planned_values": {"root_module": {"resources": resources}},
+        "configuration": {"root_module": {"resources": config}}}))
+    [model] = load_files([str(path)]).templates
+    main = model.find(m.ROUTE_TABLE, "aws_route_table.main")
+    assert main is not None and main.data["Associations"] == [{"Main": True}]
+    vpc_main = model.find(m.ROUTE_TABLE, "aws_vpc.main main route table")
+    assert vpc_main is not None and vpc_main.data["Associations"] == []  # main no more
+    found, gaps = _report([str(path)])
+    assert found == {}
+    assert gaps == {("BL113", f"{CE}ce"): (
+        "it depends on values not known before deployment: the route table of subnet "
+        "`aws_subnet.a` is not known: `route_table_id` is known only after apply (of "
+        "route-table `aws_route_table_association.a (aws_subnet.a)`); the target of "
+        "`route[0]` is not in the plan (of route-table `aws_route_table.main`)")}
