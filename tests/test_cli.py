@@ -46,6 +46,19 @@ def test_explain_by_id_and_name(cli) -> None:
         2, "batchlint: error: unknown rule 'BL999' (see 'batchlint rules')\n")
 
 
+def test_explain_a_near_miss_names_the_closest_rule(cli) -> None:
+    by_id = cli("explain", "BL1O3")  # letter O for zero
+    assert (by_id.exit_code, by_id.stdout, by_id.stderr) == (
+        2, "", "batchlint: error: unknown rule 'BL1O3'; did you mean BL103? "
+               "(see 'batchlint rules')\n")
+    by_name = cli("explain", "small-node-disc")
+    assert (by_name.exit_code, by_name.stderr) == (
+        2, "batchlint: error: unknown rule 'small-node-disc'; did you mean small-node-disk? "
+           "(see 'batchlint rules')\n")
+    long = cli("explain", "X" * 5000)
+    assert long.exit_code == 2 and long.stderr.count("\n") == 1 and len(long.stderr) < 200
+
+
 def test_scan_example_account_reports_findings(cli) -> None:
     result = cli("scan", *EXAMPLE_FILES)
     assert result.exit_code == 1, result.stdout
