@@ -132,10 +132,10 @@ RoleArns = Annotated[list[str] | None, typer.Option(
     "--role-arn", help="Assume this role and read its account (repeatable).")]
 OrgRole = Annotated[str | None, typer.Option(
     "--org-role", help="Assume this role name in every ACTIVE account of the organization.")]
-Timeout = Annotated[float, typer.Option(
-    "--timeout", min=1, max=3600, help="Seconds one AWS call may take, retries included; an "
-                                       "endpoint that does not answer in time is not asked "
-                                       "again and what it holds is not verified.")]
+Timeout = Annotated[float | None, typer.Option(  # None: not given (aws.faults' default)
+    "--timeout", min=1, max=3600, show_default=False,
+    help="Seconds one AWS call may take, retries included; an endpoint that does not answer "
+         "in time is not asked again and what it holds is not verified [default: 60].")]
 AllRevisions = Annotated[bool, typer.Option(
     "--all-revisions", help="Every ACTIVE job definition revision, not only the latest of "
                             "each name.")]
@@ -143,14 +143,15 @@ AllRevisions = Annotated[bool, typer.Option(
 
 def live_options(profile: str | None, region: list[str] | None, all_regions: bool,
                  role_arn: list[str] | None, org_role: str | None, all_revisions: bool,
-                 with_jobs: bool = True, timeout: float = 60) -> LiveOptions:
+                 with_jobs: bool = True, timeout: float | None = None) -> LiveOptions:
     from batchlint.aws.live import LiveOptions
 
     if region and all_regions:
         raise BatchlintError("--region and --all-regions exclude each other")
     return LiveOptions(profile=profile, regions=tuple(region or ()), all_regions=all_regions,
                        role_arns=tuple(role_arn or ()), org_role=org_role,
-                       all_revisions=all_revisions, with_jobs=with_jobs, timeout=timeout)
+                       all_revisions=all_revisions, with_jobs=with_jobs,
+                       **({} if timeout is None else {"timeout": timeout}))
 
 
 @app.command()
@@ -193,7 +194,7 @@ def scan(
     all_regions: AllRegions = False,
     role_arn: RoleArns = None,
     org_role: OrgRole = None,
-    timeout: Timeout = 60,
+    timeout: Timeout = None,
     snapshot: Annotated[str | None, typer.Option(
         "--snapshot", help="Live scans: write the account's snapshot here and point findings "
                            "at it (SARIF needs a file for every result).")] = None,
@@ -222,10 +223,11 @@ def scan(
 
     live = None
     if paths:
-        if profile or region or all_regions or role_arn or org_role or snapshot:
+        if profile or region or all_regions or role_arn or org_role or snapshot or \
+                timeout is not None:
             raise BatchlintError("account options (--profile, --region, --all-regions, "
-                                 "--role-arn, --org-role, --snapshot) apply to live scans, "
-                                 "without PATH")
+                                 "--role-arn, --org-role, --timeout, --snapshot) apply to "
+                                 "live scans, without PATH")
     else:
         live = live_options(profile, region, all_regions, role_arn, org_role, all_revisions,
                             timeout=timeout)
@@ -252,7 +254,7 @@ def export(
     role_arn: RoleArns = None,
     org_role: OrgRole = None,
     all_revisions: AllRevisions = False,
-    timeout: Timeout = 60,
+    timeout: Timeout = None,
     keep_env_values: Annotated[bool, typer.Option(
         "--keep-env-values", help="Keep container environment values (redacted by "
                                   "default).")] = False,
@@ -324,7 +326,7 @@ def why(
     region: Annotated[str | None, typer.Option(
         "--region", help="Live: the job's region [default: the job ARN's, else the "
                          "profile's].")] = None,
-    timeout: Timeout = 60,
+    timeout: Timeout = None,
 ) -> None:
     """Why a job is RUNNABLE or FAILED, and the rule that would have caught it."""
     from batchlint.why_cli import run_why

@@ -16,21 +16,24 @@ from batchlint.why_report import write
 
 
 def run_why(job_ref: str, paths: list[str], output_format: str, profile: str | None = None,
-            region: str | None = None, timeout: float = 60,
+            region: str | None = None, timeout: float | None = None,
             limits: Limits = DEFAULT_LIMITS) -> int:
+    """``timeout`` None: not given (the live default; given with PATH, a usage error)."""
     job_id, arn_region, _ = parse_job_ref(job_ref)
     notes: list[str] = []
     if paths:
-        if profile or region:
-            raise BatchlintError("account options (--profile, --region) apply to a live "
-                                 "`why`, without PATH")
+        if profile or region or timeout is not None:
+            raise BatchlintError("account options (--profile, --region, --timeout) apply to "
+                                 "a live `why`, without PATH")
         model = _from_files(job_id, paths, limits)
     else:
+        from batchlint.aws.faults import DEFAULT_TIMEOUT
         from batchlint.aws.why_live import collect_job
 
         if region and arn_region and region != arn_region:
             raise BatchlintError(f"--region {region} but the job ARN is in {arn_region}")
-        model, notes = collect_job(job_id, region or arn_region, profile, timeout)
+        model, notes = collect_job(job_id, region or arn_region, profile,
+                                   DEFAULT_TIMEOUT if timeout is None else timeout)
     job = find_job(model, job_id)
     if job is None:  # collect_job raises first; files are checked in _from_files
         raise BatchlintError(f"job {job_id} not found")

@@ -267,11 +267,17 @@ def test_non_batch_file_note_goes_to_stderr(cli, write_json) -> None:
     assert json.loads(result.stdout)["findings"] == []
 
 
-def test_account_options_need_a_live_scan(cli, write_json) -> None:
-    result = cli("scan", write_json("x.json", {"jobQueues": []}), "--profile", "prod")
-    assert (result.exit_code, result.stderr) == (
-        2, "batchlint: error: account options (--profile, --region, --all-regions, "
-           "--role-arn, --org-role, --snapshot) apply to live scans, without PATH\n")
+_LIVE_ONLY = ("batchlint: error: account options (--profile, --region, --all-regions, "
+              "--role-arn, --org-role, --timeout, --snapshot) apply to live scans, without "
+              "PATH\n")
+
+
+@pytest.mark.parametrize("option", [["--profile", "prod"], ["--region", "eu-west-1"],
+                                    ["--timeout", "5"], ["--timeout", "60"]])
+def test_account_options_need_a_live_scan(cli, write_json, option: list[str]) -> None:
+    # --timeout 60 is the default, but given with a file it is still not used: say so
+    result = cli("scan", write_json("x.json", {"jobQueues": []}), *option)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", _LIVE_ONLY)
 
 
 def test_text_output_plain_without_tty(cli, write_json, monkeypatch) -> None:

@@ -402,8 +402,10 @@ def test_job_arn_is_accepted(write_json: WriteJson, cli: Any) -> None:
     assert out["job"]["jobId"] == JOB_ID
 
 
-def test_account_options_need_a_live_why(write_json: WriteJson, cli: Any) -> None:
-    result = cli("why", JOB_ID, write_json("snap.json", snapshot()), "--region", "us-east-1")
+@pytest.mark.parametrize("option", [["--region", "us-east-1"], ["--timeout", "5"]])
+def test_account_options_need_a_live_why(write_json: WriteJson, cli: Any,
+                                         option: list[str]) -> None:
+    result = cli("why", JOB_ID, write_json("snap.json", snapshot()), *option)
     assert result.exit_code == 2
-    assert result.stderr == ("batchlint: error: account options (--profile, --region) apply to "
-                             "a live `why`, without PATH\n")
+    assert result.stderr == ("batchlint: error: account options (--profile, --region, "
+                             "--timeout) apply to a live `why`, without PATH\n")
