@@ -117,8 +117,8 @@ BAD_INPUTS = [
     ("bad-field.json", b'{"computeEnvironments": [{"computeEnvironmentName": "a",'
                        b' "computeResources": {"maxvCpus": "lots"}}]}',
      ":1:79: computeEnvironments[0].computeResources.maxvCpus must be an integer"),
-    ("future.json", b'{"batchlint_snapshot": 3, "accounts": []}',
-     ":1:2: snapshot format 3 is newer than this batchlint reads (2); upgrade batchlint"),
+    ("future.json", b'{"batchlint_snapshot": 4, "accounts": []}',
+     ":1:2: snapshot format 4 is newer than this batchlint reads (3); upgrade batchlint"),
     ("bad-snapshot.json", b'{"batchlint_snapshot": 1, "accounts": [{"regions": []}]}',
      ":1:40: accounts[0].account must be a non-empty string"),
 ]

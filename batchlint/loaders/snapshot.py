@@ -1,8 +1,11 @@
-"""The batchlint snapshot format (``"batchlint_snapshot": 2``); see docs/snapshot-format.md.
+"""The batchlint snapshot format (``"batchlint_snapshot": 3``); see docs/snapshot-format.md.
 
 Version 2 adds the network and placement data (subnets, route tables, VPC endpoints,
 security groups, instance type offerings); version 1 is read as a snapshot that did
-not collect them.
+not collect them. Version 3 adds the roles' policy documents (``iam.policies``, the
+inline ``PolicyDocument`` s) and ``iam-policies`` in ``notCollected``, a dataset a
+reader of version 2 rejects: it refuses version 3 with "upgrade batchlint" instead.
+Every older version is still read.
 
 In a snapshot a dataset that is present is complete for its scope (the
 exporter collected everything the rules need); a dataset that is absent was
@@ -20,8 +23,8 @@ from batchlint.model import Json, Pointer
 from batchlint.shapes import json_type
 
 FORMAT_KEY = "batchlint_snapshot"
-FORMAT_VERSION = 2
-READS = (1, 2)  # the versions this batchlint reads
+FORMAT_VERSION = 3
+READS = (1, 2, 3)  # the versions this batchlint reads
 
 # key in a region -> (kind, dataset whose presence makes it complete)
 REGION_KEYS: dict[str, tuple[str, str | None]] = {

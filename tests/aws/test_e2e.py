@@ -456,7 +456,7 @@ def test_export_keep_env_values_opts_out_of_redaction(server: Server) -> None:
     run = batchlint(server, "export", "--output", "-", "--keep-env-values")
     assert run.code == 0, run.stderr
     assert SECRET_VALUES[1] in run.stdout  # jd-secret, the latest revision of its name
-    assert json.loads(run.stdout)["batchlint_snapshot"] == 2
+    assert json.loads(run.stdout)["batchlint_snapshot"] == 3
 
 
 # -- iam-policy -----------------------------------------------------------------

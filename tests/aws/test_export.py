@@ -66,7 +66,7 @@ def test_two_exports_of_the_same_state_are_byte_identical(cli, hooks: Hooks,
     snapshot = json.loads(first)
     # sorted keys, two-space indent, one final newline; no time of export
     assert first == json.dumps(snapshot, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    assert snapshot["batchlint_snapshot"] == 2 and "collectedAt" not in snapshot
+    assert snapshot["batchlint_snapshot"] == 3 and "collectedAt" not in snapshot
     (account,) = snapshot["accounts"]
     assert account["account"] == ACCOUNT
     assert [r["region"] for r in account["regions"]] == [EAST, WEST]

@@ -167,7 +167,7 @@ def test_the_export_carries_the_network_and_scans_alike(
     assert cli("export", "--region", EAST, "--output", str(out)).exit_code == 0
     snapshot = json.loads(out.read_text())
     region = snapshot["accounts"][0]["regions"][0]
-    assert snapshot["batchlint_snapshot"] == 2
+    assert snapshot["batchlint_snapshot"] == 3
     assert {"subnets", "routeTables", "vpcEndpoints", "securityGroups",
             "instanceTypeOfferings"} <= region.keys()
     assert {o["InstanceType"] for o in region["instanceTypeOfferings"]} == {"m5.large",
