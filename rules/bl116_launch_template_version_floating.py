@@ -7,6 +7,7 @@ from batchlint.facts.compute import resources_of
 from batchlint.model import Json, Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell
+from batchlint.unknowns import known_text
 
 # how each source pins the number the template itself computes
 _PIN = {API: "the version number",
@@ -106,8 +107,11 @@ def _version(entry: Mapping[str, Json]) -> str | None:
 
 
 def _name(entry: Mapping[str, Json]) -> str:
-    for key in ("launchTemplateName", "launchTemplateId"):
-        ref = entry.get(key)
-        if isinstance(ref, str) and ref:
-            return ref
+    """The template as the user wrote it (``${LaunchTemplateId}`` for a parameter without
+    default): only the version decides, so a name not known is no reason to doubt it."""
+    with known_text():
+        for key in ("launchTemplateName", "launchTemplateId"):
+            ref = entry.get(key)
+            if isinstance(ref, str) and ref:
+                return ref
     return ""

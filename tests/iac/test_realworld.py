@@ -115,6 +115,10 @@ FINDINGS: dict[str, set[Key]] = {
         ("BL109", "OnDemandComputeEnv"),  # !Ref PriorityCEMinvCpus (line 205, Default: 0 line 72)
         # only compute environment (line 233) is SpotComputeEnv, Type: SPOT (line 184)
         ("BL203", "DefaultQueue"),
+        # BL116: Version: $Latest (lines 175, 202), whatever template the parameter
+        # LaunchTemplateId (no default) names: the version alone decides
+        ("BL116", "SpotComputeEnv"),
+        ("BL116", "OnDemandComputeEnv"),
     },
     "nextflow-resources.yaml": {
         ("BL301", "BatchNextflowJobDefinition"),  # no RetryStrategy (lines 226-258)
@@ -198,8 +202,6 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         # GPU types or not, and the launch template named: both parameters without default
         ("BL115", "SpotComputeEnv"): "parameter `BatchComputeInstanceTypes`",
         ("BL115", "OnDemandComputeEnv"): "parameter `BatchComputeInstanceTypes`",
-        ("BL116", "SpotComputeEnv"): "parameter `LaunchTemplateId`",
-        ("BL116", "OnDemandComputeEnv"): "parameter `LaunchTemplateId`",
         # parameters without Default: BatchServiceRoleArn, Ec2InstanceProfileArn,
         # LaunchTemplateId, BatchComputeInstanceTypes (through !Split)
         ("BL101", "SpotComputeEnv"): "parameter `BatchServiceRoleArn`",
@@ -352,8 +354,18 @@ def test_split_reason_names_the_parameter() -> None:
     assert "BatchComputeInstanceTypes" in reason
 
 
+def test_floating_version_names_the_template_as_written() -> None:
+    # LaunchTemplateId: !Ref LaunchTemplateId (no default), Version: $Latest (line 175)
+    message = scan("gwfcore-batch.yaml").findings[("BL116", "SpotComputeEnv")].message
+    assert message.startswith("compute environment `SpotComputeEnv` uses launch template "
+                              "`${LaunchTemplateId}` with ComputeResources.LaunchTemplate."
+                              "Version $Latest, which Batch resolves only when")
+
+
 @pytest.mark.parametrize(("name", "rule", "logical_id", "line", "text"), [
     ("gwfcore-batch.yaml", "BL105", "SpotComputeEnv", 165, "- ImageType: ECS_AL2"),
+    ("gwfcore-batch.yaml", "BL116", "SpotComputeEnv", 175, "Version: $Latest"),
+    ("gwfcore-batch.yaml", "BL116", "OnDemandComputeEnv", 202, "Version: $Latest"),
     ("gwfcore-batch.yaml", "BL109", "OnDemandComputeEnv", 205, "MinvCpus: !Ref PriorityCEMinvCpus"),
     ("gwfcore-batch.yaml", "BL203", "DefaultQueue", 231, "ComputeEnvironmentOrder:"),
     ("batch-genomics-env.yaml", "BL108", "GenomicSpotEnv", 41, "DesiredvCpus: 0"),
