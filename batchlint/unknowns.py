@@ -16,6 +16,7 @@ the rule says it weighs unknowns itself (``Rule.reads_unknowns``).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -106,6 +107,17 @@ def known_text() -> Iterator[None]:
         yield
     finally:
         _texts_read[0] -= 1
+
+
+# A part of a partly known string that is a name made when the resource is created (an
+# ECR repository without RepositoryName): not known, but of letters, digits and
+# separators only, never a tag's `:` or a digest's `@`.
+GENERATED_NAME = re.compile(r"\$\{name of [^}]*\}")
+
+
+def generated_name(label: str) -> str:
+    """``${name of Repo}``: how a partly known string writes the generated name of ``label``."""
+    return "${name of " + label + "}"
 
 
 def _hit(path: Pointer, why: str, owner: str, value: Any = None) -> None:

@@ -69,6 +69,8 @@ class SmallNodeDisk(Rule):
 
     def _check(self, scope: Nodes, ami: Ami, ctx: Context) -> Result | None:
         minimum, disk, ce = int(ctx.option("min_node_disk_gib")), docker_disk(scope, ami), scope.ce
+        if ami.not_an_ami:
+            return self.not_verified(ce, f"the AMI's root device holds the disk, and {ami.missing}")
         if not disk.device_known:  # its root may be /dev/sda1 of any size: no guess
             return self.not_verified(ce, f"the disk is set on the root device of the pinned "
                                          f"{disk.ami}, which is not known: {disk.unknown}")

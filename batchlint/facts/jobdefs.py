@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from batchlint.jsonvalues import items, mapping
 from batchlint.model import Json, Resource
+from batchlint.unknowns import GENERATED_NAME
 
 
 @dataclass(frozen=True)
@@ -260,14 +261,18 @@ def image_tag(image: str) -> str | None:
 
     The tag follows the last `:` of the last path segment, so a registry port
     (`host:5000/repo`) is not taken for one. A part not known before deployment
-    (``${…}``) reads as ``unknown``.
+    (``${…}``) reads as ``unknown``; a generated name (``${name of Repo}``) holds no tag.
     """
-    last = _UNKNOWN_PART.sub("unknown", image).strip().rsplit("/", 1)[-1]
+    last = _UNKNOWN_PART.sub("unknown", _named(image)).strip().rsplit("/", 1)[-1]
     return last.split(":", 1)[1] if ":" in last else None
 
 
 def tag_unknown(image: str) -> bool:
     """The last segment of the reference holds a value not known before deployment and no
-    `:` outside it, so the tag itself may be in that value."""
-    last = image.rsplit("/", 1)[-1]
+    `:` outside it, so the tag itself may be in that value (a generated name cannot)."""
+    last = _named(image).rsplit("/", 1)[-1]
     return bool(_UNKNOWN_PART.search(last)) and ":" not in _UNKNOWN_PART.sub("", last)
+
+
+def _named(image: str) -> str:
+    return GENERATED_NAME.sub("name", image)

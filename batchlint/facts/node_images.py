@@ -29,6 +29,7 @@ class Ami:
     image: lt.Image
     described: Resource | None = None
     missing: str = ""  # why a pinned AMI's description is not known
+    not_an_ami: bool = False  # the image id is an SSM parameter path: ``missing`` says so
 
     @property
     def name_unknown(self) -> str:
@@ -36,6 +37,8 @@ class Ami:
         the AMI is Batch's own)."""
         if self.image.unknown:
             return f"the launch template may pin the AMI, and {self.image.unknown}"
+        if self.not_an_ami:
+            return self.missing
         if self.missing:
             return f"the name of pinned AMI `{self.image.image_id}` is not known: {self.missing}"
         return ""
@@ -101,7 +104,25 @@ def _ami(model: Model, ce: Resource, image: lt.Image) -> Ami:
     if image.image_id is None:
         return Ami(image)
     found = model.lookup(m.IMAGE, image.image_id, m.IMAGES, ce.account, ce.region)
-    return Ami(image, found) if isinstance(found, Resource) else Ami(image, None, lt.why(found))
+    if isinstance(found, Resource):
+        return Ami(image, found)
+    if image.image_id.startswith("/"):
+        return Ami(image, None, _PARAMETER_PATH.format(path=image.image_id), not_an_ami=True)
+    return Ami(image, None, lt.why(found))
+
+
+# A literal SSM parameter path where an AMI id belongs (an ECS-optimized AMI's public
+# parameter written as the value itself): nothing on the way resolves it. Batch's imageId
+# and imageIdOverride take AMI ids (aws/containers-roadmap#2295 asks for parameters); EC2
+# resolves a launch template's ImageId only written `resolve:ssm:<path>`; CloudFormation
+# resolves `{{resolve:ssm:<path>}}` and parameters of an SSM parameter type, not a literal.
+_PARAMETER_PATH = (
+    "`{path}` is an SSM parameter path, not an AMI id: written as the value itself it is "
+    "passed on unresolved (Batch's imageId takes AMI ids only; EC2 resolves a launch "
+    "template's ImageId only when written `resolve:ssm:<path>`, CloudFormation only "
+    "`{{{{resolve:ssm:<path>}}}}` or a parameter of type "
+    "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>), so the AMI the instances would boot "
+    "is not known")
 
 
 # -- Docker's disk (BL103) ------------------------------------------------------------
@@ -157,6 +178,8 @@ def xvdcz_use(ami: Ami) -> tuple[str, str]:
     image = ami.image
     if image.image_id is None:
         return ("used", "") if lt.is_al1(image.image_type) else ("unused", image.batch_ami)
+    if ami.not_an_ami:
+        return "unknown", f"whether the AMI uses {XVDCZ} is not known: {ami.missing}"
     if ami.described is None:
         return "unknown", (f"whether pinned AMI `{image.image_id}` uses {XVDCZ} is not "
                            f"known: {ami.missing}")

@@ -21,6 +21,7 @@ from typing import Any
 
 from batchlint.jsonvalues import mapping
 from batchlint.model import Json
+from batchlint.unknowns import generated_name
 
 IAM_ROLE = "AWS::IAM::Role"
 INSTANCE_PROFILE = "AWS::IAM::InstanceProfile"
@@ -30,7 +31,8 @@ NO_VALUE: Any = object()  # AWS::NoValue: the property or list item is left out
 _PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
 _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
 # resources whose Ref is a name the template may give: that property
-_OWN_NAMES = {"AWS::ECR::Repository": "RepositoryName", "AWS::Logs::LogGroup": "LogGroupName",
+ECR_REPOSITORY = "AWS::ECR::Repository"
+_OWN_NAMES = {ECR_REPOSITORY: "RepositoryName", "AWS::Logs::LogGroup": "LogGroupName",
               "AWS::S3::Bucket": "BucketName", "AWS::SSM::Parameter": "Name"}
 SSM_IMAGE_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
 # VPC resources (batchlint.loaders.cfn_network): a Ref, or a GetAtt of the id, is the
@@ -157,6 +159,9 @@ class Resolver:
         given = self.resolve(mapping(resource.get("Properties")).get(own)) if own else None
         if isinstance(given, str | Unk):
             return given  # a resource whose Ref is the name the template gives it
+        if kind == ECR_REPOSITORY:  # a name, so an image in it holds no tag of the name's
+            return Unk(generated_name(name), f"`{name}`, a repository name CloudFormation "
+                       "generates when it creates the stack")
         return Unk(f"${{{name}}}", f"`{name}`, known only once the stack creates it")
 
     def get_att(self, arg: Json) -> Json:

@@ -142,6 +142,11 @@ FINDINGS: dict[str, dict[Key, tuple[int, str]]] = {
         ("BL305", "StressJDMultiInstances"): (346, _PROPS),  # no Timeout (344-404)
         ("BL307", "StressJDSingleInstance"): (340, "RetryStrategy:"),  # Attempts: 10 only
         ("BL307", "StressJDMultiInstances"): (403, "RetryStrategy:"),  # Attempts: 10 only
+        # BL306: Image: !Join [..., !Ref DistributedDeepLearningRepository]; the repository
+        # (284-285) has no RepositoryName, so its Ref is a name CloudFormation generates,
+        # which holds no ':' or '@': no tag whatever the name, pulled as `latest`
+        ("BL306", "StressJDSingleInstance"): (294, "Image: !Join"),
+        ("BL306", "StressJDMultiInstances"): (355, "Image: !Join"),
     },
     "protein-folding-module-alphafold2.yaml": {
         ("BL305", "AlphaFold2JobDefinition"): (99, _PROPS),  # no Timeout
@@ -244,10 +249,13 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
     "mnp-distributed-training.yaml": {
         # ImageId: !If [ImageID, '/aws/.../amazon-linux-2/gpu/recommended/image_id', ...]
         # (260), ImageID true under AMI's Default '' (14-17, 69): a literal SSM path, which
-        # Batch does not resolve as an AMI id; the reasons are wrong (see KNOWN_DEFECTS)
-        ("BL103", "DistributedDeepLearningCE"): "amazon-linux-2/gpu",
-        ("BL104", "DistributedDeepLearningCE"): "amazon-linux-2/gpu",
-        ("BL105", "DistributedDeepLearningCE"): "amazon-linux-2/gpu",
+        # CloudFormation passes as written and Batch does not resolve as an AMI id
+        ("BL103", "DistributedDeepLearningCE"): "gpu/recommended/image_id` is an SSM "
+                                                "parameter path, not an AMI id",
+        ("BL104", "DistributedDeepLearningCE"): "gpu/recommended/image_id` is an SSM "
+                                                "parameter path, not an AMI id",
+        ("BL105", "DistributedDeepLearningCE"): "gpu/recommended/image_id` is an SSM "
+                                                "parameter path, not an AMI id",
         ("BL401", "DistributedDeepLearningCE"): "L-417A185B",  # p4d: P quota
     },
     "protein-folding-module-alphafold2.yaml": {

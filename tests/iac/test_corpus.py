@@ -72,38 +72,9 @@ def _is_finding(result: Scan, key: Key) -> bool:
     return key in result.findings
 
 
-def _no_pinned_ami(result: Scan, key: Key) -> bool:
-    return "pinned AMI" not in result.text(key) and "describe-images" not in result.text(key)
-
-
-def _reported_no_pinned_ami(result: Scan, key: Key) -> bool:
-    reported = key in result.findings or key in result.not_verified
-    return reported and _no_pinned_ami(result, key)
-
-
-_MNP = "mnp-distributed-training.yaml"
-_NO_TAG = ("Image: !Join [..., !Ref DistributedDeepLearningRepository] (line {line}); the "
-           "repository (284-285) has no RepositoryName, so its Ref is a generated repository "
-           "name, which cannot hold ':' or '@': the image has no tag whatever the name and is "
-           "pulled as `latest`. A finding (it was one at a6f0060), not 'the tag is not known'")
-_SSM_PATH = ("ImageId is the literal string '/aws/service/ecs/optimized-ami/amazon-linux-2/gpu/"
-             "recommended/image_id' (line 260, the Fn::If branch under AMI's Default ''). It is "
-             "not a parameter of type AWS::SSM::Parameter::Value, so CloudFormation passes the "
-             "path itself, and Batch takes AMI ids only (aws/containers-roadmap#2295). The "
-             "reason calls it a 'pinned AMI' that describe-images data would settle; it should "
-             "say the value is an SSM parameter path, not an AMI id (or read the path as the AL2 "
-             "GPU family: BL105 and BL103 findings)")
-
-KNOWN_DEFECTS: list[Defect] = [
-    Defect(_MNP, "BL306", "StressJDSingleInstance", _NO_TAG.format(line=294), _is_finding,
-           now="not_verified"),
-    Defect(_MNP, "BL306", "StressJDMultiInstances", _NO_TAG.format(line=355), _is_finding,
-           now="not_verified"),
-    # BL103 and BL105: a finding or not verified, never a silent pass; BL104 may pass (AL2)
-    Defect(_MNP, "BL103", "DistributedDeepLearningCE", _SSM_PATH, _reported_no_pinned_ami),
-    Defect(_MNP, "BL104", "DistributedDeepLearningCE", _SSM_PATH, _no_pinned_ami),
-    Defect(_MNP, "BL105", "DistributedDeepLearningCE", _SSM_PATH, _reported_no_pinned_ami),
-]
+# none today: BL306 on the unnamed ECR repository and the literal SSM path of
+# mnp-distributed-training.yaml are fixed and pinned (corpus_pins.py)
+KNOWN_DEFECTS: list[Defect] = []
 
 
 @dataclass(frozen=True)
