@@ -40,19 +40,21 @@ _TARGETS = {  # route attribute → API field
     "network_interface_id": "NetworkInterfaceId", "carrier_gateway_id": "CarrierGatewayId",
     "local_gateway_id": "LocalGatewayId", "core_network_arn": "CoreNetworkArn",
     "vpc_endpoint_id": "GatewayId",
+    "egress_only_gateway_id": "EgressOnlyInternetGatewayId",  # IPv6 routes only
 }
 _KINDS = {"aws_internet_gateway": "internet", "aws_vpn_gateway": "vgw-",
           "aws_vpc_endpoint": "vpce-"}
 _GATEWAYS = ("aws_internet_gateway", "aws_vpn_gateway", "aws_vpc_endpoint", "aws_nat_gateway",
              "aws_ec2_transit_gateway", "aws_vpc_peering_connection", "aws_network_interface",
-             "aws_ec2_carrier_gateway")
+             "aws_ec2_carrier_gateway", "aws_egress_only_internet_gateway")
 
 _FITS = {"gateway_id": ("aws_internet_gateway", "aws_vpn_gateway", "aws_vpc_endpoint"),
          "nat_gateway_id": ("aws_nat_gateway",), "vpc_endpoint_id": ("aws_vpc_endpoint",),
          "transit_gateway_id": ("aws_ec2_transit_gateway",),
          "vpc_peering_connection_id": ("aws_vpc_peering_connection",),
          "network_interface_id": ("aws_network_interface",),
-         "carrier_gateway_id": ("aws_ec2_carrier_gateway",)}
+         "carrier_gateway_id": ("aws_ec2_carrier_gateway",),
+         "egress_only_gateway_id": ("aws_egress_only_internet_gateway",)}
 
 
 class _Table:

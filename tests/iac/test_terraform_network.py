@@ -176,7 +176,8 @@ def test_what_a_plan_leaves_open_is_not_guessed(tmp_path: Path) -> None:
         _resource("aws_subnet.b", {"availability_zone": "us-east-1b", "vpc_id": None}),
         _resource("aws_route_table_association.a", {"subnet_id": None, "route_table_id": None}),
         _resource("aws_route_table.main", {"vpc_id": None, "route": [
-            {"cidr_block": "0.0.0.0/0", "gateway_id": None}]}),
+            {"cidr_block": "0.0.0.0/0", "gateway_id": None},
+            {"ipv6_cidr_block": "::/0", "egress_only_gateway_id": "eigw-0abc"}]}),
         _resource("aws_main_route_table_association.main", {"vpc_id": None,
                                                             "route_table_id": None}),
         _resource("aws_security_group.open", {"vpc_id": None, "egress": [
@@ -213,6 +214,7 @@ def test_what_a_plan_leaves_open_is_not_guessed(tmp_path: Path) -> None:
     assert main is not None and main.data["Associations"] == [{"Main": True}]
     vpc_main = model.find(m.ROUTE_TABLE, "aws_vpc.main main route table")
     assert vpc_main is not None and vpc_main.data["Associations"] == []  # main no more
+    assert main.data["Routes"][1] == {"EgressOnlyInternetGatewayId": "eigw-0abc"}  # IPv6
     found, gaps = _report([str(path)])
     assert found == {}
     assert gaps == {("BL113", f"{CE}ce"): (
