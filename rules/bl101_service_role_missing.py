@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from batchlint.facts import iam
+from batchlint.facts.batch_roles import MANAGED_SERVICE_ROLE, SERVICE_ROLE, role_issues
 from batchlint.facts.compute import is_managed
 from batchlint.model import Absent, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
 
-SERVICE = "batch.amazonaws.com"
+SERVICE, POLICY_ARN = SERVICE_ROLE.service, SERVICE_ROLE.policy_arn
 SERVICE_LINKED_ROLE = "AWSServiceRoleForBatch"
-POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSBatchServiceRole"
 
 
 class ServiceRoleMissing(Rule):
@@ -20,7 +20,9 @@ class ServiceRoleMissing(Rule):
     ## What it does
     Reports a compute environment whose `serviceRole` names a role that does not
     exist, that `batch.amazonaws.com` may not assume, or that lacks the
-    `AWSBatchServiceRole` managed policy. Without a `serviceRole`, Batch uses the
+    `AWSBatchServiceRole` managed policy while its other policies do not allow
+    `ecs:CreateCluster` (and, for a managed environment, `ec2:DescribeSubnets` and
+    `ec2:DescribeSecurityGroups`) on `*`. Without a `serviceRole`, Batch uses the
     service-linked role `AWSServiceRoleForBatch`, which must then exist; an
     `UNMANAGED` environment always needs a `serviceRole`.
 
@@ -90,7 +92,8 @@ class ServiceRoleMissing(Rule):
                                f"not exist: {role.what}; give the full ARN of an existing role",
                                "serviceRole")
         elif not linked:  # AWS maintains the service-linked role's trust and policy
-            for problem, text in iam.role_issues(role, SERVICE, POLICY_ARN):
+            need = MANAGED_SERVICE_ROLE if is_managed(ce) else SERVICE_ROLE
+            for problem, text in role_issues(ctx.model, role, need):
                 about = f"service role `{role.name}` {text}"
                 yield (self.finding(ce, f"compute environment `{ce.name}`: {about}", "serviceRole")
                        if problem else self.not_verified(ce, about))

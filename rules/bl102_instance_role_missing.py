@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from batchlint.facts import iam
+from batchlint.facts.batch_roles import INSTANCE_ROLE, role_issues
 from batchlint.facts.compute import is_managed_ec2, resources_of
 from batchlint.model import Absent, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
 
-SERVICE = "ec2.amazonaws.com"
-POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+SERVICE, POLICY_ARN = INSTANCE_ROLE.service, INSTANCE_ROLE.policy_arn
 PATH = "computeResources.instanceRole"
 
 
@@ -22,7 +22,12 @@ class InstanceRoleMissing(Rule):
     missing, is an IAM role ARN instead of an instance profile, or names an
     instance profile that does not exist, holds no role, or whose role
     `ec2.amazonaws.com` may not assume or that lacks the
-    `AmazonEC2ContainerServiceforEC2Role` managed policy.
+    `AmazonEC2ContainerServiceforEC2Role` managed policy while its other policies do
+    not allow the ECS agent's calls (`ecs:RegisterContainerInstance`,
+    `ecs:DiscoverPollEndpoint`, `ecs:Poll`, `ecs:StartTelemetrySession`,
+    `ecs:SubmitContainerStateChange`, `ecs:SubmitTaskStateChange`) on `*`. What a
+    `Condition`, `Deny`, `NotAction`/`NotResource`, an unreadable policy or one whose
+    document is not in the data could change is not verified.
 
     ## Why is this bad?
     The ECS agent on each instance registers with the cluster using this role.
@@ -92,7 +97,7 @@ class InstanceRoleMissing(Rule):
                                f"holds no role; add one to it that trusts {SERVICE} with "
                                f"{POLICY_ARN} attached", PATH)
             return
-        for problem, text in iam.role_issues(role, SERVICE, POLICY_ARN):
+        for problem, text in role_issues(ctx.model, role, INSTANCE_ROLE):
             about = f"role `{iam.role_name(role)}` of instance profile `{profile.name}` {text}"
             yield (self.finding(ce, f"compute environment `{ce.name}`: {about}", PATH)
                    if problem else self.not_verified(ce, about))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from batchlint.facts.iam_eval import decide, role_policies
+from batchlint.facts.iam_eval import Decision, decide, role_policies
 from batchlint.model import Json, Model, Origin, Resource
 
 REPO = "arn:aws:ecr:us-east-1:123456789012:repository/etl"
@@ -84,3 +84,36 @@ def test_customer_managed_default_version_from_the_model() -> None:
     role = _role(attached=[arn])
     assert decide(role_policies(model, role), "ecr:BatchGetImage", [REPO]).allowed is True
     assert decide(role_policies(model, role), "ecr:GetAuthorizationToken", ["*"]).allowed is False
+
+
+def test_aws_managed_policies_known_by_their_services() -> None:
+    s3 = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    role = _role(attached=[s3])
+    assert _decide(role) is False  # allows nothing of ECR
+    decision = decide(role_policies(EMPTY, role), "s3:GetObject", ["arn:aws:s3:::b/k"])
+    assert decision.allowed is None
+    assert decision.reason == ("the AWS managed policy AmazonS3ReadOnlyAccess, whose document "
+                               "batchlint does not know, may allow s3 actions")
+
+
+def test_resources_the_service_picks_are_covered_only_by_a_star() -> None:
+    everywhere = _role({"Effect": "Allow", "Action": "ecs:*", "Resource": "*"})
+    one_cluster = _role({"Effect": "Allow", "Action": "ecs:CreateCluster",
+                         "Resource": "arn:aws:ecs:us-east-1:123456789012:cluster/batch"})
+    assert decide(role_policies(EMPTY, everywhere), "ecs:CreateCluster").allowed is True
+    unsure = decide(role_policies(EMPTY, one_cluster), "ecs:CreateCluster")
+    assert unsure == Decision(None, "policy `inline` names only some resources in an Allow "
+                                    "statement")
+
+
+def test_a_malformed_statement_leaves_every_action_not_verified() -> None:
+    role = _role({"Effect": "Allow", "Action": "ecr:*", "Resource": {"arn": "*"}},
+                 {"Effect": "Allow", "Action": "logs:*", "Resource": "*"})
+    for action in ("ecr:BatchGetImage", "logs:PutLogEvents", "s3:GetObject"):
+        decision = decide(role_policies(EMPTY, role), action, ["*"])
+        assert decision == Decision(None, "a statement of policy `inline` has an unexpected "
+                                          "shape")
+    for shape in ({"Effect": "Allow", "Action": "s3:*"},  # no Resource
+                  {"Effect": "Allow", "Action": "s3:*", "NotAction": "x", "Resource": "*"},
+                  {"Effect": "allow", "Action": "s3:*", "Resource": "*"}, "Allow s3:*"):
+        assert _decide(_role(shape)) is None  # type: ignore[arg-type]

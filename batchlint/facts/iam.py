@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from batchlint import model as m
 from batchlint.model import Absent, Json, Lookup, Model, Resource, parse_arn
 
-PolicyState = Literal["attached", "missing", "not-collected", "other-policies"]
+PolicyState = Literal["attached", "missing", "not-collected"]
 
 _AWS_MANAGED_POLICY = re.compile(r"^arn:[a-z0-9-]+:iam::aws:policy/(?:.*/)?([^/]+)$")
 
@@ -93,17 +93,13 @@ def trusts(role: Resource | Mapping[str, Json], service: str) -> bool | None:
 def managed_policy(role: Resource | Mapping[str, Json], policy_name: str) -> PolicyState:
     """Whether the AWS managed policy ``policy_name`` is attached (in any partition).
 
-    ``AdministratorAccess`` grants everything, so it counts as attached too.
-
-    ``not-collected`` when the attached policies are not in the data;
-    ``other-policies`` when it is missing but inline or customer managed policies,
-    which this check cannot read, might grant the same.
+    ``AdministratorAccess`` grants everything, so it counts as attached too;
+    ``not-collected`` when the attached policies are not in the data.
     """
     data = role.data if isinstance(role, Resource) else role
     attached = data.get("AttachedManagedPolicies")
     if not isinstance(attached, list):
         return "not-collected"
-    others = False
     for policy in attached:
         if not isinstance(policy, Mapping):
             continue
@@ -113,36 +109,7 @@ def managed_policy(role: Resource | Mapping[str, Json], policy_name: str) -> Pol
             return "attached"
         if arn is None and policy.get("PolicyName") == policy_name:
             return "attached"
-        others = others or (isinstance(arn, str) and match is None)  # customer managed
-    return "other-policies" if others or data.get("RolePolicyList") else "missing"
-
-
-def role_issues(role: Resource | Mapping[str, Json], service: str,
-                policy_arn: str) -> list[tuple[bool, str]]:
-    """What is wrong with a role that ``service`` assumes and that needs ``policy_arn``.
-
-    Each item is (True, a finding) or (False, why it is not verified); the text
-    follows the role's name ("role `x` …").
-    """
-    issues: list[tuple[bool, str]] = []
-    trust = trusts(role, service)
-    if trust is False:
-        issues.append((True, f"is not assumable by `{service}`: add it as a Service principal "
-                             "allowed sts:AssumeRole in the role's trust policy"))
-    elif trust is None:
-        issues.append((False, "has no readable trust policy in the data given, so whether "
-                              f"`{service}` may assume it is not checked"))
-    name = policy_arn.rsplit("/", 1)[-1]
-    state = managed_policy(role, name)
-    if state == "missing":
-        issues.append((True, f"lacks the managed policy {name}; attach {policy_arn}"))
-    elif state == "not-collected":
-        issues.append((False, "has no list of attached managed policies in the data given "
-                              f"(iam list-attached-role-policies), so {name} is not checked"))
-    elif state == "other-policies":
-        issues.append((False, f"lacks {name} but has inline or customer managed policies, "
-                              "which batchlint does not evaluate"))
-    return issues
+    return "missing"
 
 
 def is_role_arn(ref: str) -> bool:

@@ -31,6 +31,14 @@ KNOWN_MANAGED: dict[str, Mapping[str, Json]] = {
     "AdministratorAccess": {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"}]},
 }
+# AWS managed policies whose documents batchlint does not hold, by the services their
+# actions belong to (and no Deny): they allow nothing of another service
+KNOWN_SERVICES: dict[str, tuple[str, ...]] = {
+    "AmazonS3ReadOnlyAccess": ("s3", "s3-object-lambda"),
+    "AmazonS3FullAccess": ("s3", "s3-object-lambda"),
+    "AmazonSSMManagedInstanceCore": ("ssm", "ssmmessages", "ec2messages"),
+    "AmazonEC2ContainerRegistryReadOnly": ("ecr",),
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,7 @@ class Policies:
     documents: tuple[tuple[str, Mapping[str, Json]], ...]  # (policy name, document)
     gaps: tuple[str, ...]  # each says which policy is not in the data, or not readable
     boundary: str | None  # the permissions boundary's ARN, when the role has one
+    scoped: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, services): KNOWN_SERVICES
 
 
 def role_policies(model: Model, role: Resource | Mapping[str, Json]) -> Policies:
@@ -55,6 +64,7 @@ def role_policies(model: Model, role: Resource | Mapping[str, Json]) -> Policies
     data = role.data if isinstance(role, Resource) else role
     docs: list[tuple[str, Mapping[str, Json]]] = []
     gaps: list[str] = []
+    scoped: list[tuple[str, tuple[str, ...]]] = []
     inline = data.get("RolePolicyList")
     if not isinstance(inline, list):
         gaps.append("its inline policies are not in the data given "
@@ -77,12 +87,14 @@ def role_policies(model: Model, role: Resource | Mapping[str, Json]) -> Policies
                                   _refused(model, data, role))
         if doc is not None:
             docs.append((name, doc))
+        elif gap and name in KNOWN_SERVICES and _AWS_MANAGED.match(str(arn)):
+            scoped.append((name, KNOWN_SERVICES[name]))
         elif gap:
             gaps.append(gap)
     boundary = data.get("PermissionsBoundary")
     boundary_arn = (_text(boundary.get("PermissionsBoundaryArn"))
                     if isinstance(boundary, Mapping) else None)
-    return Policies(tuple(docs), tuple(gaps), boundary_arn)
+    return Policies(tuple(docs), tuple(gaps), boundary_arn, tuple(scoped))
 
 
 def knows_document(arn: str) -> bool:
@@ -133,26 +145,35 @@ def default_version(policy: Mapping[str, Json]) -> Mapping[str, Json] | None:
     return None
 
 
-def decide(policies: Policies, action: str, resources: Iterable[str]) -> Decision:
-    """Whether ``action`` is allowed on the resource, spelled by any of ``resources``."""
+def decide(policies: Policies, action: str, resources: Iterable[str] = ()) -> Decision:
+    """Whether ``action`` is allowed on the resource, spelled by any of ``resources``.
+
+    No ``resources``: on whatever resources the service picks (a service or instance
+    role), which only ``"Resource": "*"`` is known to cover.
+    """
     spellings = tuple(resources)
     allowed = unsure = False
     why: list[str] = []
     for name, doc in policies.documents:
-        statements = doc.get("Statement")
-        if isinstance(statements, Mapping):
-            statements = [statements]
-        if not isinstance(statements, list):
+        statements = _statements(doc)
+        if statements is None:
             return Decision(None, f"policy `{name}` has no readable Statement list")
-        for st in statements:
+        readable = [st for st in statements if isinstance(st, Mapping) and _well_formed(st)]
+        if len(readable) != len(statements):
+            return Decision(None, f"a statement of policy `{name}` has an unexpected shape")
+        for st in readable:
             verdict = _statement(st, action, spellings)
-            if verdict == "bad":
-                return Decision(None, f"a statement of policy `{name}` has an unexpected shape")
             if verdict == "allow":
                 allowed = True
             elif verdict:
                 unsure = True
                 why.append(f"policy `{name}` {verdict}")
+    service = action.split(":", 1)[0].lower()
+    for name, services in policies.scoped:
+        if service in services:
+            unsure = True
+            why.append(f"the AWS managed policy {name}, whose document batchlint does not "
+                       f"know, may allow {service} actions")
     if policies.gaps:
         return Decision(None, "; ".join(policies.gaps))
     if not allowed and not unsure:
@@ -165,31 +186,43 @@ def decide(policies: Policies, action: str, resources: Iterable[str]) -> Decisio
     return Decision(True)
 
 
-def _statement(st: Json, action: str, spellings: tuple[str, ...]) -> str:
-    """"" (does not count), "allow", "bad", or why it makes the answer unsure."""
-    if not isinstance(st, Mapping):
-        return "bad"
-    effect = st.get("Effect")
-    if effect not in ("Allow", "Deny"):
-        return "bad"
+def _statements(doc: Mapping[str, Json]) -> list[Json] | None:
+    statements = doc.get("Statement")
+    if isinstance(statements, Mapping):
+        return [statements]
+    return statements if isinstance(statements, list) else None
+
+
+def _well_formed(st: Mapping[str, Json]) -> bool:
+    """An Effect, Action or NotAction, Resource or NotResource: each of a readable shape.
+
+    A statement of another shape is no policy IAM accepts: the whole answer is not
+    verified, even for actions it does not name.
+    """
+    if st.get("Effect") not in ("Allow", "Deny"):
+        return False
+    for keys in (("Action", "NotAction"), ("Resource", "NotResource")):
+        present = [key for key in keys if key in st]
+        if len(present) != 1 or _patterns(st[present[0]]) is None:
+            return False
+    return True
+
+
+def _statement(st: Mapping[str, Json], action: str, spellings: tuple[str, ...]) -> str:
+    """"" (does not count), "allow", or why it makes the answer unsure (well formed ``st``)."""
+    effect = st["Effect"]
     if "NotAction" in st:
-        excluded = _patterns(st.get("NotAction"))
-        if excluded is None:
-            return "bad"
-        if any(_matches(p, action, True) for p in excluded):
+        if any(_matches(p, action, True) for p in _patterns(st["NotAction"]) or ()):
             return ""
         return f"has a {effect} statement with NotAction"
-    actions = _patterns(st.get("Action"))
-    if actions is None:
-        return "bad"
-    if not any(_matches(p, action, True) for p in actions):
+    if not any(_matches(p, action, True) for p in _patterns(st["Action"]) or ()):
         return ""
     if "NotResource" in st:
         return f"has a {effect} statement with NotResource"
-    targets = _patterns(st.get("Resource"))
-    if targets is None:
-        return "bad"
-    if not any(_matches(p, r, False) for p in targets for r in spellings):
+    targets = _patterns(st["Resource"]) or []
+    if not spellings and "*" not in targets:  # the service picks the resources
+        return f"names only some resources in an {effect} statement"
+    if spellings and not any(_matches(p, r, False) for p in targets for r in spellings):
         # a policy variable, or a template's value known only at deployment
         return "names resources with ${…} that may match" if any(
             "${" in p for p in targets) else ""

@@ -237,8 +237,9 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL401", "DefaultComputeEnv"): "L-1945791B",  # inf2: Inf quota
     },
     "metaflow-cfn-template.yml": {
-        # BatchExecutionRole trusts batch.amazonaws.com with inline policies only
-        ("BL101", "ComputeEnvironment"): "BatchExecutionRole",
+        # BL101 is decided: BatchExecutionRole trusts batch.amazonaws.com and its inline
+        # custom_access_policy allows what AWSBatchServiceRole would (ecs:CreateCluster,
+        # ec2:DescribeSubnets, ec2:DescribeSecurityGroups on *, 1297-1362)
         ("BL105", "ComputeEnvironment"): _NO_TYPE,
         ("BL401", "ComputeEnvironment"): _STD,  # c4.* (42-45)
     },

@@ -1,0 +1,85 @@
+"""What Batch's service role and the ECS instance role must carry (BL101, BL102).
+
+A role is fit when the service may assume it and either its AWS managed policy is
+attached (``AdministratorAccess`` counts too) or its other policies, read by
+:mod:`iam_eval`, allow the actions the service calls with it, on ``*`` (the service
+picks the resources). Batch creates an ECS cluster for every compute environment and
+reads the subnets and security groups of a managed one; the ECS agent registers the
+instance and reports its tasks (AmazonEC2ContainerServiceforEC2Role's ``ecs``
+actions). What the evaluator cannot decide is not verified, never a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from batchlint.facts.iam import managed_policy, trusts
+from batchlint.facts.iam_eval import decide, role_policies
+from batchlint.model import Json, Model, Resource
+
+
+@dataclass(frozen=True)
+class RoleNeed:
+    """Who assumes the role, its AWS managed policy, and the actions it is used for."""
+
+    service: str
+    policy_arn: str
+    actions: tuple[str, ...]
+
+    @property
+    def policy(self) -> str:
+        return self.policy_arn.rsplit("/", 1)[-1]
+
+
+SERVICE_ROLE = RoleNeed("batch.amazonaws.com",
+                        "arn:aws:iam::aws:policy/service-role/AWSBatchServiceRole",
+                        ("ecs:CreateCluster",))
+MANAGED_SERVICE_ROLE = RoleNeed(SERVICE_ROLE.service, SERVICE_ROLE.policy_arn,
+                                (*SERVICE_ROLE.actions, "ec2:DescribeSubnets",
+                                 "ec2:DescribeSecurityGroups"))
+INSTANCE_ROLE = RoleNeed(
+    "ec2.amazonaws.com",
+    "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
+    ("ecs:RegisterContainerInstance", "ecs:DiscoverPollEndpoint", "ecs:Poll",
+     "ecs:StartTelemetrySession", "ecs:SubmitContainerStateChange",
+     "ecs:SubmitTaskStateChange"))
+
+
+def role_issues(model: Model, role: Resource | Mapping[str, Json],
+                need: RoleNeed) -> list[tuple[bool, str]]:
+    """What is wrong with ``role`` for ``need``: (True, a finding) or (False, why not verified).
+
+    The text follows the role's name ("role `x` …").
+    """
+    issues: list[tuple[bool, str]] = []
+    trust = trusts(role, need.service)
+    if trust is False:
+        issues.append((True, f"is not assumable by `{need.service}`: add it as a Service "
+                             "principal allowed sts:AssumeRole in the role's trust policy"))
+    elif trust is None:
+        issues.append((False, "has no readable trust policy in the data given, so whether "
+                              f"`{need.service}` may assume it is not checked"))
+    state = managed_policy(role, need.policy)
+    if state == "not-collected":
+        issues.append((False, "has no list of attached managed policies in the data given "
+                              f"(iam list-attached-role-policies), so {need.policy} is not "
+                              "checked"))
+    elif state != "attached":
+        issues.extend(_other_policies(model, role, need))
+    return issues
+
+
+def _other_policies(model: Model, role: Resource | Mapping[str, Json],
+                    need: RoleNeed) -> list[tuple[bool, str]]:
+    """Whether the role's other policies grant what the missing managed policy would."""
+    policies = role_policies(model, role)
+    decisions = {action: decide(policies, action) for action in need.actions}
+    if any(d.allowed is False for d in decisions.values()):
+        return [(True, f"lacks the managed policy {need.policy}; attach {need.policy_arn}")]
+    unsure = {a: d.reason for a, d in decisions.items() if d.allowed is None}
+    if not unsure:
+        return []
+    reasons = "; ".join(dict.fromkeys(unsure.values()))
+    return [(False, f"lacks {need.policy}, and whether its other policies allow "
+                    f"{', '.join(unsure)} is not known ({reasons})")]
