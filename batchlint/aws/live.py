@@ -87,6 +87,9 @@ def collect(options: LiveOptions, progress: Callable[[str], None] | None = None)
     tasks = [(account, region) for account in accounts
              for region in _regions(account, options, base, notes)]
     report = progress or (lambda _: None)
+    for account in accounts:  # before its regions' workers share the account's loader
+        if sum(1 for owner, _ in tasks if owner is account) > 1:
+            sess.warm(account.session)
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, max(len(tasks), 1))) as pool:
         results = list(pool.map(
             lambda task: _collect_region(task[0], task[1], options, report, budget), tasks))
