@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.jobdefs import catch_all_exit, exit_conditions, retry_strategy
+from batchlint.facts.retry import exit_gap, retry_strategy
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell
@@ -59,25 +59,20 @@ class RetryWithoutExitConditions(Rule):
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         attempts = retry_strategy(resource).get("attempts")
-        if not isinstance(attempts, int) or attempts < 2:
+        gap = exit_gap(resource) if isinstance(attempts, int) and attempts >= 2 else None
+        if gap is None:
             return
-        conditions, catch_all = exit_conditions(resource), catch_all_exit(resource)
+        kind, i = gap
         who = f"job definition `{resource.name}` allows {attempts} attempts"
         on_exit, fix = spell(resource, "evaluateOnExit"), pick(resource, CATCH_ALL)
-        if not conditions:
-            message, path = (f"{who} but has no {on_exit}, so every failure is retried, "
-                             "application errors included; add entries that RETRY "
-                             f"infrastructure failures ({spell(resource, 'onStatusReason')} "
-                             f"\"Host EC2*\") and end with {fix}", "retryStrategy")
-        elif catch_all == conditions[-1][0]:
-            return
-        elif catch_all is not None:
-            message, path = (f"{who}, but its catch-all EXIT is {on_exit}[{catch_all}], not "
-                             "the last entry, so the entries after it never apply; move the "
-                             "catch-all EXIT to the end",
-                             f"retryStrategy.evaluateOnExit[{catch_all}]")
-        else:
-            message, path = (f"{who} and its {on_exit} does not end with a catch-all EXIT, so "
-                             "every failure that matches no entry is retried; append "
-                             f"{fix}", f"retryStrategy.evaluateOnExit[{conditions[-1][0]}]")
-        yield self.finding(resource, message, path)
+        at = f"retryStrategy.evaluateOnExit[{i}]"
+        yield self.finding(resource, {
+            "none": f"{who} but has no {on_exit}, so every failure is retried, application "
+                    "errors included; add entries that RETRY infrastructure failures "
+                    f"({spell(resource, 'onStatusReason')} \"Host EC2*\") and end with {fix}",
+            "misplaced": f"{who}, but its catch-all EXIT is {on_exit}[{i}], not the last "
+                         "entry, so the entries after it never apply; move the catch-all EXIT "
+                         "to the end",
+            "missing": f"{who} and its {on_exit} does not end with a catch-all EXIT, so every "
+                       f"failure that matches no entry is retried; append {fix}",
+        }[kind], "retryStrategy" if i is None else at)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts import jobdefs
+from batchlint.facts.retry import rejected
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 
@@ -53,35 +53,5 @@ class InvalidRetryStrategy(Rule):
     precision = "high"  # the accepted characters are documented in words, not as a regex
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        strategy = jobdefs.retry_strategy(resource)
-        attempts, entries = strategy.get("attempts"), strategy.get("evaluateOnExit")
-        who = f"job definition `{resource.name}`"
-        if isinstance(attempts, int) and not 1 <= attempts <= 10:
-            yield self.finding(resource, f"{who} sets retryStrategy.attempts to {attempts}; "
-                               "Batch accepts 1 to 10", "retryStrategy.attempts")
-        if isinstance(entries, list) and len(entries) > 5:
-            yield self.finding(resource, f"{who} has {len(entries)} evaluateOnExit entries; "
-                               "Batch accepts at most 5; drop or merge entries (a pattern "
-                               "ending in `*` matches every reason that starts the same way)",
-                               "retryStrategy.evaluateOnExit")
-        if isinstance(entries, list) and entries and attempts is None:
-            yield self.finding(resource, f"{who} gives evaluateOnExit without attempts, which "
-                               "Batch requires with it; set retryStrategy.attempts",
-                               "retryStrategy")
-        for i, entry in jobdefs.exit_conditions(resource):
-            at = f"retryStrategy.evaluateOnExit[{i}]"
-            action = entry.get("action")
-            if not (isinstance(action, str) and action.strip().upper() in ("RETRY", "EXIT")):
-                shown = f"action `{action}`" if isinstance(action, str) else "no action"
-                yield self.finding(resource, f"{who} has {shown} in {at}; Batch requires "
-                                   "RETRY or EXIT", f"{at}.action")
-            for key in jobdefs.RETRY_PATTERN_FIELDS:
-                pattern = entry.get(key)
-                if not isinstance(pattern, str):
-                    continue
-                problem = jobdefs.pattern_problem(key, pattern)
-                if problem:
-                    shown = pattern if len(pattern) <= 80 else pattern[:80] + "…"
-                    yield self.finding(resource, f"{who} has {at}.{key} `{shown}`, which "
-                                       f"Batch rejects: {problem}", f"{at}.{key}")
-
+        for path, problem in rejected(resource):
+            yield self.finding(resource, f"job definition `{resource.name}` {problem}", path)

@@ -190,65 +190,13 @@ def is_literal_value(value: Json) -> bool:
     return isinstance(value, str) and bool(value.strip()) and not _REFERENCE_VALUE.search(value)
 
 
-# -- platform and retry strategy (BL304, BL307, BL308, BL309) ------------------------
-
-RETRY_PATTERN_FIELDS = ("onStatusReason", "onReason", "onExitCode")
-
+# -- platform (BL304, BL309, BL310, BL311) -----------------------------------------------
 
 def on_fargate(jobdef: Resource) -> bool:
     """Whether ``platformCapabilities`` names FARGATE (the default is EC2)."""
     platforms = jobdef.data.get("platformCapabilities")
     return isinstance(platforms, list) and any(
         isinstance(p, str) and p.upper() == "FARGATE" for p in platforms)
-
-
-def retry_strategy(jobdef: Resource) -> Mapping[str, Json]:
-    """The ``retryStrategy`` object, or an empty mapping."""
-    return mapping(jobdef.data.get("retryStrategy"))
-
-
-def exit_conditions(jobdef: Resource) -> list[tuple[int, Mapping[str, Json]]]:
-    """(index, entry) of every ``retryStrategy.evaluateOnExit`` entry that is an object."""
-    return list(items(retry_strategy(jobdef).get("evaluateOnExit")))
-
-
-def catch_all_exit(jobdef: Resource) -> int | None:
-    """The index of the first catch-all EXIT entry of ``evaluateOnExit``, if any."""
-    return next((i for i, entry in exit_conditions(jobdef) if is_catch_all_exit(entry)), None)
-
-
-def is_catch_all_exit(condition: Mapping[str, Json]) -> bool:
-    """An entry that exits on any failure: action EXIT (any case), every pattern it gives ``*``.
-
-    The conditions of one entry must all match, so a ``*`` next to a narrower pattern
-    does not catch everything. An EXIT entry with no pattern at all counts as a
-    catch-all: whether Batch matches it is undocumented, and a rule should not fire on
-    a guess.
-    """
-    action = condition.get("action")
-    patterns = [condition[key] for key in RETRY_PATTERN_FIELDS if condition.get(key) is not None]
-    return (isinstance(action, str) and action.strip().upper() == "EXIT"
-            and all(p == "*" for p in patterns))
-
-
-def pattern_problem(key: str, pattern: str) -> str | None:
-    """Why Batch rejects an ``evaluateOnExit`` pattern (``onExitCode``, ``onReason``,
-    ``onStatusReason``), or None when it is accepted."""
-    if len(pattern) > 512:
-        return f"it is {len(pattern)} characters long, above 512"
-    body = pattern[:-1] if pattern.endswith("*") else pattern
-    if "*" in body:
-        return "`*` may only be its last character (patterns match from the start)"
-    if key == "onExitCode":
-        bad = [c for c in body if c not in "0123456789"]
-        allowed = "digits"
-    else:  # letters of any script are let through: where the line lies is not documented
-        bad = [c for c in body if not (c.isalpha() or c in "0123456789.:" or c.isspace())]
-        allowed = "letters, digits, `.`, `:`, white space"
-    if bad:
-        shown = " ".join(f"`{c}`" if c != "`" else "a backtick" for c in dict.fromkeys(bad))
-        return f"it contains {shown}; only {allowed} and a final `*` are allowed"
-    return None
 
 
 # -- container images (BL306) ---------------------------------------------------------
