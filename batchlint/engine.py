@@ -41,20 +41,43 @@ class RuleRun:
     options: Mapping[str, Any]
 
 
-def run(models: Model | list[Model], runs: list[RuleRun]) -> Report:
+def run(models: Model | list[Model], runs: list[RuleRun], located: bool = True) -> Report:
     """Every rule over every resource of each view (one model, or one per template): finished
-    findings, each with its resource's reference and its location in the file."""
+    findings, each with its resource's reference and (``located``) its location in the
+    file, resolved through the locators the loaders made."""
+    views = [models] if isinstance(models, Model) else models
     report = Report([r.rule for r in runs])
     worlds: dict[str, list[Model]] = {}
-    for model in [models] if isinstance(models, Model) else models:
+    for model in views:
         if model.world:  # a template read once per value of its undecided conditions
             worlds.setdefault(model.group, []).append(model)
         else:
             _run_model(model, runs, report)
     for group in worlds.values():
         _run_worlds(group, runs, report)
-    return replace(report, findings=sorted(_link_related(report.findings), key=_order),
-                   not_verified=sorted(report.not_verified, key=_order))
+    findings = sorted(_link_related(report.findings), key=_order)
+    not_verified = sorted(report.not_verified, key=_order)
+    if not located:
+        return replace(report, findings=findings, not_verified=not_verified)
+    where = _Locations(views)
+    return replace(report, findings=[where.finding(f) for f in findings],
+                   not_verified=[where.gap(n) for n in not_verified],
+                   suppressed=[where.finding(f) for f in report.suppressed])
+
+
+class _Locations:
+    """Each finding's path as file, line and column: a view's locators, by file (the worlds
+    of a template share its file and locator)."""
+
+    def __init__(self, views: list[Model]):
+        self.locators = {path: locator for view in views
+                         for path, locator in view.locators.items()}
+
+    def finding(self, item: Finding) -> Finding:
+        return item.at(locate(self.locators, item.resource.origin, item.path))
+
+    def gap(self, item: NotVerified) -> NotVerified:
+        return item.at(locate(self.locators, item.resource.origin, ()))
 
 
 def _run_model(model: Model, runs: list[RuleRun], report: Report) -> None:
@@ -69,11 +92,8 @@ def _run_model(model: Model, runs: list[RuleRun], report: Report) -> None:
                     muted = rule.id in ignored or rule.name in ignored
                     if isinstance(result, NotVerified):
                         if not muted:
-                            report.not_verified.append(replace(result, location=locate(
-                                model, result.resource.origin, ())))
+                            report.not_verified.append(result)
                         continue
-                    result = replace(result, location=locate(model, result.resource.origin,
-                                                              result.path))
                     if result.severity != item.severity and not result.internal:
                         result = replace(result, severity=item.severity)
                     if muted:
@@ -122,8 +142,7 @@ def _run_worlds(worlds: list[Model], runs: list[RuleRun], report: Report) -> Non
                 sample.rule_id, sample.rule_name, sample.resource,
                 f"it depends on conditions that cannot be decided before deployment: when "
                 f"{worlds[failing[0]].world}, {sample.message}; not when "
-                f"{worlds[passing].world}",
-                locate(worlds[failing[0]], sample.resource.origin, ())))
+                f"{worlds[passing].world}"))
         else:
             seen: dict[str, NotVerified] = {}
             for i in present:

@@ -44,66 +44,59 @@ _WALKED = -1  # (*pointer, _WALKED) is recorded for each container read member b
 
 
 def load_json(text: str) -> tuple[Any, Offsets]:
-    """``json.loads(text)``, and where the members of its outer levels start.
+    """``json.loads(text)`` (its errors as they are), and where the members of the
+    document's outer levels start.
 
-    Text the walk cannot read is parsed by ``json.loads`` itself, so every error is
-    the stdlib's own (message, line, column); the offsets are then empty.
+    The data is the stdlib's own parse, whose shared key strings keep a large snapshot
+    small; the offsets come from a second pass that steps over each resource with the C
+    scanner (``scan_once``), building one resource at a time and dropping it. Text the
+    pass cannot read (it parsed, so none should be) leaves the offsets empty: positions
+    are then found lazily.
     """
+    data = json.loads(text)
     offsets: Offsets = {}
     try:
-        start = _past(_WS, text, 0)
-        data, end = _load(text, start, (), offsets)
-        if _past(_WS, text, end) != len(text):
-            raise ValueError("extra data")
-    except (ValueError, StopIteration, IndexError):
-        return json.loads(text), {}
-    offsets[()] = (start, start)
+        _record(text, _past(_WS, text, 0), (), offsets)
+    except (ValueError, StopIteration, IndexError, RecursionError):
+        return data, {}
     return data, offsets
 
 
-def _load(text: str, i: int, pointer: Pointer, offsets: Offsets) -> tuple[Any, int]:
-    """The value at ``i`` and its end; outer containers member by member, the rest in C."""
+def _record(text: str, i: int, pointer: Pointer, offsets: Offsets) -> int:
+    """The end of the value at ``i``, recording the members of outer containers."""
     opener = text[i]
     depth = len(pointer)
     if opener == "{" and depth < _LOADED_DEPTH:
-        obj: dict[str, Any] = {}
         offsets[(*pointer, _WALKED)] = (i, i)
         i = _past(_WS, text, i + 1)
         if text[i] == "}":
-            return obj, i + 1
+            return i + 1
         while True:
-            if text[i] != '"':
-                raise ValueError("expected a key")
             key_at = i
             key, i = scanstring(text, i + 1)
-            key = sys.intern(key)
-            match = _COLON.match(text, i)
-            if match is None or ":" not in match.group():
-                raise ValueError("expected ':'")
-            member = (*pointer, key)
-            offsets[member] = (key_at, match.end())
-            obj[key], i = _load(text, match.end(), member, offsets)
-            i, closed = _next(text, i, "}")
+            value_at = _past(_COLON, text, i)
+            member = (*pointer, sys.intern(key))
+            offsets[member] = (key_at, value_at)
+            i, closed = _next(text, _record(text, value_at, member, offsets), "}")
             if closed:
-                return obj, i
+                return i
     if opener == "[" and depth <= _LOADED_DEPTH:
-        items: list[Any] = []
         offsets[(*pointer, _WALKED)] = (i, i)
         i = _past(_WS, text, i + 1)
         if text[i] == "]":
-            return items, i + 1
+            return i + 1
         size: int | None = None
+        index = 0
         while True:
-            member = (*pointer, len(items))
+            member = (*pointer, index)
             offsets[member] = (i, i)
-            # an element after a small one is one resource: decoded whole, in C
-            value, end = _SCAN(text, i) if _small(size) else _load(text, i, member, offsets)
-            items.append(value)
-            size = end - i
+            # an element after a small one is one resource: stepped over whole, in C
+            end = _SCAN(text, i)[1] if _small(size) else _record(text, i, member, offsets)
+            size, index = end - i, index + 1
             i, closed = _next(text, end, "]")
             if closed:
-                return items, i
-    return _SCAN(text, i)  # type: ignore[no-any-return]
+                return i
+    return int(_SCAN(text, i)[1])
 
 
 def _next(text: str, i: int, closer: str) -> tuple[int, bool]:

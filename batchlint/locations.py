@@ -8,9 +8,10 @@ receive finished locations and never see a document.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from batchlint.model import Model, Origin, Pointer
+from batchlint.model import Locator, Origin, Pointer
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,11 @@ class Location:
     column: int
 
 
-def locate(model: Model, origin: Origin, path: Pointer) -> Location | None:
+def locate(locators: Mapping[str, Locator], origin: Origin, path: Pointer) -> Location | None:
     """Where the deepest existing part of ``path`` is; None for live resources."""
     if origin.path is None:
         return None
-    locator = model.locators.get(origin.path)
+    locator = locators.get(origin.path)
     if locator is None:
         return None
     line, column = locator.position((*origin.pointer, *path))

@@ -48,6 +48,11 @@ class Finding:
     suppressed_by: str = ""  # why a suppressed finding is muted (tag, Metadata, config reason)
     location: Location | None = None  # None for live data
 
+    def at(self, location: Location | None) -> Finding:
+        """This finding at ``location`` (``dataclasses.replace`` costs 30 µs a call)."""
+        return Finding(self.rule_id, self.rule_name, self.severity, self.message, self.resource,
+                       self.path, self.internal, self.related, self.suppressed_by, location)
+
 
 @dataclass(frozen=True)
 class NotVerified:
@@ -56,6 +61,9 @@ class NotVerified:
     resource: ResourceRef
     reason: str
     location: Location | None = None  # the resource's own place in its file
+
+    def at(self, location: Location | None) -> NotVerified:
+        return NotVerified(self.rule_id, self.rule_name, self.resource, self.reason, location)
 
 
 Result = Finding | NotVerified

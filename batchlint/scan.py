@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import sys
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
@@ -27,32 +26,14 @@ if TYPE_CHECKING:
 
 
 def run_scan(options: ScanOptions) -> int:
-    """Scan, write the report, return the exit code."""
-    with _without_gc():
-        return _scan(options)
+    """Scan, write the report, return the exit code.
 
-
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """A scan's objects live until it ends and form almost no garbage cycles, but the
-    cyclic collector keeps walking the growing heap: on a 10,000-job-definition
-    snapshot that was half the run time, and made the cost per resource grow."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
-def _collect_young_garbage() -> None:
-    """From here on (the reports) garbage cycles do appear — the JSON encoder's closures,
-    one set per document it writes — so collect again, but only among new objects:
-    everything the scan built is frozen out of the collector's sight."""
-    gc.freeze()
-    gc.enable()
+    The cyclic garbage collector stays on: on the generated 1,000 CE / 1,000 queue /
+    10,000 job-definition snapshot, turning it off during loading and rules saved 12% of
+    their CPU time (10.0 s against 11.3 s) but left 188,000 objects of garbage cycles
+    uncollected until the end (peak 225 MiB against 208 MiB).
+    """
+    return _scan(options)
 
 
 def _scan(options: ScanOptions) -> int:
@@ -100,7 +81,6 @@ def _scan(options: ScanOptions) -> int:
     for warning in warnings:
         print(f"batchlint: warning: {escape(warning)}"
               + (" (an error under --strict)" if settings.strict else ""), file=sys.stderr)
-    _collect_young_garbage()
     result = ReportInput(
         report, tuple(notes), checked, settings.severities, options.sarif_category,
         options.verbose, options.width, hidden, (sources,))

@@ -127,7 +127,8 @@ def diagnose(model: Model) -> Diagnosis:
     """Run the relevant built-in rules (default options) over the model once."""
     rules = [rule for rule in _builtin_rules() if rule.id in RELEVANT_RULES]
     with isolated():  # its rules weigh the unknowns they read in their own results
-        report = run(model, [RuleRun(rule, rule.severity, {}) for rule in rules])
+        report = run(model, [RuleRun(rule, rule.severity, {}) for rule in rules],
+                     located=False)  # diagnoses name resources, not lines
     findings: dict[tuple[str, str | None, str | None, str], list[Finding]] = {}
     gaps: dict[tuple[str, str | None, str | None, str], list[NotVerified]] = {}
     for finding in report.findings:
