@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from batchlint import model as m
+from batchlint.facts import queue_limits as ql
 from batchlint.facts.compute import is_enabled
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell
 
-MIN_SECONDS, MAX_SECONDS = 600, 86400  # what Batch accepts for maxTimeSeconds
-_REASONS = ("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
-            "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
-            "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT")
 _FIELD = {API: "jobStateTimeLimitActions", CLOUDFORMATION: "JobStateTimeLimitActions",
           TERRAFORM: "job_state_time_limit_action"}  # Terraform's block is singular
 
@@ -69,25 +66,20 @@ class NoRunnableTimeLimit(Rule):
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         if not is_enabled(resource):
             return
-        actions = resource.data.get("jobStateTimeLimitActions")
-        entries = [(i, a) for i, a in enumerate(actions if isinstance(actions, list) else [])
-                   if isinstance(a, Mapping)]
         field, seconds_field = pick(resource, _FIELD), spell(resource, "maxTimeSeconds")
-        for i, action in entries:
-            seconds = action.get("maxTimeSeconds")
+        for i, seconds in ql.seconds_out_of_range(resource):
             if not isinstance(seconds, int):  # required: Batch rejects the entry without it
                 yield self.not_verified(resource, f"{field}[{i}] gives no {seconds_field} "
                                         "that is a number")
-            elif not MIN_SECONDS <= seconds <= MAX_SECONDS:
+            else:
                 yield self.finding(resource, f"job queue `{resource.name}` sets "
                                    f"{field}[{i}].{seconds_field} {seconds}, outside the "
-                                   f"{MIN_SECONDS}-{MAX_SECONDS} seconds Batch accepts; "
-                                   f"set it within that range",
+                                   f"{ql.ACCEPTED}; set it within that range",
                                    f"jobStateTimeLimitActions[{i}].maxTimeSeconds")
-        if not any(str(a.get("state", "")).upper() == "RUNNABLE" for _, a in entries):
+        if not ql.limits_runnable(resource):
+            given = resource.data.get("jobStateTimeLimitActions") is not None
             yield self.finding(resource, f"job queue `{resource.name}` has no {field} entry "
                                "for state RUNNABLE, so a job that can never be placed waits "
-                               "at the head of the queue forever; add entries with state "
-                               f"RUNNABLE, action CANCEL, a {seconds_field} of {MIN_SECONDS}-"
-                               f"{MAX_SECONDS} and a reason, one each for {', '.join(_REASONS)}",
-                               "jobStateTimeLimitActions" if actions is not None else ())
+                               "at the head of the queue forever; "
+                               f"{ql.runnable_limit_advice(seconds_field)}",
+                               "jobStateTimeLimitActions" if given else ())
