@@ -4,19 +4,10 @@ from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
 from batchlint.facts.compute import spot_environments
+from batchlint.facts.retry import HOST_RETRY
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
-from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, quoted, spell
-
-# the fix, as each source writes it
-PATTERN = {
-    API: ('retryStrategy: {attempts: 3, evaluateOnExit: [{onStatusReason: "Host EC2*", '
-          'action: RETRY}, {onReason: "*", action: EXIT}]}'),
-    CLOUDFORMATION: ('RetryStrategy: {Attempts: 3, EvaluateOnExit: [{OnStatusReason: "Host '
-                     'EC2*", Action: RETRY}, {OnReason: "*", Action: EXIT}]}'),
-    TERRAFORM: ('retry_strategy { attempts = 3 evaluate_on_exit { on_status_reason = "Host '
-                'EC2*" action = "RETRY" } evaluate_on_exit { on_reason = "*" action = "EXIT" } }'),
-}
+from batchlint.syntax import pick, quoted, spell
 
 
 class MissingRetryStrategy(Rule):
@@ -82,5 +73,5 @@ class MissingRetryStrategy(Rule):
             if spot else ""
         yield self.finding(resource, f"job definition `{resource.name}` {problem}, so one host "
                            f"failure or Spot reclaim fails the job for good{context}; add "
-                           f"{pick(resource, PATTERN)}", path)
+                           f"{pick(resource, HOST_RETRY)}", path)
 

@@ -3,14 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.retry import exit_gap, retry_strategy
+from batchlint.facts.retry import CATCH_ALL, exit_gap, retry_strategy
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
-from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, pick, spell
-
-CATCH_ALL = {API: '{"onReason": "*", "action": "EXIT"}',
-             CLOUDFORMATION: '{OnReason: "*", Action: EXIT}',
-             TERRAFORM: 'evaluate_on_exit { on_reason = "*" action = "EXIT" }'}
+from batchlint.syntax import pick, spell
 
 
 class RetryWithoutExitConditions(Rule):

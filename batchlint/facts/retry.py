@@ -13,9 +13,25 @@ from collections.abc import Iterator, Mapping
 
 from batchlint.jsonvalues import items, mapping
 from batchlint.model import Json, Resource
+from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM
 
 RETRY_PATTERN_FIELDS = ("onStatusReason", "onReason", "onExitCode")
 MAX_ATTEMPTS, MAX_EXIT_ENTRIES = 10, 5
+
+# the fixes, as each source writes them: a final catch-all EXIT, and a strategy that
+# retries a lost host (statusReason `Host EC2 (instance i-…) terminated.`) and exits
+# on anything else
+CATCH_ALL = {API: '{"onReason": "*", "action": "EXIT"}',
+             CLOUDFORMATION: '{OnReason: "*", Action: EXIT}',
+             TERRAFORM: 'evaluate_on_exit { on_reason = "*" action = "EXIT" }'}
+HOST_RETRY = {
+    API: ('retryStrategy: {attempts: 3, evaluateOnExit: [{onStatusReason: "Host EC2*", '
+          'action: RETRY}, {onReason: "*", action: EXIT}]}'),
+    CLOUDFORMATION: ('RetryStrategy: {Attempts: 3, EvaluateOnExit: [{OnStatusReason: "Host '
+                     'EC2*", Action: RETRY}, {OnReason: "*", Action: EXIT}]}'),
+    TERRAFORM: ('retry_strategy { attempts = 3 evaluate_on_exit { on_status_reason = "Host '
+                'EC2*" action = "RETRY" } evaluate_on_exit { on_reason = "*" action = "EXIT" } }'),
+}
 
 
 def retry_strategy(jobdef: Resource) -> Mapping[str, Json]:
