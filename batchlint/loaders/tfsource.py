@@ -36,6 +36,7 @@ from batchlint.loaders.tfsource_eval import EvalError, Unknown
 from batchlint.loaders.tfsource_expr import evaluate
 from batchlint.loaders.tfsource_index import SourceIndex, SourceReader, TfDocument
 from batchlint.loaders.tfsource_module import Module, ModuleDef
+from batchlint.loaders.tfsource_registry import Downloads
 from batchlint.loaders.tfsource_resource import Path, Run, SourceInstance
 from batchlint.loaders.walk import walk
 from batchlint.model import Pointer
@@ -52,6 +53,7 @@ class Loader:
         self.definitions: dict[str, ModuleDef | None] = {}
         self.documents: dict[str, TfDocument] = {}
         self.ignored: set[str] = set()  # files a scanned directory's .gitignore ignores
+        self.downloads = Downloads(limits)  # modules `terraform init` downloaded
 
     def __call__(self, directory: str) -> ModuleDef | None:
         if directory not in self.definitions:
@@ -81,6 +83,7 @@ def roots(paths: Iterable[str], loader: Loader, notes: list[str] | None = None) 
             under = [os.path.normpath(d) for d in walked.terraform_dirs]
             called = {os.path.normpath(os.path.join(d, source))
                       for d in under for source in _local_sources(loader(d))}
+            called.update(*(loader.downloads.listed(d) for d in under))  # terraform init's
             found += [d for d in under if d not in called]
             if not under and notes is not None:
                 notes.append(f"skipped {path}: a directory without Terraform files")
@@ -156,7 +159,7 @@ def load(paths: list[str], var_files: list[str] | None = None, all_revisions: bo
         if not found:
             notes.append(f"skipped {root}: Terraform without AWS Batch resources")
         models += found
-    return models, dict(loader.documents), notes
+    return models, dict(loader.documents), notes + loader.downloads.notes
 
 
 def _worlds(root: str, definition: ModuleDef, values: dict[str, Any], loader: Loader,
@@ -178,7 +181,7 @@ def _worlds(root: str, definition: ModuleDef, values: dict[str, Any], loader: Lo
 
 def _run(root: str, definition: ModuleDef, values: dict[str, Any], loader: Loader,
          world: dict[str, bool], collect: list[str] | None) -> Run:
-    run = Run(loader, root, world, collect, MAX_WORLD_CONDITIONS)
+    run = Run(loader, root, world, collect, MAX_WORLD_CONDITIONS, loader.downloads)
     Module(run, definition, [], None, values).everything()
     for source in run.instances:
         try:

@@ -147,12 +147,14 @@ class Module:
     def data(self, kind: str, name: str) -> Any:
         """A data source: read at apply, but for policy documents, built from their blocks."""
         found = self.definition.data.get(f"{kind}.{name}")
-        if kind == "aws_iam_policy_document" and found is not None:
+        if found is None:
+            raise EvalError(f"no data source `data.{kind}.{name}`")
+        if kind == "aws_iam_policy_document":
             from batchlint.loaders.tfsource_policy import policy_document
 
             block, file = found
-            value = self._once(self._locals, f"data.{kind}.{name}", lambda: {
-                "json": policy_document(block, file, self)})
+            value = self._once(self._locals, f"data.{kind}.{name}",
+                               lambda: policy_document(block, file, self))
             count = block.body.attrs.get("count")
             if count is None:
                 return value
@@ -207,11 +209,9 @@ class ModuleCall:
         source = block.body.attrs.get("source")
         text = evaluate(file, parent, source.expr) if source is not None else None
         self.source = text if isinstance(text, str) else ""
-        self.directory = ""
-        if self.source.startswith(("./", "../")):
-            directory = os.path.normpath(os.path.join(parent.definition.directory, self.source))
-            if os.path.isdir(directory):
-                self.directory = directory
+        key = ".".join([*(p[0] for p in parent.parts[1::2]), name])  # as modules.json has it
+        self.directory = parent.run.downloads.directory(
+            parent.run.root_dir, parent.definition.directory, key, self.source)
 
     def expand(self) -> Expansion:
         if self._expansion is None:
@@ -239,8 +239,8 @@ class ModuleCall:
         if not self.directory:
             where = f"`{self.source}`" if self.source else "a source batchlint cannot read"
             return _Remote(f"{self.parent.prefix}module.{self.name}",
-                           f"comes from module `{self.name}` ({where}), which batchlint does "
-                           "not read")
+                           f"comes from module `{self.name}` ({where}), which is not "
+                           "downloaded (run `terraform init`)")
         objects = [_Outputs(c) for c in self._children]
         return expansion.shape(objects)
 

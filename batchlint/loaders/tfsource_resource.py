@@ -19,6 +19,7 @@ from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
 from batchlint.loaders.tfsource_expr import Locals, Scope, evaluate
 from batchlint.loaders.tfsource_hcl import Attr, Block, Body, HclFile, Node
 from batchlint.loaders.tfsource_module import META, Module, ModuleDef
+from batchlint.loaders.tfsource_registry import Downloads
 
 Path = tuple[str | int, ...]
 SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection"}
@@ -28,8 +29,10 @@ class Run:
     """One evaluation of a configuration, in one world of its undecided conditions."""
 
     def __init__(self, modules: Callable[[str], ModuleDef | None], root_dir: str,
-                 world: dict[str, bool], collect: list[str] | None, cap: int):
+                 world: dict[str, bool], collect: list[str] | None, cap: int,
+                 downloads: Downloads | None = None):
         self.modules, self.root_dir = modules, root_dir
+        self.downloads = downloads or Downloads()
         self.world, self.collect, self.cap = world, collect, cap
         self.instances: list[SourceInstance] = []
         self.unread: list[tuple[ResourceNode, str]] = []

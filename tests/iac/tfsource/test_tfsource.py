@@ -223,7 +223,7 @@ module "vpc" {
     _, gaps = results(report)
     assert gaps[("BL103", "aws_batch_compute_environment.a")].endswith(
         "`compute_resources.launch_template.launch_template_id` comes from module `vpc` "
-        "(`terraform-aws-modules/vpc/aws`), which batchlint does not read")
+        "(`terraform-aws-modules/vpc/aws`), which is not downloaded (run `terraform init`)")
 
 
 def test_undecided_condition_is_read_in_both_worlds(tmp_path: Path) -> None:
