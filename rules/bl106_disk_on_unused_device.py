@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from batchlint import model as m
 from batchlint.facts import launch_templates as lt
-from batchlint.facts.node_images import XVDA, XVDCZ, nodes, xvdcz_use
+from batchlint.facts.node_images import XVDA, XVDCZ, nodes, xvdcz_unused, xvdcz_volume
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 
@@ -64,26 +64,21 @@ class DiskOnUnusedDevice(Rule):
                 yield self.not_verified(resource, f"the launch template may map {XVDCZ}, and "
                                                   f"{scope.unknown}")
             return
-        data, mapping = scope.template, lt.block_device(scope.template, XVDCZ)
-        if not lt.maps_device(data, XVDCZ) or not isinstance((mapping or {}).get("Ebs"), Mapping):
-            return  # no EBS volume at /dev/xvdcz (none, NoDevice, or instance store)
-        verdicts = [xvdcz_use(ami) for ami in scope.amis]
-        unused = [why for verdict, why in verdicts if verdict == "unused"]
+        unused, unknown = xvdcz_unused(scope)
         if not unused:
-            yield from [self.not_verified(resource, why) for verdict, why in verdicts
-                        if verdict == "unknown"][:1]
+            yield from [self.not_verified(resource, unknown)] if unknown else []
             return
-        size = lt.volume_gib(mapping)
+        size = lt.volume_gib(xvdcz_volume(scope.template))
         volume = f"a {size} GiB volume" if size is not None else "a volume"
         unused_disk = "paid for and never used"
-        if lt.user_data_type(data) is not None:
+        if lt.user_data_type(scope.template) is not None:
             unused_disk += " unless the template's user data formats and mounts it"
-        if lt.maps_device(data, XVDA):
+        if lt.maps_device(scope.template, XVDA):
             what = (f"{XVDA} is mapped too, so the {XVDCZ} volume is {unused_disk}; remove its "
                     "mapping")
         else:
             what = (f"the {XVDCZ} volume is {unused_disk}, and the root keeps its default size; "
                     f"map {XVDA} instead")
         yield self.finding(resource, f"{scope.uses}, which maps {volume} at {XVDCZ} (the Amazon "
-                           f"Linux 1 Docker volume), but {unused[0]} keeps Docker's data on the "
+                           f"Linux 1 Docker volume), but {unused} keeps Docker's data on the "
                            f"root volume {XVDA}: {what}", "computeResources.launchTemplate")

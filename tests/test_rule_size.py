@@ -15,8 +15,6 @@ import statistics
 import tokenize
 from pathlib import Path
 
-import pytest
-
 RULES = Path(__file__).resolve().parent.parent / "rules"
 MEDIAN_LIMIT = 40
 _LAYOUT = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
@@ -46,10 +44,6 @@ def test_lines_of_code_skip_docstrings_comments_and_blank_lines() -> None:
     assert lines_of_code(source) == 6  # class, x = (1, 2) twice, def, return """a / b"""
 
 
-# Not met yet: the median is 46.5 (10 of 28 rules at 40 or less; BL101, BL102, BL113,
-# BL114 and BL311 were being rewritten by others). strict: passing turns this red, so the
-# marker goes when the target is reached.
-@pytest.mark.xfail(strict=True, reason="issue 10 item 4: median rule 46.5 lines of code")
 def test_median_rule_is_at_most_40_lines_of_code() -> None:
     sizes = {path.name: lines_of_code(path.read_text(encoding="utf-8"))
              for path in sorted(RULES.glob("bl*.py"))}

@@ -191,6 +191,27 @@ def xvdcz_use(ami: Ami) -> tuple[str, str]:
                        "uses the volume the launch template adds cannot be told from the data")
 
 
+def xvdcz_volume(template: Mapping[str, Json]) -> Mapping[str, Json] | None:
+    """The mapping that attaches an EBS volume at /dev/xvdcz; None for no mapping,
+    ``NoDevice`` or an instance store."""
+    mapping = lt.block_device(template, XVDCZ)
+    if not lt.maps_device(template, XVDCZ) or not isinstance((mapping or {}).get("Ebs"), Mapping):
+        return None
+    return mapping
+
+
+def xvdcz_unused(nodes: Nodes) -> tuple[str, str]:
+    """(an AMI that never uses /dev/xvdcz, "") when the launch template attaches an EBS
+    volume there and one of the environment's AMIs does not use it; else ("", why that
+    is not known) for the first AMI not known, or ("", "")."""
+    if xvdcz_volume(nodes.template) is None:
+        return "", ""
+    verdicts = [xvdcz_use(ami) for ami in nodes.amis]
+    unused = [why for verdict, why in verdicts if verdict == "unused"]
+    unknown = [why for verdict, why in verdicts if verdict == "unknown"]
+    return (unused[0], "") if unused else ("", unknown[0] if unknown else "")
+
+
 # -- launch template fields Batch ignores (BL112) ----------------------------------------
 
 
