@@ -29,5 +29,5 @@ def is_terraform_plan(data: Json) -> bool:
 
 
 def is_terraform_source(path: str) -> bool:
-    """A ``.tf`` file, or a directory (read as Terraform modules)."""
-    return path.endswith(".tf") or (path != "-" and os.path.isdir(path))
+    """A ``.tf`` (or ``.tf.json``) file, or a directory (read as Terraform modules)."""
+    return path.endswith((".tf", ".tf.json")) or (path != "-" and os.path.isdir(path))

@@ -54,6 +54,7 @@ class Loader:
         self.documents: dict[str, TfDocument] = {}
         self.ignored: set[str] = set()  # files a scanned directory's .gitignore ignores
         self.downloads = Downloads(limits)  # modules `terraform init` downloaded
+        self.notes: list[str] = []  # files not read
 
     def __call__(self, directory: str) -> ModuleDef | None:
         if directory not in self.definitions:
@@ -61,8 +62,12 @@ class Loader:
             overrides: list[hcl.HclFile] = []
             for name in sorted(os.listdir(directory)):
                 path = os.path.join(directory, name)
-                if not name.endswith(".tf") or not os.path.isfile(path) \
-                        or os.path.normpath(path) in self.ignored:
+                if not os.path.isfile(path) or os.path.normpath(path) in self.ignored:
+                    continue
+                if name.endswith(".tf.json"):
+                    self.notes.append(f"skipped {path}: Terraform's JSON syntax is not read, "
+                                      "so what it declares is not checked")
+                if not name.endswith(".tf"):
                     continue
                 text = read_text(path, self.limits)
                 (overrides if override.is_override(name) else files).append(
@@ -159,7 +164,7 @@ def load(paths: list[str], var_files: list[str] | None = None, all_revisions: bo
         if not found:
             notes.append(f"skipped {root}: Terraform without AWS Batch resources")
         models += found
-    return models, dict(loader.documents), notes + loader.downloads.notes
+    return models, dict(loader.documents), notes + loader.notes + loader.downloads.notes
 
 
 def _worlds(root: str, definition: ModuleDef, values: dict[str, Any], loader: Loader,

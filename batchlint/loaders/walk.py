@@ -73,12 +73,12 @@ def walk(root: str) -> Walk:
                 continue
             if _ignored(path, False, rules):
                 found.ignored += 1
-                if name.endswith(".tf"):
+                if name.endswith((".tf", ".tf.json")):
                     found.ignored_terraform.append(path)
-            elif name.lower().endswith(READ_SUFFIXES):
+            elif name.lower().endswith(READ_SUFFIXES) and not name.endswith(".tf.json"):
                 found.files.append(path)
-            elif name.endswith((".tf", ".tfvars")):
-                if name.endswith(".tf") and folder not in found.terraform_dirs[-1:]:
+            elif name.endswith((".tf", ".tfvars", ".tf.json")):
+                if not name.endswith(".tfvars") and folder not in found.terraform_dirs[-1:]:
                     found.terraform = True
                     found.terraform_dirs.append(folder)
             else:
