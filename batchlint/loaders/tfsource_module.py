@@ -150,16 +150,11 @@ class Module:
         if found is None:
             raise EvalError(f"no data source `data.{kind}.{name}`")
         if kind == "aws_iam_policy_document":
-            from batchlint.loaders.tfsource_policy import policy_document
+            from batchlint.loaders.tfsource_policy import instances
 
-            block, file = found
-            value = self._once(self._locals, f"data.{kind}.{name}",
-                               lambda: policy_document(block, file, self))
-            count = block.body.attrs.get("count")
-            if count is None:
-                return value
-            n = evaluate(file, self, count.expr)
-            return [value] * n if isinstance(n, int) else Unknown.of(n)
+            address = f"{self.prefix}data.{kind}.{name}"
+            return self._once(self._locals, f"data.{kind}.{name}",
+                              lambda: instances(self, *found, address))
         return _Data(f"{self.prefix}data.{kind}.{name}")
 
     def resource(self, key: str) -> ResourceNode:

@@ -17,13 +17,16 @@ earlier one replaces it.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from batchlint.loaders.tfsource_eval import EvalError, Unknown, unknowns
 from batchlint.loaders.tfsource_expr import Scope, evaluate
 from batchlint.loaders.tfsource_hcl import Block, Body, HclFile
 
-_UNSUPPORTED = ("source_json", "override_json", "for_each")
+if TYPE_CHECKING:
+    from batchlint.loaders.tfsource_module import Module
+
+_UNSUPPORTED = ("source_json", "override_json")
 _KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal",
          "NotPrincipal", "Condition")
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
@@ -170,7 +173,7 @@ def _unique(statements: list[dict[str, Any]], sids: set[str], what: str) -> None
 def document(block: Block, file: HclFile, scope: Scope) -> dict[str, Any]:
     """The document as a JSON object; raises :class:`_Unknown` when a part is unknown."""
     if any(name in block.body.attrs for name in _UNSUPPORTED):
-        raise EvalError("`source_json`, `override_json` and `for_each` of a policy "
+        raise EvalError("`source_json` and `override_json` (deprecated) of a policy "
                         "document are not read")
     if any(b.type != "statement" for b in block.body.blocks):
         raise EvalError("dynamic statements of a policy document are not read")
@@ -209,3 +212,11 @@ def policy_document(block: Block, file: HclFile, scope: Scope) -> dict[str, Any]
         return {"json": unknown, "minified_json": unknown}
     return {"json": _go(json.dumps(doc, indent=2, ensure_ascii=False)),
             "minified_json": _go(json.dumps(doc, separators=(",", ":"), ensure_ascii=False))}
+
+
+def instances(module: Module, block: Block, file: HclFile, address: str) -> Any:
+    """The data source's value: one object, or a list (``count``) or map (``for_each``)."""
+    from batchlint.loaders.tfsource_resource import expand
+
+    expansion = expand(module, block, file, address)
+    return expansion.shape([policy_document(block, file, s) for s in expansion.scopes])

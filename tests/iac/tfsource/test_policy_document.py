@@ -80,11 +80,13 @@ def test_a_real_plan_renders_what_is_pinned(tmp_path: Path) -> None:
 def test_trust_policies_from_documents_decide_bl102() -> None:
     _, report = lint([str(Path(__file__).parent / "configs" / "policy_trust")], "BL102")
     ce = "aws_batch_compute_environment.ce"
-    assert [(f.resource.name, f.message) for f in report.findings] == [(
-        f'{ce}["tasks"]', f'compute environment `{ce}["tasks"]`: role '
-        '`aws_iam_role.instance["tasks"]` of instance profile '
-        '`aws_iam_instance_profile.instance["tasks"]` is not assumable by `ec2.amazonaws.com`: '
-        "add it as a Service principal allowed sts:AssumeRole in the role's trust policy")]
+    # `service` has for_each, `from_data` count; `tasks` overrides the "Trust" statement
+    assert sorted((f.resource.name, f.message) for f in report.findings) == [(
+        f'{ce}["{key}"]', f'compute environment `{ce}["{key}"]`: role '
+        f'`aws_iam_role.instance["{key}"]` of instance profile '
+        f'`aws_iam_instance_profile.instance["{key}"]` is not assumable by `ec2.amazonaws.com`: '
+        "add it as a Service principal allowed sts:AssumeRole in the role's trust policy")
+        for key in ("ecs_tasks", "tasks")]
     gaps = {n.resource.name: n.reason for n in report.not_verified}
     prefix = "it depends on values not known before deployment: `assume_role_policy` comes from "
     assert gaps == {

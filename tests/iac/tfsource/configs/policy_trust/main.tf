@@ -1,24 +1,27 @@
-# Instance roles whose trust policies are aws_iam_policy_document data sources (BL102).
+# Instance roles whose trust policies are aws_iam_policy_document data sources (BL102),
+# with for_each, count, a source and an override document, and unknown inputs.
 data "aws_ssm_parameter" "principal" {
   name = "/trust/principal"
 }
-data "aws_iam_policy_document" "ec2" {
+data "aws_iam_policy_document" "service" {
+  for_each = toset(["ec2", "ecs-tasks"])
   statement {
     sid     = "Trust"
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
+      identifiers = ["${each.key}.amazonaws.com"]
     }
   }
 }
 data "aws_iam_policy_document" "tasks" {
-  source_policy_documents = [data.aws_iam_policy_document.ec2.json]
+  source_policy_documents = [data.aws_iam_policy_document.service["ec2"].json]
   # the statement of Sid "Trust" replaced: the role trusts only ECS tasks
   override_policy_documents = [jsonencode({ Statement = [{ Sid = "Trust", Effect = "Allow",
   Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }] })]
 }
 data "aws_iam_policy_document" "from_data" {
+  count = 1
   statement {
     actions = ["sts:AssumeRole"]
     principals {
@@ -32,9 +35,10 @@ data "aws_iam_policy_document" "broken" {
 }
 locals {
   trusts = {
-    ec2       = data.aws_iam_policy_document.ec2.json
+    ec2       = data.aws_iam_policy_document.service["ec2"].json
     tasks     = data.aws_iam_policy_document.tasks.json
-    from_data = data.aws_iam_policy_document.from_data.json
+    ecs_tasks = data.aws_iam_policy_document.service["ecs-tasks"].json
+    from_data = data.aws_iam_policy_document.from_data[0].json
     broken    = data.aws_iam_policy_document.broken.json
   }
 }
