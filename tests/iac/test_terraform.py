@@ -334,3 +334,45 @@ def test_plan_findings_point_at_the_attributes_line(tmp_path: Path) -> None:
     assert at[("BL103", spot)].startswith('"launch_template"')
     assert at[("BL108", spot)].startswith('"desired_vcpus": 4')
     assert at[("BL203", "aws_batch_job_queue.genomics")].startswith('"compute_environment_order"')
+
+
+@pytest.fixture(scope="module")
+def lines_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real plan of configs/lines: one SPOT environment with four problems."""
+    if _WHY_NOT is not None:
+        pytest.skip(f"no real Terraform plans: {_WHY_NOT}")
+    return Planner(tmp_path_factory.mktemp("lines")).config("lines")
+
+
+@real
+@pytest.mark.parametrize("indent", [None, 2], ids=["as-terraform-shows-it", "indented"])
+def test_real_plan_findings_point_at_their_own_attributes(lines_plan: Path, tmp_path: Path,
+                                                          indent: int | None) -> None:
+    """`terraform show -json` writes one line, `jq .` of it many: either way BL102, BL103,
+    BL108 and BL111 each point at their own attribute, never at the resource's start. The
+    instance role is known only after apply, so the plan has no value for it: the finding
+    points where the plan marks it unknown (`after_unknown`)."""
+    from typer.testing import CliRunner
+
+    from batchlint.cli import app
+
+    plan = lines_plan
+    if indent is not None:
+        plan = tmp_path / "indented.json"
+        plan.write_text(json.dumps(json.loads(lines_plan.read_text()), indent=indent))
+    out = tmp_path / "out.json"
+    CliRunner().invoke(app, ["scan", str(plan), "--format", "json", "--output", str(out)])
+    lines = plan.read_text().splitlines()
+    spot = "aws_batch_compute_environment.spot"
+    where = {f["rule_id"]: (f["location"]["line"], f["location"]["column"])
+             for f in json.loads(out.read_text())["findings"] if f["resource"]["name"] == spot}
+    four = ("BL102", "BL103", "BL108", "BL111")
+    assert set(four) <= set(where)
+    at = {rule: lines[line - 1][column - 1:].replace(" ", "")
+          for rule, (line, column) in where.items()}
+    assert at["BL102"].startswith('"instance_role":true')  # after_unknown
+    assert at["BL103"].startswith('"launch_template":[')
+    assert at["BL108"].startswith('"desired_vcpus":16')
+    assert at["BL111"].startswith('"spot_iam_fleet_role":null')
+    if indent is not None:  # four attributes, four lines
+        assert len({where[rule][0] for rule in four}) == 4
