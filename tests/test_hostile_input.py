@@ -227,3 +227,20 @@ def test_utf32_with_bom_is_read(tmp_path: Path, cli) -> None:
     path = tmp_path / "ce.json"
     path.write_bytes('{"computeEnvironments": []}'.encode("utf-32"))
     assert cli("scan", str(path)).exit_code == 0
+
+
+def test_a_plan_whose_configuration_is_the_wrong_shape_still_scans(tmp_path: Path, cli) -> None:
+    """Found by the fuzz: ``configuration.root_module.resources`` that is not a list cost
+    a traceback; the plan's planned values are still read and checked."""
+    plan = {"format_version": "1.2", "terraform_version": "1.9.5",
+            "planned_values": {"root_module": {"resources": [{
+                "address": "aws_batch_job_definition.etl", "mode": "managed",
+                "type": "aws_batch_job_definition", "name": "etl",
+                "values": {"name": "etl", "type": "container",
+                           "container_properties": json.dumps({"image": "etl:latest"})}}]}},
+            "resource_changes": [], "configuration": {"root_module": {"resources": True}}}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    result = cli("scan", str(path), "--select", "BL306", "--format", "concise")
+    assert "Traceback" not in result.output
+    assert "BL306" in result.stdout and "aws_batch_job_definition.etl" in result.stdout

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from batchlint.jsonvalues import items, mapping
 from batchlint.model import Json, Pointer
 
 Key = str | int | None
@@ -229,9 +230,8 @@ class PlanIndex:
             self.module_instances.add(render(module[:i + 2]))
 
     def _expressions(self, module_path: str, key: str) -> Mapping[str, Json]:
-        module = self.modules.get(module_path) or {}
-        for resource in module.get("resources") or ():
-            if isinstance(resource, Mapping) and resource.get("address") == key:
+        for _, resource in items(mapping(self.modules.get(module_path)).get("resources")):
+            if resource.get("address") == key:
                 expressions = resource.get("expressions")
                 return expressions if isinstance(expressions, Mapping) else {}
         return {}
