@@ -70,3 +70,47 @@ def test_every_value_is_found_where_json_put_it(value: object, indent: int | Non
         return node
 
     walk(value, ())
+
+
+def _pointers(node: object, pointer: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [pointer]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            found += _pointers(v, (*pointer, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            found += _pointers(v, (*pointer, i))
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values, st.sampled_from([None, 1, 2]))
+def test_offsets_recorded_while_loading_agree_with_the_text(value: object,
+                                                            indent: int | None) -> None:
+    """load_json parses as json.loads does, and the positions it records on the way are
+    the ones a walk of the text finds, for every value and for parts that are not there."""
+    from batchlint.jsonpos import load_json
+
+    text = json.dumps({"accounts": [{"regions": [{"jobDefinitions": [value, value]}]}]},
+                      indent=indent, ensure_ascii=False)
+    data, offsets = load_json(text)
+    assert data == json.loads(text) and offsets
+    recorded, lazy = JsonLocator(text, offsets), JsonLocator(text)
+    for pointer in [*_pointers(data), ("accounts", 0, "nope"), ("accounts", 3, "x")]:
+        assert recorded.position(pointer) == lazy.position(pointer), pointer  # type: ignore[arg-type]
+
+
+def test_invalid_json_keeps_the_stdlib_error() -> None:
+    from batchlint.jsonpos import load_json
+
+    for text in ('{"a": 1,}', "[1 2]", '{"a" 1}', '{"a": 1} x', "[[["):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as expected:
+            try:
+                load_json(text)
+            except json.JSONDecodeError as got:
+                assert (got.msg, got.lineno, got.colno) == (expected.msg, expected.lineno,
+                                                            expected.colno)
+                continue
+        raise AssertionError(f"{text!r} was read")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from batchlint.errors import InputError
@@ -121,21 +121,29 @@ STDIN = "<stdin>"  # the document's name when `-` is given
 
 
 def read_document(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """A file (``-``: standard input) parsed by the syntax its name, or its text, names."""
     if path == "-":
         path, text = STDIN, read_stdin(limits)
-        yaml = not text.lstrip().startswith(("{", "["))  # one JSON or YAML document
+        syntax = next(s for s in SYNTAXES if s.claims_text(text))  # one JSON or YAML document
     else:
         text = read_text(path, limits)
-        yaml = path.lower().endswith((".yaml", ".yml", ".template"))
+        syntax = next((s for s in SYNTAXES if s.suffixes and path.lower().endswith(s.suffixes)),
+                      SYNTAXES[-1])
     if not text.strip():
         raise InputError(path, "empty file" if path != STDIN else "nothing on standard input")
-    if yaml:
-        from batchlint.loaders.yamlpos import load_yaml
+    return syntax.parse(path, text, limits)
 
-        data, positions, problems = load_yaml(path, text, limits)
-        if problems and detect.is_cloudformation(data):
-            raise problems[0]  # what CloudFormation itself would reject
-        return Document(path, text, data, positions)
+
+def _parse_yaml(path: str, text: str, limits: Limits) -> Document:
+    from batchlint.loaders.yamlpos import load_yaml
+
+    data, positions, problems = load_yaml(path, text, limits)
+    if problems and detect.is_cloudformation(data):
+        raise problems[0]  # what CloudFormation itself would reject
+    return Document(path, text, data, positions)
+
+
+def _parse_json(path: str, text: str, limits: Limits) -> Document:
     try:
         data, offsets = load_json(text)
     except json.JSONDecodeError as exc:
@@ -147,6 +155,23 @@ def read_document(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     if _depth_over(data, limits.max_depth):
         raise _too_deep(path, limits)
     return Document(path, text, data, offsets=offsets)
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """How a file is parsed: the names it is chosen by, and the parser, which gives the
+    document its locator (YAML marks, JSON offsets)."""
+
+    suffixes: tuple[str, ...]  # (): the last syntax, for any other name
+    claims_text: Callable[[str], bool]  # standard input, by its text
+    parse: Callable[[str, str, Limits], Document]
+
+
+SYNTAXES = (
+    Syntax((".yaml", ".yml", ".template"),
+           lambda text: not text.lstrip().startswith(("{", "[")), _parse_yaml),
+    Syntax((), lambda _: True, _parse_json),
+)
 
 
 def read_stdin(limits: Limits = DEFAULT_LIMITS) -> str:
