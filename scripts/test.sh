@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a clean clone: a fresh virtualenv, the package with
-# its test extras, ruff, mypy, and pytest with coverage (fails under 90%).
+# its test extras, ruff, mypy, and pytest with coverage (fails under 90%), one worker per
+# core (pytest-xdist; a test file stays on one worker, so its module fixtures run once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -13,4 +14,4 @@ echo "== ruff"
 echo "== mypy"
 "$VENV/bin/mypy"
 echo "== pytest"
-"$VENV/bin/python" -m pytest --cov --cov-report=term "$@"
+"$VENV/bin/python" -m pytest -n "${TEST_WORKERS:-auto}" --dist loadfile --cov --cov-report=term "$@"
