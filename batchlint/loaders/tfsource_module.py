@@ -65,8 +65,10 @@ class Module:
     """One module instance, and the scope its expressions are evaluated in."""
 
     def __init__(self, run: Run, definition: ModuleDef, parts: list[Part],
-                 inputs: dict[str, Thunk] | None, root_values: dict[str, Any] | None = None):
+                 inputs: dict[str, Thunk] | None, root_values: dict[str, Any] | None = None,
+                 call_site: ModuleCall | None = None):
         self.run, self.definition, self.parts = run, definition, parts
+        self.call_site = call_site  # None: the root module
         self.inputs = inputs  # None: the root module
         self.root_values = root_values or {}
         self.prefix = render(parts) + "." if parts else ""
@@ -145,17 +147,21 @@ class Module:
         return self._once(self._locals, f"local.{name}", lambda: evaluate(file, self, attr.expr))
 
     def data(self, kind: str, name: str) -> Any:
-        """A data source: read at apply, but for policy documents, built from their blocks."""
+        """A data source: read from AWS, but for those the configuration decides (policy
+        documents built from their blocks, the partition and region of the provider's)."""
         found = self.definition.data.get(f"{kind}.{name}")
         if found is None:
             raise EvalError(f"no data source `data.{kind}.{name}`")
-        if kind == "aws_iam_policy_document":
-            from batchlint.loaders.tfsource_policy import instances
+        address = f"{self.prefix}data.{kind}.{name}"
+        from batchlint.loaders import tfsource_policy, tfsource_provider
 
-            address = f"{self.prefix}data.{kind}.{name}"
+        if kind == "aws_iam_policy_document":
             return self._once(self._locals, f"data.{kind}.{name}",
-                              lambda: instances(self, *found, address))
-        return _Data(f"{self.prefix}data.{kind}.{name}")
+                              lambda: tfsource_policy.instances(self, *found, address))
+        if kind in tfsource_provider.KINDS:
+            return self._once(self._locals, f"data.{kind}.{name}",
+                              lambda: tfsource_provider.instances(self, kind, *found, address))
+        return _Data(address)
 
     def resource(self, key: str) -> ResourceNode:
         node = self.resources.get(key)
@@ -222,7 +228,8 @@ class ModuleCall:
                 parts: list[Part] = [*self.parent.parts, ("module", None), (self.name, key)]
                 inputs = {n: _thunk(self.file, scope, a) for n, a in self.block.body.attrs.items()
                           if n not in META}
-                self._children.append(Module(self.parent.run, definition, parts, inputs))
+                self._children.append(Module(self.parent.run, definition, parts, inputs,
+                                             call_site=self))
         return self._expansion
 
     def children(self) -> list[Module]:

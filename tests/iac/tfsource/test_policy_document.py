@@ -29,13 +29,18 @@ RENDERED: dict[str, dict[str, str]] = json.loads((CONFIG / "rendered.json").read
 ORDER_FREE = {"repeated"}
 
 
-def _from_source(directory: Path) -> dict[str, Any]:
-    """{name: {"json": …, "minified_json": …}} of each aws_iam_policy_document."""
+def root_module(directory: Path) -> Module:
+    """The root module of a configuration, as the source loader evaluates it."""
     loader = Loader()
     definition = loader(str(directory))
     assert definition is not None
-    module = Module(Run(loader, str(directory), {}, None, 3), definition, [], None)
-    return {key.split(".")[1]: module.data(*key.split(".")) for key in definition.data}
+    return Module(Run(loader, str(directory), {}, None, 3), definition, [], None)
+
+
+def _from_source(directory: Path) -> dict[str, Any]:
+    """{name: {"json": …, "minified_json": …}} of each aws_iam_policy_document."""
+    module = root_module(directory)
+    return {key.split(".")[1]: module.data(*key.split(".")) for key in module.definition.data}
 
 
 def _loose(value: Any) -> Any:
@@ -61,17 +66,23 @@ def test_source_renders_each_document_as_the_plan_shows_it() -> None:
         _assert_same(name, ours[name], rendered)
 
 
+def data_read_in_plan(config: Path, tmp_path: Path) -> dict[str, dict[str, Any]]:
+    """{address: values} of the data sources a real plan of ``config`` read."""
+    directory = tmp_path / config.name
+    shutil.copytree(config, directory)
+    plan = json.loads(Planner(tmp_path).plan(directory, tmp_path / "plan.json").read_text())
+    root = plan["prior_state"]["values"]["root_module"]
+    return {r["address"]: r["values"] for m in [root, *root.get("child_modules", [])]
+            for r in m.get("resources", []) if r["mode"] == "data"}
+
+
 _WHY_NOT = unavailable()
 
 
 @pytest.mark.skipif(_WHY_NOT is not None, reason=f"no real plans: {_WHY_NOT}")
 def test_a_real_plan_renders_what_is_pinned(tmp_path: Path) -> None:
-    directory = tmp_path / "policy_documents"
-    shutil.copytree(CONFIG, directory)
-    plan = json.loads(Planner(tmp_path).plan(directory, tmp_path / "plan.json").read_text())
-    shown = {r["name"]: {a: r["values"][a] for a in ("json", "minified_json")}
-             for r in plan["prior_state"]["values"]["root_module"]["resources"]
-             if r["mode"] == "data"}
+    shown = {a.split(".")[-1]: {k: v[k] for k in ("json", "minified_json")}
+             for a, v in data_read_in_plan(CONFIG, tmp_path).items()}
     assert sorted(shown) == sorted(RENDERED)
     for name, rendered in shown.items():
         _assert_same(name, RENDERED[name], rendered)
