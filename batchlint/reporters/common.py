@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from batchlint.engine import Report
-from batchlint.locations import Location
 from batchlint.rule import SEVERITIES, Finding, NotVerified
 
 
-@dataclass(frozen=True)
-class Located:
-    finding: Finding
-    location: Location | None
-
-
-@dataclass(frozen=True)
-class LocatedGap:
-    gap: NotVerified
-    location: Location | None
-
-
-def locate_all(report: Report) -> tuple[list[Located], list[LocatedGap], list[Located]]:
-    """The report's findings, gaps and suppressed findings with the locations the engine
-    resolved (reporters never look into the files)."""
-    return ([Located(f, f.location) for f in report.findings],
-            [LocatedGap(n, n.location) for n in report.not_verified],
-            [Located(f, f.location) for f in report.suppressed])
+def findings_of(report: Report) -> tuple[list[Finding], list[NotVerified], list[Finding]]:
+    """The report's findings, not-verified checks and suppressed findings: finished, each
+    with the location the engine resolved (reporters never look into the files)."""
+    return report.findings, report.not_verified, report.suppressed
 
 
 def summary(report: Report) -> dict[str, int]:

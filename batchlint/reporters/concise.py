@@ -13,18 +13,18 @@ from typing import IO
 from batchlint.locations import Location
 from batchlint.refs import ResourceRef
 from batchlint.reporters import ReportInput
-from batchlint.reporters.common import locate_all
+from batchlint.reporters.common import findings_of
 from batchlint.terminal import escape
 
 
 def write(result: ReportInput, out: IO[str]) -> None:
-    findings, gaps, _ = locate_all(result.report)
+    findings, gaps, _ = findings_of(result.report)
     for item in findings:
-        f = item.finding
+        f = item
         out.write(escape(f"{where(item.location, f.resource)}: {f.rule_id} [{f.severity}] "
                          f"{f.message}") + "\n")
     for gap in gaps:
-        n = gap.gap
+        n = gap
         out.write(escape(f"{where(gap.location, n.resource)}: {n.rule_id} [not-verified] "
                          f"{n.resource.label}: {n.reason}") + "\n")
 

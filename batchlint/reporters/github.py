@@ -11,20 +11,20 @@ from typing import IO
 
 from batchlint.locations import Location
 from batchlint.reporters import ReportInput
-from batchlint.reporters.common import locate_all
+from batchlint.reporters.common import findings_of
 from batchlint.terminal import escape, escape_keeping_newlines
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def write(result: ReportInput, out: IO[str]) -> None:
-    findings, gaps, _ = locate_all(result.report)
+    findings, gaps, _ = findings_of(result.report)
     for item in findings:
-        f = item.finding
+        f = item
         out.write(_command(COMMANDS[f.severity], item.location, f"{f.rule_id} {f.rule_name}",
                            f.message))
     for gap in gaps:
-        n = gap.gap
+        n = gap
         out.write(_command("notice", gap.location, f"{n.rule_id} {n.rule_name} (not verified)",
                            f"{n.resource.label}: {n.reason}"))
 

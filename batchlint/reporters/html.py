@@ -19,8 +19,8 @@ from typing import IO
 
 from batchlint import __version__
 from batchlint.reporters import ReportInput
-from batchlint.reporters.common import Located, LocatedGap, locate_all, split_fix, summary
-from batchlint.rule import SEVERITIES, Rule
+from batchlint.reporters.common import findings_of, split_fix, summary
+from batchlint.rule import SEVERITIES, Finding, NotVerified, Rule
 from batchlint.terminal import escape_keeping_newlines
 
 _RANK = {severity: -i for i, severity in enumerate(SEVERITIES)}  # errors first
@@ -93,10 +93,10 @@ SCRIPT = """
 
 
 def write(result: ReportInput, out: IO[str]) -> None:
-    findings, gaps, _ = locate_all(result.report)
+    findings, gaps, _ = findings_of(result.report)
     rules = {rule.id: rule for rule in result.report.rules}
-    seen = sorted({item.finding.rule_id for item in findings}
-                  | {gap.gap.rule_id for gap in gaps})
+    seen = sorted({item.rule_id for item in findings}
+                  | {gap.rule_id for gap in gaps})
     out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
               # nothing this page loads may come from elsewhere
@@ -150,21 +150,21 @@ def _header(result: ReportInput, seen: list[str], rules: dict[str, Rule]) -> str
             "findings shown</span></div>\n</header>\n")
 
 
-def _findings(findings: list[Located], rules: dict[str, Rule]) -> str:
+def _findings(findings: list[Finding], rules: dict[str, Rule]) -> str:
     parts = ["<h2>Findings</h2>\n"]
 
-    def account(item: Located) -> str:
-        return item.finding.resource.account or "no account"
+    def account(item: Finding) -> str:
+        return item.resource.account or "no account"
 
-    def region(item: Located) -> str:
-        return item.finding.resource.region or "no region"
+    def region(item: Finding) -> str:
+        return item.resource.region or "no region"
 
     for account_name, in_account in groupby(findings, key=account):
         parts.append(f"<section class=\"group account\">\n<h2>Account {_e(account_name)}</h2>\n")
         for region_name, in_region in groupby(in_account, key=region):
             parts.append(f"<section class=\"group region\">\n<h3>{_e(region_name)}</h3>\n")
-            for resource, items in groupby(in_region, key=lambda item: item.finding.resource):
-                ranked = sorted(items, key=lambda item: _RANK[item.finding.severity])
+            for resource, items in groupby(in_region, key=lambda item: item.resource):
+                ranked = sorted(items, key=lambda item: _RANK[item.severity])
                 where = ranked[0].location.path if ranked[0].location else ""
                 parts.append(f"<div class=\"group resource\">\n<h4>{_e(resource.kind)} "
                              f"<code>{_e(resource.name)}</code> <span class=\"where\">"
@@ -176,8 +176,8 @@ def _findings(findings: list[Located], rules: dict[str, Rule]) -> str:
     return "".join(parts)
 
 
-def _row(item: Located, rules: dict[str, Rule]) -> str:
-    f = item.finding
+def _row(item: Finding, rules: dict[str, Rule]) -> str:
+    f = item
     problem, fix = split_fix(f.message)
     at = f"{item.location.line}:{item.location.column}" if item.location else ""
     fixed = f"<div class=\"fix\"><b>Fix:</b> {_e(fix)}</div>" if fix else ""
@@ -194,21 +194,21 @@ def _rule_link(rule_id: str, name: str, rules: dict[str, Rule]) -> str:
     return f"<a href=\"#rule-{_e(rule_id)}\"><b>{_e(rule_id)}</b></a> {_e(name)}"
 
 
-def _gaps(gaps: list[LocatedGap], rules: dict[str, Rule]) -> str:
+def _gaps(gaps: list[NotVerified], rules: dict[str, Rule]) -> str:
     rows = "".join(
-        f"<tr class=\"gap\" data-rule=\"{_e(g.gap.rule_id)}\"><td><span class=\"sev unknown\">"
-        f"not verified</span></td><td>{_rule_link(g.gap.rule_id, g.gap.rule_name, rules)}</td>"
-        f"<td>{_e(g.gap.resource.label)}<div class=\"where\">{_e(_where(g))}</div></td>"
-        f"<td>{_e(g.gap.reason)}</td></tr>\n" for g in gaps)
+        f"<tr class=\"gap\" data-rule=\"{_e(g.rule_id)}\"><td><span class=\"sev unknown\">"
+        f"not verified</span></td><td>{_rule_link(g.rule_id, g.rule_name, rules)}</td>"
+        f"<td>{_e(g.resource.label)}<div class=\"where\">{_e(_where(g))}</div></td>"
+        f"<td>{_e(g.reason)}</td></tr>\n" for g in gaps)
     return (f"<section id=\"not-verified\">\n<h2>Not verified ({len(gaps)})</h2>\n"
             "<p class=\"muted\">The data these checks need was not given: neither passed nor "
             f"failed.</p>\n<table>\n{rows}</table>\n</section>\n")
 
 
-def _where(gap: LocatedGap) -> str:
+def _where(gap: NotVerified) -> str:
     if gap.location is not None:
         return f"{gap.location.path}:{gap.location.line}:{gap.location.column}"
-    res = gap.gap.resource
+    res = gap.resource
     return "/".join(part or "-" for part in (res.account, res.region))
 
 

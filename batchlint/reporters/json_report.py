@@ -10,7 +10,8 @@ from batchlint import __version__
 from batchlint.locations import Location
 from batchlint.refs import ResourceRef
 from batchlint.reporters import ReportInput
-from batchlint.reporters.common import Located, locate_all, summary
+from batchlint.reporters.common import findings_of, summary
+from batchlint.rule import Finding
 
 SCHEMA_VERSION = 1
 
@@ -19,19 +20,19 @@ def write(result: ReportInput, out: IO[str]) -> None:
     """The document of SPEC.md, written a finding at a time: tens of thousands of findings
     are never all held as JSON objects at once."""
     report = result.report
-    findings, gaps, suppressed = locate_all(report)
+    findings, gaps, suppressed = findings_of(report)
     out.write("{\n")
     _member(out, "schema_version", SCHEMA_VERSION)
     _member(out, "tool", {"name": "batchlint", "version": __version__})
     _array(out, "findings", (_finding(item) for item in findings))
     _array(out, "not_verified", ({
-        "rule_id": gap.gap.rule_id,
-        "rule_name": gap.gap.rule_name,
-        "resource": _resource(gap.gap.resource),
-        "reason": gap.gap.reason,
+        "rule_id": gap.rule_id,
+        "rule_name": gap.rule_name,
+        "resource": _resource(gap.resource),
+        "reason": gap.reason,
         "location": _location(gap.location),
     } for gap in gaps))
-    _array(out, "suppressed", ({**_finding(item), "suppressed_by": item.finding.suppressed_by}
+    _array(out, "suppressed", ({**_finding(item), "suppressed_by": item.suppressed_by}
                                for item in suppressed))
     _member(out, "notes", list(result.notes))  # files skipped, regions or accounts not read
     counts: dict[str, int] = summary(report)
@@ -58,8 +59,8 @@ def _array(out: IO[str], key: str, items: Iterator[dict[str, Any]]) -> None:
     out.write("],\n" if first else "\n  ],\n")
 
 
-def _finding(item: Located) -> dict[str, Any]:
-    f = item.finding
+def _finding(item: Finding) -> dict[str, Any]:
+    f = item
     return {
         "rule_id": f.rule_id,
         "rule_name": f.rule_name,

@@ -22,8 +22,8 @@ from batchlint.errors import BatchlintError
 from batchlint.fingerprint import fingerprint
 from batchlint.locations import Location
 from batchlint.reporters import ReportInput
-from batchlint.reporters.common import Located, locate_all
-from batchlint.rule import Rule
+from batchlint.reporters.common import findings_of
+from batchlint.rule import Finding, Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/batchlint/batchlint"
@@ -34,7 +34,7 @@ PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendat
 
 def write(result: ReportInput, out: IO[str]) -> None:
     report, category = result.report, result.sarif_category
-    findings, gaps, suppressed = locate_all(report)
+    findings, gaps, suppressed = findings_of(report)
     missing = [item for item in (*findings, *suppressed) if item.location is None]
     if missing:
         raise BatchlintError("SARIF needs a file location for every result, and a live scan "
@@ -60,8 +60,8 @@ def write(result: ReportInput, out: IO[str]) -> None:
             "executionSuccessful": True,
             "toolExecutionNotifications": [
                 {"level": "note",
-                 "message": {"text": f"not verified: {g.gap.resource.label}: {g.gap.reason}"},
-                 "descriptor": {"id": g.gap.rule_id},
+                 "message": {"text": f"not verified: {g.resource.label}: {g.reason}"},
+                 "descriptor": {"id": g.rule_id},
                  **({"locations": [_physical(g.location)]} if g.location else {})}
                 for g in gaps],
         }],
@@ -96,8 +96,8 @@ def _first_section(doc: str) -> str:
     return " ".join(body.split("\n", 1)[-1].split())
 
 
-def _result(item: Located, index: Mapping[str, int], suppression: str | None) -> dict[str, Any]:
-    f = item.finding
+def _result(item: Finding, index: Mapping[str, int], suppression: str | None) -> dict[str, Any]:
+    f = item
     assert item.location is not None
     result: dict[str, Any] = {
         "ruleId": f.rule_id,

@@ -26,9 +26,9 @@ from typing import IO
 from batchlint.locations import Location
 from batchlint.refs import ResourceRef
 from batchlint.reporters import ReportInput
-from batchlint.reporters.common import Located, LocatedGap, locate_all, split_fix, summary
+from batchlint.reporters.common import findings_of, split_fix, summary
 from batchlint.reporters.wrap import Line, plain, wrap
-from batchlint.rule import SEVERITIES
+from batchlint.rule import SEVERITIES, Finding, NotVerified
 from batchlint.terminal import escape
 
 STYLES = {"error": "bold red", "warning": "yellow", "note": "cyan"}
@@ -67,10 +67,10 @@ def _colour(out: IO[str]) -> bool:
 
 def render(result: ReportInput, width: int | None = None) -> list[Line]:
     """The report's lines, wrapped to ``width`` columns (None: one line per finding)."""
-    findings, gaps, _ = locate_all(result.report)
+    findings, gaps, _ = findings_of(result.report)
     lines: list[Line] = []
-    for resource, group in groupby(findings, key=lambda item: item.finding.resource):
-        items = sorted(group, key=lambda item: _RANK[item.finding.severity])
+    for resource, group in groupby(findings, key=lambda item: item.resource):
+        items = sorted(group, key=lambda item: _RANK[item.severity])
         path = items[0].location.path if width and items[0].location else None
         lines += wrap(_safe(_header(resource, path)), width, 4)
         where = max(len(_where(item.location, path)) for item in items)
@@ -108,8 +108,8 @@ def _where(location: Location | None, path: str | None) -> str:
     return f"{location.path}:{location.line}:{location.column}"
 
 
-def _finding(item: Located, path: str | None, where_width: int, width: int | None) -> list[Line]:
-    f = item.finding
+def _finding(item: Finding, path: str | None, where_width: int, width: int | None) -> list[Line]:
+    f = item
     where = _where(item.location, path)
     head: Line = [("  ", "")]
     if where:
@@ -127,27 +127,27 @@ def _finding(item: Located, path: str | None, where_width: int, width: int | Non
     return lines
 
 
-def _gaps(gaps: list[LocatedGap], verbose: bool, width: int | None) -> list[Line]:
+def _gaps(gaps: list[NotVerified], verbose: bool, width: int | None) -> list[Line]:
     lines: list[Line] = [[(f"Not verified ({len(gaps)}): the data these checks need was not "
                            "given", "bold magenta")]]
     if verbose:
         for gap in gaps:
-            n = gap.gap
+            n = gap
             where = _where(gap.location, None)
             lines += wrap(_safe([("  ", ""), (f"{where}  " if where else "", "blue"),
                                  (f"{n.rule_id} ", "bold"), (f"{n.rule_name}  ", "dim"),
                                  (f"{n.resource.label}: {n.reason}", "")]), width, 6)
         return [*lines, []]
-    groups: dict[tuple[str, str], list[LocatedGap]] = {}
+    groups: dict[tuple[str, str], list[NotVerified]] = {}
     for gap in gaps:
-        general = _first_clause(_QUOTED.sub("`…`", gap.gap.reason))
-        groups.setdefault((gap.gap.rule_id, general), []).append(gap)
+        general = _first_clause(_QUOTED.sub("`…`", gap.reason))
+        groups.setdefault((gap.rule_id, general), []).append(gap)
     for (_, general), members in groups.items():
-        n = members[0].gap
+        n = members[0]
         if len(members) == 1:
             text = f"{n.resource.label}: {n.reason}"
         else:
-            cut = any(_first_clause(m.gap.reason) != m.gap.reason for m in members)
+            cut = any(_first_clause(m.reason) != m.reason for m in members)
             text = f"{len(members)} checks on {_names(members)}: {general}{'; …' if cut else ''}"
         lines += wrap(_safe([("  ", ""), (f"{n.rule_id} ", "bold"), (f"{n.rule_name}  ", "dim"),
                              (text, "")]), width, 6)
@@ -164,20 +164,20 @@ def _first_clause(reason: str) -> str:
     return reason
 
 
-def _names(members: list[LocatedGap]) -> str:
+def _names(members: list[NotVerified]) -> str:
     """``compute-environment `a`, `b` and 2 more``: each kind named once."""
     names: list[str] = []
     kind = ""
     for member in members[:3]:
-        res = member.gap.resource
+        res = member.resource
         names.append(f"`{res.name}`" if res.kind == kind else res.label)
         kind = res.kind
     more = f" and {len(members) - 3} more" if len(members) > 3 else ""
     return ", ".join(names) + more
 
 
-def _hint(findings: list[Located]) -> Line:
-    seen = Counter(item.finding.rule_id for item in findings)
+def _hint(findings: list[Finding]) -> Line:
+    seen = Counter(item.rule_id for item in findings)
     ids = sorted(seen)
     first = seen.most_common(1)[0][0]
     listed = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "")
