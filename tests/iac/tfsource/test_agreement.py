@@ -98,3 +98,29 @@ def test_handwritten(planned: dict[str, tuple[Path, Path]]) -> None:
             "it depends on values not known before deployment: `container_properties` is "
             "known only after apply")
     assert gaps_source == gaps_plan
+
+
+def test_registry_modules_downloaded_by_init(tmp_path: Path) -> None:
+    """terraform-aws-batch's ec2 example with its registry modules (VPC, endpoints, security
+    group) where `terraform init` records them (the planner's stubs, in
+    .terraform/modules/modules.json): the source reads them there, and the partition from
+    the provider's region. It knows more than the plan, never something else."""
+    planner = Planner(tmp_path)
+    example = planner.example_dir("ec2", "existing_vpc")
+    plan = planner.plan(example, tmp_path / "plan.json")
+    loaded, _ = lint([str(example)])
+    assert not [n for n in loaded.notes if "terraform init" in n]
+    only_source, only_plan, gaps_source, gaps_plan = _compare(example, plan)
+    assert only_plan == set()
+    ce, queue = ("module.batch.aws_batch_compute_environment.this",
+                 "module.batch.aws_batch_job_queue.this")
+    assert only_source == {  # the plan knows these only after apply
+        *((rule, f'{ce}["{name}"]') for rule in ("BL103", "BL113")
+          for name in ("a_ec2", "b_ec2_spot")),
+        ("BL203", f'{queue}["low_priority"]')}
+    # the instance role's trust and policies: the source reads them (its ARN uses the
+    # partition), the plan knows the role only after apply
+    for name in ("a_ec2", "b_ec2_spot"):
+        assert ("BL102", f'{ce}["{name}"]') not in gaps_source
+        assert gaps_plan[("BL102", f'{ce}["{name}"]')].endswith(
+            "`compute_resources.instance_role` is known only after apply")
