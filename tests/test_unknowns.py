@@ -95,7 +95,7 @@ def test_an_unknown_field_is_never_silence(code: str, case: Path) -> None:
                 variant = Resource(resource.kind, resource.name,
                                    _without(dict(resource.data), path), resource.arn,
                                    resource.account, resource.region, resource.origin,
-                                   unknown={path: WHY})
+                                   unknown={**resource.unknown, path: WHY})
                 after, hits = _results(_replace(model, resource, variant), code, resource)
                 where = f"{case.name}: {resource.label} with {'.'.join(map(str, path))} unknown"
                 if before and code not in EXEMPT:
