@@ -72,8 +72,10 @@ class AmazonLinux2Ami(Rule):
     tags = ("reliability", "security")
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
+        if not is_managed_ec2(resource):  # Fargate: Batch picks the platform, not an AMI
+            return
         name, configurations = resource.name, lt.configurations(resource)
-        for i, config in enumerate(configurations if is_managed_ec2(resource) else ()):
+        for i, config in enumerate(configurations):
             kind = str(config.get("imageType", "")).upper()
             if lt.is_al2_image_type(kind):
                 yield self.finding(resource, f"compute environment `{name}` uses image type "
