@@ -17,9 +17,11 @@ earlier one replaces it.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from batchlint.loaders.tfsource_eval import EvalError, Unknown, unknowns
+from batchlint.loaders.tfsource_dynamic import dynamic_blocks
+from batchlint.loaders.tfsource_eval import EvalError, Unknown, plain, unknowns
 from batchlint.loaders.tfsource_expr import Scope, evaluate
 from batchlint.loaders.tfsource_hcl import Block, Body, HclFile
 
@@ -61,37 +63,56 @@ def _strings(value: Any, what: str) -> list[str]:
     return value
 
 
-def _statement(body: Body, file: HclFile, scope: Scope) -> dict[str, Any]:
-    def attr(name: str, attrs: dict[str, Any] | None = None) -> Any:
-        found = (attrs if attrs is not None else body.attrs).get(name)
-        return _known(evaluate(file, scope, found.expr)) if found is not None else None
+def _blocks(body: Body, file: HclFile, scope: Scope, kinds: tuple[str, ...],
+            ) -> list[tuple[str, Body, Scope]]:
+    """The nested blocks of these kinds, ``dynamic`` ones expanded, in the order written."""
+    out: list[tuple[str, Body, Scope]] = []
+    for block in body.blocks:
+        kind = block.labels[0] if block.type == "dynamic" and len(block.labels) == 1 \
+            else block.type
+        if kind not in kinds:
+            raise EvalError(f"`{kind}` blocks of a policy document are not read")
+        if block.type != "dynamic":
+            out.append((kind, block.body, scope))
+            continue
+        for_each = block.body.attrs.get("for_each")
+        value = plain(_known(evaluate(file, scope, for_each.expr))) if for_each else []
+        out += [(kind, content.body, inner)
+                for content, inner in dynamic_blocks(file, block, scope, value) or []]
+    return out
 
+
+def _attr(body: Body, file: HclFile, scope: Scope, name: str) -> Any:
+    found = body.attrs.get(name)
+    return _known(evaluate(file, scope, found.expr)) if found is not None else None
+
+
+def _statement(body: Body, file: HclFile, scope: Scope) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, key in (("sid", "Sid"), ("effect", "Effect")):
-        value = attr(name)
+        value = _attr(body, file, scope, name)
         if value is not None and value != "":
             out[key] = value
     out.setdefault("Effect", "Allow")
     for name, key in (("actions", "Action"), ("not_actions", "NotAction"),
                       ("resources", "Resource"), ("not_resources", "NotResource")):
-        value = attr(name)
+        value = _attr(body, file, scope, name)
         if value:
             values = sorted(set(_strings(value, name)), reverse=True)
             out[key] = _one(values if "Action" in key else _vars(values))
     principals: dict[str, dict[str, list[str]]] = {"Principal": {}, "NotPrincipal": {}}
     conditions: dict[str, dict[str, list[Any]]] = {}
-    for block in body.blocks:
-        attrs = block.body.attrs
-        if block.type in ("principals", "not_principals"):
-            kind, ids = attr("type", attrs), _strings(attr("identifiers", attrs), "identifiers")
-            key = "Principal" if block.type == "principals" else "NotPrincipal"
-            principals[key].setdefault(kind, []).extend(_vars(ids))
-        elif block.type == "condition":
-            test, variable = attr("test", attrs), attr("variable", attrs)
-            values = _vars(_strings(attr("values", attrs), "values"))
-            conditions.setdefault(test, {}).setdefault(variable, []).extend(values)
+    for kind, inner, at in _blocks(body, file, scope,
+                                   ("principals", "not_principals", "condition")):
+        attr = partial(_attr, inner, file, at)
+        if kind == "condition":
+            values = _vars(_strings(attr("values"), "values"))
+            conditions.setdefault(attr("test"), {}).setdefault(attr("variable"), []).extend(
+                values)
         else:
-            raise EvalError(f"`{block.type}` blocks of a policy document are not read")
+            key = "Principal" if kind == "principals" else "NotPrincipal"
+            ids = _vars(_strings(attr("identifiers"), "identifiers"))
+            principals[key].setdefault(attr("type"), []).extend(ids)
     for key, found in principals.items():
         if list(found.items()) == [("*", ["*"])]:
             out[key] = "*"
@@ -175,8 +196,6 @@ def document(block: Block, file: HclFile, scope: Scope) -> dict[str, Any]:
     if any(name in block.body.attrs for name in _UNSUPPORTED):
         raise EvalError("`source_json` and `override_json` (deprecated) of a policy "
                         "document are not read")
-    if any(b.type != "statement" for b in block.body.blocks):
-        raise EvalError("dynamic statements of a policy document are not read")
     merged: dict[str, Any] = {}
     sids: set[str] = set()
     for source in _documents(block, file, scope, "source_policy_documents"):
@@ -186,7 +205,8 @@ def document(block: Block, file: HclFile, scope: Scope) -> dict[str, Any]:
     policy_id = block.body.attrs.get("policy_id")
     own: dict[str, Any] = {
         "Version": _known(evaluate(file, scope, version.expr)) if version else "2012-10-17",
-        "Statement": [_statement(b.body, file, scope) for b in block.body.blocks]}
+        "Statement": [_statement(body, file, at)
+                      for _, body, at in _blocks(block.body, file, scope, ("statement",))]}
     _unique(own["Statement"], set(), "statement")
     if policy_id is not None:
         own["Id"] = _known(evaluate(file, scope, policy_id.expr))

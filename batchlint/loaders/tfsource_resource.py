@@ -15,8 +15,9 @@ from typing import Any
 from batchlint.loaders import tfsource_eval as ev
 from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders.tfplan_refs import Instance, Key, Outside, Target, render
+from batchlint.loaders.tfsource_dynamic import dynamic_blocks
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
-from batchlint.loaders.tfsource_expr import Locals, Scope, evaluate
+from batchlint.loaders.tfsource_expr import Scope, evaluate
 from batchlint.loaders.tfsource_hcl import Attr, Block, Body, HclFile, Node
 from batchlint.loaders.tfsource_module import META, Module, ModuleDef
 from batchlint.loaders.tfsource_registry import Downloads
@@ -250,22 +251,15 @@ class SourceInstance(Lazy):
 
     def _dynamic(self, block: Block, scope: Scope, path: Path, raw: dict[str, Any],
                  expressions: dict[str, Any]) -> None:
-        name = block.labels[0]
-        attrs = block.body.attrs
-        content = next((b for b in block.body.blocks if b.type == "content"), None)
-        iterator = name
-        if "iterator" in attrs:
-            iterator = hcl.bare_name(self.node.file, attrs["iterator"].expr) or name
+        name, attrs = block.labels[0], block.body.attrs
         value = ev.plain(self._eval(attrs["for_each"], scope)) if "for_each" in attrs else []
-        if isinstance(value, Unknown) or content is None:
+        found = None if isinstance(value, Unknown) else \
+            dynamic_blocks(self.node.file, block, scope, value)
+        if found is None:
             raw[name] = value if isinstance(value, Unknown) else raw.get(name, [])
             self.positions.setdefault((*path, name), (block.line, block.column))
             return
-        items = list(value.items()) if isinstance(value, dict) else \
-            [(v if isinstance(value, ev.TfSet) else i, v) for i, v in enumerate(value)] \
-            if isinstance(value, list) else []
-        for key, item in items:
-            inner = Locals(scope, {iterator: {"key": key, "value": item}})
+        for content, inner in found:
             self._block(name, content.body, content, inner, path, raw, expressions)
 
 

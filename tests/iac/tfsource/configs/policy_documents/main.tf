@@ -133,3 +133,43 @@ data "aws_iam_policy_document" "merged" {
     resources = ["*"]
   }
 }
+
+locals {
+  grants = {
+    read  = { actions = ["s3:GetObject"], resources = ["arn:aws:s3:::a/*"], accounts = ["111111111111"] }
+    write = { actions = ["s3:PutObject", "s3:DeleteObject"], resources = ["arn:aws:s3:::b/*"], accounts = [] }
+  }
+}
+
+# dynamic blocks: statements in the order written, the dynamic ones in their keys' order
+data "aws_iam_policy_document" "dynamic" {
+  statement {
+    sid       = "Static"
+    actions   = ["sts:GetCallerIdentity"]
+    resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = local.grants
+    iterator = grant
+    content {
+      sid       = grant.key
+      actions   = grant.value.actions
+      resources = grant.value.resources
+      dynamic "principals" {
+        for_each = length(grant.value.accounts) > 0 ? [grant.value.accounts] : []
+        content {
+          type        = "AWS"
+          identifiers = principals.value
+        }
+      }
+      dynamic "condition" {
+        for_each = toset(["aws:SecureTransport"])
+        content {
+          test     = "Bool"
+          variable = condition.value
+          values   = ["true"]
+        }
+      }
+    }
+  }
+}
