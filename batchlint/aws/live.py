@@ -2,7 +2,8 @@
 
 Regions (and accounts) are read concurrently by a bounded pool; each worker
 has its own boto3 session (sessions are not thread-safe) with the account's
-credentials, and all workers of one account share Batch's rate limit.
+credentials, and keeps under Batch's rate limit, which AWS counts per account and
+Region.
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ class LiveOptions:
 class Account:
     account_id: str
     session: Any
-    limiter: sess.RateLimiter
     regions: list[RegionData] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     iam: dict[str, Any] | None = None
@@ -128,13 +128,12 @@ def _accounts(base: Any, options: LiveOptions, notes: list[str],
         if options.org_role:  # not the caller's account instead, as if --org-role were not given
             raise BatchlintError("the organization has no ACTIVE account "
                                  "(organizations:ListAccounts)")
-        return [Account(_account_id(base), base, sess.RateLimiter(sess.BATCH_CALLS_PER_SECOND))]
+        return [Account(_account_id(base), base)]
     accounts = []
     for arn in dict.fromkeys(role_arns):
         try:
             assumed = sess.assumed_session(base, arn, base.region_name, budget)
-            accounts.append(Account(_account_id(assumed), assumed,
-                                    sess.RateLimiter(sess.BATCH_CALLS_PER_SECOND)))
+            accounts.append(Account(_account_id(assumed), assumed))
         except Exception as exc:  # one account's failure is reported, not fatal
             why = (describe_error(exc, "sts:AssumeRole") if error_code(exc)
                    else _fault(exc, "sts:AssumeRole"))
@@ -212,7 +211,8 @@ def _regions(account: Account, options: LiveOptions, base: Any, notes: list[str]
 def _collect_region(account: Account, region: str, options: LiveOptions,
                     report: Callable[[str], None], budget: CallBudget) -> RegionData | str:
     try:
-        worker = sess.frozen_copy(account.session, region, account.limiter, budget)
+        limiter = sess.RateLimiter(sess.BATCH_CALLS_PER_SECOND)  # one worker per region
+        worker = sess.frozen_copy(account.session, region, limiter, budget)
         data = RegionCollector(worker, region, options.all_revisions, options.with_jobs).collect()
         report(f"{account.account_id} {region}")
         return data

@@ -25,7 +25,9 @@ READ_PREFIXES = ("Describe", "List", "Get")
 ALSO_ALLOWED = {("sts", "AssumeRole"), ("sts", "GetCallerIdentity"),
                 ("sts", "AssumeRoleWithWebIdentity"),
                 ("sso-oidc", "CreateToken")}
-BATCH_CALLS_PER_SECOND = 50  # Batch's fixed per-account API rate
+# Batch's fixed API rate, per account and Region ("throttles all API requests for AWS
+# accounts based on the AWS Region of the account": repost.aws aws-batch-requests-error)
+BATCH_CALLS_PER_SECOND = 50
 
 
 class ReadOnlyViolation(BatchlintError):
@@ -42,7 +44,7 @@ def refuse_writes(model: Any, **_: Any) -> None:
 
 
 class RateLimiter:
-    """At most ``rate`` calls a second, shared by every thread of one account."""
+    """At most ``rate`` calls a second, shared by every thread of one account and region."""
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic):
         self.interval = 1.0 / rate
