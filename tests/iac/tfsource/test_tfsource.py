@@ -96,7 +96,8 @@ def test_references_reach_profile_role_and_attachments(tmp_path: Path) -> None:
 
 
 def test_a_finding_points_at_the_attribute_line(tmp_path: Path) -> None:
-    write(tmp_path, {"iam.tf": ROLES.replace("AmazonEC2ContainerServiceforEC2Role", "Other"),
+    write(tmp_path, {"iam.tf": ROLES.replace("service-role/AmazonEC2ContainerServiceforEC2Role",
+                                             "AmazonS3ReadOnlyAccess"),
                      "main.tf": ce()})
     _, report = lint([str(tmp_path / "main.tf")], "BL102")
     [finding] = report.findings
