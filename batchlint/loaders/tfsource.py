@@ -29,6 +29,7 @@ from batchlint.fileio import DEFAULT_LIMITS, Limits, read_text
 from batchlint.loaders import terraform as plan
 from batchlint.loaders import tfplan_network as network
 from batchlint.loaders import tfsource_hcl as hcl
+from batchlint.loaders import tfsource_json as tfjson
 from batchlint.loaders import tfsource_override as override
 from batchlint.loaders.builder import ModelBuilder
 from batchlint.loaders.tfplan_refs import Instance
@@ -54,7 +55,6 @@ class Loader:
         self.documents: dict[str, TfDocument] = {}
         self.ignored: set[str] = set()  # files a scanned directory's .gitignore ignores
         self.downloads = Downloads(limits)  # modules `terraform init` downloaded
-        self.notes: list[str] = []  # files not read
 
     def __call__(self, directory: str) -> ModuleDef | None:
         if directory not in self.definitions:
@@ -64,14 +64,11 @@ class Loader:
                 path = os.path.join(directory, name)
                 if not os.path.isfile(path) or os.path.normpath(path) in self.ignored:
                     continue
-                if name.endswith(".tf.json"):
-                    self.notes.append(f"skipped {path}: Terraform's JSON syntax is not read, "
-                                      "so what it declares is not checked")
-                if not name.endswith(".tf"):
+                if not name.endswith((".tf", ".tf.json")):
                     continue
                 text = read_text(path, self.limits)
-                (overrides if override.is_override(name) else files).append(
-                    hcl.parse(path, text))
+                parse = tfjson.parse if name.endswith(".json") else hcl.parse
+                (overrides if override.is_override(name) else files).append(parse(path, text))
                 self.documents[path] = TfDocument(path, text)
             override.merge(files, overrides)
             self.definitions[directory] = ModuleDef.of(directory, files) if files else None
@@ -164,7 +161,7 @@ def load(paths: list[str], var_files: list[str] | None = None, all_revisions: bo
         if not found:
             notes.append(f"skipped {root}: Terraform without AWS Batch resources")
         models += found
-    return models, dict(loader.documents), notes + loader.notes + loader.downloads.notes
+    return models, dict(loader.documents), notes + loader.downloads.notes
 
 
 def _worlds(root: str, definition: ModuleDef, values: dict[str, Any], loader: Loader,

@@ -121,11 +121,16 @@ def parse(path: str, text: str) -> HclFile:
     """One file; a syntax error is one InputError naming its line and column."""
     data, root = parse_tree(path, text)
     out = HclFile(path, text, [], {}, data)
+    read_body(out, root)
+    return out
+
+
+def read_body(file: HclFile, root: Node) -> None:
+    """A parsed file's blocks and attributes into ``file``."""
     body = next((c for c in root.named_children if c.type == "body"), None)
     if body is not None:
-        read = _body(out, body, 0)
-        out.blocks, out.attrs = read.blocks, read.attrs
-    return out
+        read = _body(file, body, 0)
+        file.blocks, file.attrs = read.blocks, read.attrs
 
 
 def _body(file: HclFile, node: Node, depth: int) -> Body:

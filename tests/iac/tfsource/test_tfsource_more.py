@@ -9,7 +9,7 @@ from typing import Any
 from batchlint import model as m
 from batchlint.loaders import load_files
 
-from .test_tfsource import ROLES, ce, lint, resource, write
+from .test_tfsource import ROLES, ce, resource, write
 
 
 def environment(tmp_path: Path, name: str = "aws_batch_compute_environment.this") -> Any:
@@ -103,18 +103,14 @@ def test_a_value_its_type_refuses_is_not_verified(tmp_path: Path) -> None:
         "'many' is not a number")
 
 
-def test_terraform_json_syntax_is_skipped_with_a_note_naming_the_file(tmp_path: Path) -> None:
-    """`*.tf.json` is not read (never silently, never as a plain JSON file): a note names
-    it, and what the `.tf` files take from it is unknown."""
+def test_terraform_json_syntax_files_are_part_of_the_module(tmp_path: Path) -> None:
+    """`*.tf.json` is read with the `.tf` files of its directory (never as a plain JSON
+    file), alone or with them, and what .gitignore ignores is not."""
     write(tmp_path, {"iam.tf": ROLES, "main.tf": ce().replace('["m6i"]', "var.types"),
                      "vars.tf.json": '{"variable": {"types": {"default": ["m5"]}}}',
-                     "ignored/x.tf.json": "{}", ".gitignore": "ignored/\n"})
+                     "ignored/x.tf.json": "{not json", ".gitignore": "ignored/\n"})
     for paths in ([tmp_path], [tmp_path / "vars.tf.json"]):
         loaded = load_files([str(p) for p in paths])
-        assert loaded.notes[0] == (f"skipped {tmp_path / 'vars.tf.json'}: Terraform's JSON "
-                                   "syntax is not read, so what it declares is not checked")
-        assert "vars.tf.json" not in " ".join(loaded.notes[1:])
-    [gap] = lint([str(tmp_path)], "BL114")[1].not_verified
-    assert gap.reason == ("it depends on values not known before deployment: "
-                          "`compute_resources.instance_type` is `var.types`, which batchlint "
-                          "cannot evaluate: no variable `types`")
+        assert not [n for n in loaded.notes if "tf.json" in n]
+        ce_data = resource(loaded, m.COMPUTE_ENVIRONMENT, "aws_batch_compute_environment.this")
+        assert ce_data.data["computeResources"]["instanceTypes"] == ["m5"]
