@@ -22,6 +22,7 @@ from batchlint.errors import InputError
 from batchlint.loaders import tfplan_network as network
 from batchlint.loaders import tfplan_shapes as shapes
 from batchlint.loaders.builder import Document, ModelBuilder
+from batchlint.loaders.tfplan_positions import PlanDocument
 from batchlint.loaders.tfplan_refs import Instance, PlanIndex
 from batchlint.loaders.tfplan_values import Reader
 from batchlint.model import Pointer
@@ -89,6 +90,8 @@ def load(doc: Document, builder: ModelBuilder) -> bool:
             data, reader.unknown = _unread(kind, inst, "its planned values")
         names = [n for n in (inst.value(a) for a in _NAME_ATTRIBUTES) if isinstance(n, str) and n]
         shaped.append((inst, kind, data, reader.unknown, names))
+        if isinstance(doc, PlanDocument):  # where findings on each field point
+            doc.fields[inst.pointer] = reader.fields
     _network(doc, builder, index)
     arns = _environment_arns(shaped)
     for inst, kind, data, unknown, names in shaped:

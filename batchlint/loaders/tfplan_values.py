@@ -117,6 +117,8 @@ class Reader:
         self.index = index
         self.inst = inst
         self.unknown: dict[Pointer, str] = {}
+        # each API field → the attribute it was read from: where findings on it point
+        self.fields: dict[Pointer, tuple[str | int, ...]] = {}
 
     def get(self, api: Pointer, *path: str | int, text: bool = False,
             ref: bool = False) -> Json:
@@ -125,6 +127,7 @@ class Reader:
         resource; else it is recorded as unknown at ``api`` and, for a string (``text``),
         written as the user's reference (``${aws_iam_role.x.arn}``). An attribute the
         configuration leaves out is the provider's to compute: not set."""
+        self.fields.setdefault(api, path)
         inst = self.inst
         if not inst.is_unknown(*path):
             return inst.value(*path)
@@ -165,6 +168,7 @@ class Reader:
 
     def blocks(self, api: Pointer, *path: str | int) -> list[Mapping[str, Json]] | None:
         """A nested block list; None (recorded) when the blocks are known only after apply."""
+        self.fields.setdefault(api, path)
         if self.inst.is_unknown(*path) and self.unset(*path):
             return []
         if self.inst.is_unknown(*path):

@@ -64,7 +64,8 @@ class SourceIndex(PlanIndex):
 
 
 class SourceReader(Reader):
-    """A plan reader that also notes which attribute each API field was read from."""
+    """A plan reader whose fields (which attribute each API field was read from) go to
+    ``fields``, and whose reasons for unknown values are the source's."""
 
     def __init__(self, index: SourceIndex, inst: Instance, fields: dict[Pointer, Path]):
         super().__init__(index, inst)
@@ -73,13 +74,11 @@ class SourceReader(Reader):
 
     def get(self, api: Pointer, *path: str | int, text: bool = False,
             ref: bool = False) -> Json:
-        self.fields.setdefault(api, path)
         value = super().get(api, *path, text=text, ref=ref)
         self._better(api, path)
         return value
 
     def blocks(self, api: Pointer, *path: str | int) -> Any:
-        self.fields.setdefault(api, path)
         value = super().blocks(api, *path)
         self._better(api, path)
         return value
