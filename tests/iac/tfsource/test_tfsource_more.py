@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from batchlint import model as m
 from batchlint.loaders import load_files
 
-from .test_tfsource import ROLES, ce, resource, write
+from .test_tfsource import ROLES, ce, lint, resource, write
 
 
 def environment(tmp_path: Path, name: str = "aws_batch_compute_environment.this") -> Any:
@@ -114,3 +116,25 @@ def test_terraform_json_syntax_files_are_part_of_the_module(tmp_path: Path) -> N
         assert not [n for n in loaded.notes if "tf.json" in n]
         ce_data = resource(loaded, m.COMPUTE_ENVIRONMENT, "aws_batch_compute_environment.this")
         assert ce_data.data["computeResources"]["instanceTypes"] == ["m5"]
+
+
+@pytest.mark.parametrize(("declared", "value", "why"), [
+    ("", "data.aws_iam_instance_profile.p.arn", None),
+    ("count = 2", "data.aws_iam_instance_profile.p[1].arn", None),
+    ('for_each = toset(["a"])', 'data.aws_iam_instance_profile.p["a"].arn', None),
+    ("count = 1", "one(data.aws_iam_instance_profile.p[*].arn)", None),
+    ("", '"${data.aws_iam_instance_profile.p.arn}"', None),
+    ("", "data.aws_iam_instance_profile.nope.arn",
+     "is `data.aws_iam_instance_profile.nope.arn`, which batchlint cannot evaluate: no data "
+     "source `data.aws_iam_instance_profile.nope`"),
+])
+def test_every_data_source_reference_is_unknown_naming_the_data_source(
+        tmp_path: Path, declared: str, value: str, why: str | None) -> None:
+    write(tmp_path, {"iam.tf": ROLES, "main.tf": (
+        f'data "aws_iam_instance_profile" "p" {{\n  {declared}\n  name = "x"\n}}\n'
+        + ce().replace("aws_iam_instance_profile.instance.arn", value))})
+    [gap] = lint([str(tmp_path)], "BL102")[1].not_verified
+    assert gap.reason == ("it depends on values not known before deployment: "
+                          "`compute_resources.instance_role` " + (why or (
+                              "comes from `data.aws_iam_instance_profile.p`, which is read "
+                              "only at apply")))
