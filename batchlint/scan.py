@@ -4,7 +4,6 @@ engine → excludes → baseline → reporter → exit code, each step returning
 from __future__ import annotations
 
 import contextlib
-import functools
 import sys
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
@@ -83,7 +82,7 @@ def _scan(options: ScanOptions) -> int:
               + (" (an error under --strict)" if settings.strict else ""), file=sys.stderr)
     result = ReportInput(
         report, tuple(notes), checked, settings.severities, options.sarif_category,
-        options.verbose, options.width, hidden, (sources,))
+        options.verbose, options.width, hidden, (sources,), options.output_format)
     with _output(options.output) as out:
         write(result, out)
     if warnings and settings.strict:
@@ -103,7 +102,7 @@ def _writer(options: ScanOptions) -> Writer:
     if options.output_format not in statistics.FORMATS:
         raise BatchlintError(f"--statistics is written as {', '.join(statistics.FORMATS)}, "
                              f"not {options.output_format}")
-    return functools.partial(statistics.write, output_format=options.output_format)
+    return statistics.write
 
 
 def _sources(options: ScanOptions, loaded: Loaded) -> str:

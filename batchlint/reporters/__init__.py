@@ -53,6 +53,7 @@ class ReportInput:
     width: int | None = None  # text: wrap to this many columns; None: the terminal's
     baseline_hidden: int | None = None  # findings the --baseline file hid (None: no baseline)
     sources: tuple[str, ...] = ()  # what was read: files, or accounts and regions
+    output_format: str = "text"  # the --format asked for (--statistics writes several)
 
 
 Writer = Callable[[ReportInput, IO[str]], None]

@@ -16,9 +16,9 @@ from batchlint.terminal import escape
 FORMATS = ("text", "concise", "json")  # the formats --statistics can be written in
 
 
-def write(result: ReportInput, out: IO[str], output_format: str = "text") -> None:
+def write(result: ReportInput, out: IO[str]) -> None:
     rows = counts(result)
-    if output_format == "json":
+    if result.output_format == "json":
         json.dump([{"rule_id": rule_id, "rule_name": name, "count": found,
                     "not_verified": unsure} for rule_id, name, found, unsure in rows],
                   out, indent=2)
