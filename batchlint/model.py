@@ -207,6 +207,8 @@ class Model:
     _by_key: dict[tuple[str, str], list[Resource]] = field(init=False, repr=False)
     _latest: list[Resource] | None = field(init=False, repr=False, default=None)
     has_unknowns: bool = field(init=False, repr=False, default=False)  # any value not known
+    # what facts derive from the whole model once per run; dies with the model
+    cache: dict[str, Any] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         by_kind: dict[str, list[Resource]] = defaultdict(list)
@@ -218,6 +220,10 @@ class Model:
         object.__setattr__(self, "_by_kind", dict(by_kind))
         object.__setattr__(self, "has_unknowns", any(r.unknown for r in self.resources))
         object.__setattr__(self, "_by_key", dict(by_key))
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """Derive a value from the whole model once (as ``Resource.cached``)."""
+        return remember(self.cache, key, compute)
 
     # -- iteration ---------------------------------------------------------
     def of_kind(self, kind: str) -> list[Resource]:

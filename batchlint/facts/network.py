@@ -18,7 +18,6 @@ default route to what batchlint cannot see through makes the subnet unknown.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -305,13 +304,13 @@ class _Index:
             self.endpoints.setdefault(str(ep.data.get("VpcId") or ""), []).append(ep)
 
 
-_INDEXES: weakref.WeakKeyDictionary[Model, _Index] = weakref.WeakKeyDictionary()
-
-
 def _index(model: Model) -> _Index:
-    index = _INDEXES.get(model)
+    """The model's index, kept in its cache (the run's: it dies with the model). Not through
+    ``cached``: which route tables a check consults is the check's own reading."""
+    index = model.cache.get("network.index")
     if index is None:
-        index = _INDEXES[model] = _Index(model)
+        index = model.cache["network.index"] = _Index(model)
+    assert isinstance(index, _Index)
     return index
 
 

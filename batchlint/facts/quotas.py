@@ -8,11 +8,9 @@ the letters before the generation digit (``c7gn`` → ``c``, ``inf2`` → ``inf`
 from __future__ import annotations
 
 import re
-import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from batchlint import model as m
 from batchlint.facts.compute import (
@@ -24,7 +22,6 @@ from batchlint.facts.compute import (
     resources_of,
 )
 from batchlint.model import Model, Resource
-from batchlint.unknowns import remember
 
 STANDARD = "Standard"
 G_VT = "G and VT"
@@ -181,11 +178,7 @@ def overshoots(ce: Resource) -> bool:
 def quota_use(model: Model) -> QuotaUse:
     """Group every enabled managed EC2/SPOT environment by (account, region, quota code);
     once per model (BL401 and every `why` of BL402 ask)."""
-    return remember(_quota_use.setdefault(model, {}), "use", lambda: _group(model))
-
-
-# the grouping of each model while it lives: BL402 asks once per stuck job
-_quota_use: weakref.WeakKeyDictionary[Model, dict[str, Any]] = weakref.WeakKeyDictionary()
+    return model.cached("quotas.use", lambda: _group(model))
 
 
 def _group(model: Model) -> QuotaUse:
