@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from batchlint import model as m
 from batchlint.engine import RuleRun, run
 from batchlint.errors import BatchlintError
-from batchlint.model import Json, Model, Resource, arn_resource_name, parse_arn
-from batchlint.refs import ResourceRef
+from batchlint.facts.compute import queue_compute_environments
+from batchlint.model import Model, Resource, arn_resource_name, parse_arn
 from batchlint.rule import Finding, NotVerified, Rule
 from batchlint.unknowns import isolated
+from batchlint.why_failed import failures
+from batchlint.why_runnable import runnable_causes
+from batchlint.why_types import Cause, Diagnosis, Explanation, duration, resource_key, text
 
 # A job id is a UUID; an array job's child adds ":index", a multi-node job's node "#node"
 # (SubmitJob, DescribeJobs: https://docs.aws.amazon.com/batch/latest/APIReference/API_DescribeJobs.html).
@@ -39,77 +42,6 @@ JOB_ARN = re.compile(rf"^arn:aws[a-z-]*:batch:([a-z0-9-]+):(\d{{12}}):job/({_JOB
 RELEVANT_RULES = frozenset({
     "BL101", "BL102", "BL103", "BL104", "BL106", "BL107", "BL110", "BL111", "BL112", "BL113",
     "BL114", "BL115", "BL201", "BL202", "BL301", "BL302", "BL305", "BL310", "BL311", "BL401"})
-
-# certainty of a cause, most likely first: "certain" (the job can never be placed as
-# configured), "batch" (Batch's own statusReason, unexplained), "likely" (a finding that
-# stops instances from starting or joining), "possible" (a partial or indirect reason)
-CERTAINTY = ("certain", "batch", "likely", "possible")
-
-
-@dataclass(frozen=True)
-class Cause:
-    """One reason a job is not placed: what, why and what to do, and the rule that would
-    have caught it before deploy."""
-
-    title: str  # one line
-    detail: str  # the finding's message, or why's own explanation
-    certainty: str
-    kind: str  # what it is about: capacity, max-vcpus, ce-state, network, quota, …
-    rule_id: str | None = None
-    rule_name: str | None = None
-    resource: str | None = None  # a label: "compute-environment `spot-ce`"
-    batch_agrees: bool = False  # Batch's statusReason points the same way
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One attempt of a failed job (or the job itself when it has no attempts)."""
-
-    attempt: int | None
-    status_reason: str
-    reason: str
-    exit_code: int | None
-    explanation: str
-    rule_ids: tuple[str, ...] = ()
-
-
-@dataclass
-class Explanation:
-    job: Resource
-    status: str
-    summary: str = ""
-    queue: Resource | None = None
-    queue_ref: str = ""
-    environments: list[Resource] = field(default_factory=list)
-    missing_environments: list[str] = field(default_factory=list)
-    job_definition: Resource | None = None
-    causes: list[Cause] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    not_checked: list[str] = field(default_factory=list)
-    age_ms: int | None = None
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """The relevant rules' results on one model, by resource."""
-
-    findings: Mapping[tuple[str, str | None, str | None, str], list[Finding]]
-    not_verified: Mapping[tuple[str, str | None, str | None, str], list[NotVerified]]
-    rule_names: Mapping[str, str]
-
-    def on(self, res: Resource) -> list[Finding]:
-        return self.findings.get(_key(res), [])
-
-    def unverified_on(self, res: Resource) -> list[NotVerified]:
-        return self.not_verified.get(_key(res), [])
-
-    def ran(self, rule_id: str) -> bool:
-        return rule_id in self.rule_names
-
-
-def _key(res: Resource | ResourceRef) -> tuple[str, str | None, str | None, str]:
-    return res.kind, res.account, res.region, res.name
-
 
 @lru_cache(maxsize=1)
 def _builtin_rules() -> tuple[Rule, ...]:
@@ -132,9 +64,9 @@ def diagnose(model: Model) -> Diagnosis:
     findings: dict[tuple[str, str | None, str | None, str], list[Finding]] = {}
     gaps: dict[tuple[str, str | None, str | None, str], list[NotVerified]] = {}
     for finding in report.findings:
-        findings.setdefault(_key(finding.resource), []).append(finding)
+        findings.setdefault(resource_key(finding.resource), []).append(finding)
     for gap in report.not_verified:
-        gaps.setdefault(_key(gap.resource), []).append(gap)
+        gaps.setdefault(resource_key(gap.resource), []).append(gap)
     return Diagnosis(findings, gaps, {rule.id: rule.name for rule in rules})
 
 
@@ -189,8 +121,6 @@ def job_definition(model: Model, job: Resource) -> Resource | None:
 
 
 def explain(model: Model, job: Resource, diagnosis: Diagnosis | None = None) -> Explanation:
-    from batchlint.facts.compute import queue_compute_environments
-
     status = str(job.data.get("status") or "UNKNOWN").upper()
     out = Explanation(job, status, job_definition=job_definition(model, job))
     out.queue, out.queue_ref = job_queue(model, job)
@@ -201,14 +131,10 @@ def explain(model: Model, job: Resource, diagnosis: Diagnosis | None = None) -> 
     if isinstance(created, int) and not isinstance(created, bool):
         out.age_ms = max(0, now_ms(model) - created)
     if status == "RUNNABLE":
-        from batchlint.why_runnable import runnable_causes
-
         causes, out.not_checked = runnable_causes(
             model, job, out, diagnosis if diagnosis is not None else diagnose(model))
         out.causes = [replace(c, rule_name=c.rule_name or rule_name(c.rule_id)) for c in causes]
     elif status == "FAILED":
-        from batchlint.why_failed import failures
-
         out.failures = failures(job)
     out.summary = summary(out)
     return out
@@ -220,28 +146,11 @@ def most_likely_cause(model: Model, job: Resource, diagnosis: Diagnosis) -> Caus
     return causes[0] if causes else None
 
 
-def order(causes: list[Cause]) -> list[Cause]:
-    """Most likely first: by certainty, then those Batch's statusReason agrees with."""
-    return sorted(causes, key=lambda c: (CERTAINTY.index(c.certainty), not c.batch_agrees))
-
-
 def now_ms(model: Model) -> int:
     import datetime
 
     now = model.collected_at or datetime.datetime.now(datetime.UTC)
     return int(now.timestamp() * 1000)
-
-
-def duration(ms: int) -> str:
-    minutes = int(ms // 60_000)
-    if minutes < 120:
-        return f"{minutes} min"
-    hours = minutes // 60
-    return f"{hours} h {minutes % 60} min" if hours < 48 else f"{hours // 24} d {hours % 24} h"
-
-
-def text(value: Json) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 _STATES = {  # job_states.html, in a few words

@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterator, Mapping
 
 from batchlint.model import Json, Resource
-from batchlint.why import Failure, text
+from batchlint.why_reasons import BATCH_REASONS
+from batchlint.why_types import Failure, text
 
 _NETWORK = r"timeout|timed out|i/o timeout|dial tcp|deadline exceeded|RequestCanceled|connection"
 _DENIED = r"AccessDenied|not authorized|403|denied|no basic auth|authorization"
@@ -131,8 +132,6 @@ def _explain(attempt: int | None, status_reason: str, reason: str,
     both = f"{status_reason} | {reason}"
     cancelled = _CANCELLED.search(status_reason)
     if cancelled:
-        from batchlint.why_reasons import BATCH_REASONS
-
         meaning, _, rule = BATCH_REASONS.get(cancelled.group(1), ("", (), None))
         why = f": {meaning}" if meaning else ""
         return Failure(attempt, status_reason, reason, exit_code,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from batchlint.model import Resource
-from batchlint.why import text
+from batchlint.why_types import text
 
 # Batch's blocked-queue statusReason codes (job_stuck_in_runnable.html and its pages
 # _capacity, _invalid_ce, _undetermined; CDK's JobStateTimeLimitActionsReason):

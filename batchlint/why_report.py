@@ -15,7 +15,8 @@ from batchlint import __version__
 from batchlint.facts.compute import compute_type, instance_types, resources_of
 from batchlint.model import Resource
 from batchlint.terminal import escape
-from batchlint.why import Explanation, duration, rule_name, text
+from batchlint.why import rule_name
+from batchlint.why_types import Explanation, duration, text
 
 SCHEMA_VERSION = 1
 Span = tuple[str, str]

@@ -24,7 +24,6 @@ from batchlint.facts.jobdefs import on_fargate
 from batchlint.facts.launch_templates import why as lookup_why
 from batchlint.facts.network import NONE, network_path
 from batchlint.model import Model, Resource
-from batchlint.why import Cause, Diagnosis, Explanation, order, text
 from batchlint.why_reasons import (
     BATCH_REASONS,
     NETWORK_RULE,
@@ -33,6 +32,7 @@ from batchlint.why_reasons import (
     TIME_LIMIT_REASONS,
     batch_reason,
 )
+from batchlint.why_types import Cause, Diagnosis, Explanation, order, text
 
 
 def runnable_causes(model: Model, job: Resource, out: Explanation,

@@ -4,7 +4,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
-from batchlint import why
 from batchlint.facts.compute import queue_compute_environments
 from batchlint.model import Model, Resource, Unknown, arn_resource_name, parse_arn
 from batchlint.rule import Context, Option, Result, Rule
@@ -109,7 +108,11 @@ class JobsStuckRunnable(Rule):
 
 
 def _likely_cause(ctx: Context, job: Resource) -> str:
-    """What `batchlint why` gives first for the oldest job: the same function decides."""
+    """What `batchlint why` gives first for the oldest job: the same function decides.
+    (``why`` and the modules that explain a job are read only once a queue has stuck jobs:
+    a scan without any does not pay for importing them.)"""
+    from batchlint import why
+
     diagnosis = ctx.memo(("BL402", "diagnosis"), lambda: why.diagnose(ctx.model))
     cause = why.most_likely_cause(ctx.model, job, diagnosis)
     if cause is None or cause.certainty == "batch":  # Batch's own reason is given above
