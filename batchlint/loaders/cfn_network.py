@@ -36,6 +36,7 @@ from batchlint.loaders.cfn_intrinsics import (
     Resolver,
     Unk,
 )
+from batchlint.loaders.cfn_settle import settle
 from batchlint.model import Json, Pointer
 
 _ALLOW_ALL = {"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}
@@ -47,8 +48,6 @@ _ROUTE_TARGETS = ("GatewayId", "NatGatewayId", "InstanceId", "TransitGatewayId",
 
 def add(doc: Document, builder: ModelBuilder, resolver: Resolver) -> None:
     """Add the template's network resources (those created in this world)."""
-    from batchlint.loaders.cloudformation import _settle
-
     live = {lid: r for lid, r in resolver.resources.items()
             if isinstance(r, Mapping) and r.get("Type") in (*NETWORK_TYPES, ROUTE,
                                                              ASSOCIATION, EGRESS)
@@ -96,7 +95,7 @@ def add(doc: Document, builder: ModelBuilder, resolver: Resolver) -> None:
                                     for r in rules if isinstance(r, Mapping)]}))
     for kind, lid, data in shaped:
         unknown: dict[Pointer, str] = {}
-        settled = _settle(data, _SPECS[kind], (), unknown)
+        settled = settle(data, _SPECS[kind], (), unknown)
         problem = shapes.shape_error(settled, _SPECS[kind])
         if problem:  # a value of a type the API never gives: this resource is not known
             settled = {next(iter(_SPECS[kind])): lid}

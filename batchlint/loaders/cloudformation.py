@@ -34,11 +34,11 @@ from batchlint.loaders.cfn_intrinsics import (
     IAM_ROLE,
     INSTANCE_PROFILE,
     LAUNCH_TEMPLATE,
-    NO_VALUE,
     Resolver,
     Unk,
     conditions_used,
 )
+from batchlint.loaders.cfn_settle import field_name, settle
 from batchlint.model import Json, Pointer
 from batchlint.unknowns import value_at
 
@@ -155,10 +155,10 @@ def _shape(resolver: Resolver, logical_id: str, resource: Mapping[str, Json]) ->
         aliases = tuple(a for a in [name.text if isinstance(name, Unk) else name]
                         if isinstance(a, str) and a and a != logical_id)
         data = _api_shape(kind_type, logical_id, resolved, resolver, resource)
-        data = _settle(data, _SPECS[kind], (), unknown)
+        data = settle(data, _SPECS[kind], (), unknown)
         problem = shapes.shape_error(data, _SPECS[kind])
         if problem:
-            raise ValueError(f"{_field(problem[0])} must be {problem[1]}")
+            raise ValueError(f"{field_name(problem[0])} must be {problem[1]}")
     except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError) as exc:
         # a resource of a shape batchlint cannot read costs that resource, not the file
         detail = str(exc) if isinstance(exc, ValueError) else "properties of an unexpected shape"
@@ -234,66 +234,4 @@ def _camel(value: Json, free_form: bool = False) -> Json:
                 _camel(v, k in _FREE_FORM and not free_form) for k, v in value.items()}
     if isinstance(value, list):
         return [_camel(v) for v in value]
-    return value
-
-
-def _field(path: Pointer) -> str:
-    """How the template spells an API path: ``ComputeResources.Subnets[0]``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part[:1].upper() + part[1:]
-    return out or "the resource"
-
-
-def _settle(value: Json, spec: Any, path: Pointer, unknown: dict[Pointer, str]) -> Json:
-    """Template values in the API's types, and unknown values moved to ``unknown``.
-
-    CloudFormation accepts ``Value: 8`` for a string and ``MaxvCpus: "256"`` for an
-    integer, and a comma-separated string for a list. A string that is not fully
-    known keeps its text (``batch-${Env}``); any other value not known is left out.
-    Both are listed in ``unknown`` with the reason.
-    """
-    if isinstance(value, Unk):
-        unknown[path] = f"`{_field(path)}` depends on {value.why}"
-        return value.text if spec in (str, None, shapes.ANY) else NO_VALUE
-    if isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            sub = spec.get(key) if isinstance(spec, dict) else None
-            settled = _settle(item, sub, (*path, key), unknown)
-            if settled is not NO_VALUE:
-                out[key] = settled
-        return out
-    if isinstance(spec, list) and isinstance(value, str):
-        value = [item.strip() for item in value.split(",")]  # as CloudFormation trims them
-    if isinstance(value, list):
-        item_spec = spec[0] if isinstance(spec, list) else None
-        items: list[Json] = []
-        for item in value:
-            settled = _settle(item, item_spec, (*path, len(items)), unknown)
-            if settled is NO_VALUE:
-                why = unknown.pop((*path, len(items)), "")
-                unknown[path] = f"an item of {why}" if why else f"`{_field(path)}`"
-            else:
-                items.append(settled)
-        return items
-    if spec is str and isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    if spec is str and isinstance(value, bool):
-        return "true" if value else "false"
-    if spec in (int, shapes.NUMBER) and isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit():
-            return int(text)
-        unknown[path] = f"`{_field(path)}` is not a number"
-        return NO_VALUE
-    if spec is bool and isinstance(value, str):
-        decided = {"true": True, "false": False}.get(value.strip().lower())
-        if decided is None:
-            unknown[path] = f"`{_field(path)}` is not true or false"
-            return NO_VALUE
-        return decided
     return value
