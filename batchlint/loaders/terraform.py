@@ -19,7 +19,7 @@ from typing import Any
 
 from batchlint import model as m
 from batchlint.errors import InputError
-from batchlint.loaders import tfplan_network as network
+from batchlint.loaders import tfplan_hosts as hosts
 from batchlint.loaders import tfplan_shapes as shapes
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.loaders.tfplan_positions import PlanDocument
@@ -44,9 +44,9 @@ _SHAPES: dict[str, Callable[[Reader, PlanIndex], dict[str, Any]]] = {
     "aws_batch_job_queue": shapes.job_queue,
     "aws_batch_job_definition": lambda r, _: shapes.job_definition(r),
     "aws_batch_scheduling_policy": lambda r, _: shapes.scheduling_policy(r),
-    "aws_iam_role": shapes.iam_role,
-    "aws_iam_instance_profile": shapes.instance_profile,
-    "aws_launch_template": lambda r, _: shapes.launch_template(r),
+    "aws_iam_role": hosts.iam_role,
+    "aws_iam_instance_profile": hosts.instance_profile,
+    "aws_launch_template": lambda r, _: hosts.launch_template(r),
 }
 # the name field of each kind, and what a resource that cannot be read leaves unknown
 _UNREAD = {
@@ -126,9 +126,25 @@ def _environment_arns(shaped: list[tuple[Instance, str, dict[str, Any], dict[Poi
     return found
 
 
+# what every resource the network mapping reads (or makes, as a VPC's main route table)
+# is named: a plan or configuration without any has no network, and the mapping's modules
+# are not imported for it (the VPC's gateways and NAT only matter as a table's routes)
+NETWORK_PREFIXES = ("aws_vpc", "aws_subnet", "aws_route", "aws_default_route_table",
+                    "aws_main_route_table", "aws_security_group")
+
+
+def has_network(index: PlanIndex) -> bool:
+    """Whether the plan or configuration has a resource the network mapping reads."""
+    return any(i.type.startswith(NETWORK_PREFIXES) for i in index.instances.values())
+
+
 def _network(doc: Document, builder: ModelBuilder, index: PlanIndex) -> None:
     """The plan's subnets, route tables, endpoints and security groups (none when their
     values cannot be read: the network checks are then not verified)."""
+    if not has_network(index):
+        return
+    from batchlint.loaders import tfplan_network as network
+
     try:
         found = network.shaped(index, lambda inst: Reader(index, inst))
     except (AttributeError, TypeError, ValueError, KeyError, IndexError):

@@ -8,15 +8,8 @@ from typing import Any
 
 from batchlint.errors import InputError
 from batchlint.loaders.builder import KIND_FIELDS, Document, ModelBuilder
-from batchlint.loaders.tfplan_refs import (
-    Instance,
-    Outside,
-    PlanIndex,
-    Target,
-    parse_address,
-    render,
-    split_module,
-)
+from batchlint.loaders.tfaddress import parse_address, render, split_module
+from batchlint.loaders.tfplan_refs import Instance, Outside, PlanIndex, Target
 from batchlint.loaders.tfplan_values import Reader, display, reason
 from batchlint.model import Pointer
 

@@ -12,80 +12,15 @@ a local value or an ambiguous instance is named, not guessed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from batchlint.jsonvalues import items, mapping
+from batchlint.loaders.tfaddress import Key as Key  # re-exported: tfsource_resource reads it here
+from batchlint.loaders.tfaddress import Part, config_path, parse_address, split_module
+from batchlint.loaders.tfaddress import render as render  # re-exported, as Key
 from batchlint.model import Json, Pointer
-
-Key = str | int | None
-Part = tuple[str, Key]  # one step of an address: name and instance key
-
-
-def parse_address(text: str) -> list[Part]:
-    """``module.a["k"].aws_x.y[0].arn`` → [("module", None), ("a", "k"), ("aws_x", None), …]."""
-    parts: list[Part] = []
-    name, i, n = "", 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == ".":
-            parts.append((name, None))
-            name = ""
-        elif ch == "[":
-            end = _bracket_end(text, i)
-            try:
-                key = json.loads(text[i + 1:end])
-            except ValueError:
-                key = text[i + 1:end]
-            parts.append((name, key if isinstance(key, str | int) else str(key)))
-            name = ""
-            i = end + 1
-            if i < n and text[i] == ".":
-                i += 1
-            continue
-        else:
-            name += ch
-        i += 1
-    if name:
-        parts.append((name, None))
-    return parts
-
-
-def _bracket_end(text: str, start: int) -> int:
-    quoted, i = False, start + 1
-    while i < len(text):
-        ch = text[i]
-        if quoted and ch == "\\":
-            i += 2
-            continue
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "]" and not quoted:
-            return i
-        i += 1
-    return len(text) - 1
-
-
-def render(parts: list[Part]) -> str:
-    out = []
-    for name, key in parts:
-        out.append(name + (f"[{json.dumps(key)}]" if key is not None else ""))
-    return ".".join(out)
-
-
-def split_module(parts: list[Part]) -> tuple[list[Part], list[Part]]:
-    """(module instance parts, the rest) of a parsed address."""
-    i = 0
-    while i + 1 < len(parts) and parts[i] == ("module", None):
-        i += 2
-    return parts[:i], parts[i:]
-
-
-def config_path(module: list[Part]) -> str:
-    """A module instance's configuration path: ``module.a.module.b`` (keys dropped)."""
-    return ".".join(name for name, _ in module)
 
 
 @dataclass

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from batchlint.loaders.tfplan_refs import Outside, Part, render
+from batchlint.loaders.tfaddress import Part, render
+from batchlint.loaders.tfplan_refs import Outside
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
 from batchlint.loaders.tfsource_expr import evaluate
 from batchlint.loaders.tfsource_hcl import Attr, Block, HclFile
