@@ -16,10 +16,17 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
 
 from batchlint.jsonvalues import mapping
+from batchlint.loaders.cfn_values import (
+    NO_VALUE,
+    Unk,
+    first_why,
+    has_unk,
+    is_scalar,
+    join_whys,
+    text_of,
+)
 from batchlint.model import Json
 from batchlint.unknowns import generated_name
 
@@ -27,7 +34,6 @@ IAM_ROLE = "AWS::IAM::Role"
 INSTANCE_PROFILE = "AWS::IAM::InstanceProfile"
 LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
 BATCH_PREFIX = "AWS::Batch::"
-NO_VALUE: Any = object()  # AWS::NoValue: the property or list item is left out
 _PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
 _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
 # resources whose Ref is a name the template may give: that property
@@ -45,14 +51,6 @@ IGW, NAT, VGW = "AWS::EC2::InternetGateway", "AWS::EC2::NatGateway", "AWS::EC2::
 NETWORK_TYPES = {SUBNET, ROUTE_TABLE, ENDPOINT, GROUP, VPC, IGW, NAT, VGW}
 _NETWORK_IDS = {"SubnetId", "GroupId", "RouteTableId", "Id", "VpcId", "InternetGatewayId",
                 "NatGatewayId"}
-
-
-@dataclass(frozen=True)
-class Unk:
-    """A value not known from the template: its text as the user reads it, and why."""
-
-    text: str
-    why: str
 
 
 class Resolver:
@@ -93,9 +91,9 @@ class Resolver:
         args = arg if isinstance(arg, list) else []
         if fn == "Fn::Equals" and len(args) == 2:
             left, right = self.resolve(args[0]), self.resolve(args[1])
-            if _has_unk(left) or _has_unk(right):
+            if has_unk(left) or has_unk(right):
                 return None
-            return _text(left) == _text(right)
+            return text_of(left) == text_of(right)
         values = [self._evaluate(a) for a in args]
         if fn == "Fn::Not" and len(values) == 1:
             return None if values[0] is None else not values[0]
@@ -203,10 +201,10 @@ class Resolver:
             if isinstance(resolved, Unk):
                 whys.append(resolved.why)
                 return resolved.text
-            return _text(resolved) if _is_scalar(resolved) else match.group(0)
+            return text_of(resolved) if is_scalar(resolved) else match.group(0)
 
         out = _SUB_VAR.sub(value, text).replace("${!", "${")
-        return Unk(out, _join_whys(whys)) if whys else out
+        return Unk(out, join_whys(whys)) if whys else out
 
     def join(self, arg: Json) -> Json:
         if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
@@ -217,8 +215,8 @@ class Resolver:
         if not isinstance(parts, list):
             return Unk("${Join}", "an `Fn::Join` CloudFormation rejects")
         whys = [p.why for p in parts if isinstance(p, Unk)]
-        text = arg[0].join(p.text if isinstance(p, Unk) else _text(p) for p in parts)
-        return Unk(text, _join_whys(whys)) if whys else text
+        text = arg[0].join(p.text if isinstance(p, Unk) else text_of(p) for p in parts)
+        return Unk(text, join_whys(whys)) if whys else text
 
     def find_in_map(self, arg: Json) -> Json:
         keys = self.resolve(arg)
@@ -229,7 +227,7 @@ class Resolver:
             if node is not None:
                 return self.resolve(node)
         whys = [k.why for k in keys if isinstance(k, Unk)] if isinstance(keys, list) else []
-        return Unk("${FindInMap}", _join_whys(whys) if whys else "an `Fn::FindInMap` whose "
+        return Unk("${FindInMap}", join_whys(whys) if whys else "an `Fn::FindInMap` whose "
                    "keys are not in `Mappings`")
 
     def select(self, arg: Json) -> Json:
@@ -239,7 +237,7 @@ class Resolver:
                 return resolved[1][int(resolved[0])]
             except (ValueError, IndexError, TypeError):
                 pass
-        return Unk("${Select}", _first_why(resolved, "an `Fn::Select` resolved at deployment"))
+        return Unk("${Select}", first_why(resolved, "an `Fn::Select` resolved at deployment"))
 
     def base64(self, arg: Json) -> Json:
         text = self.resolve(arg)
@@ -254,7 +252,7 @@ class Resolver:
         if isinstance(resolved, list) and len(resolved) == 2 and \
                 isinstance(resolved[0], str) and isinstance(resolved[1], str):
             return resolved[1].split(resolved[0])
-        return Unk("${Split}", _first_why(resolved[1] if isinstance(resolved, list) and
+        return Unk("${Split}", first_why(resolved[1] if isinstance(resolved, list) and
                                           len(resolved) == 2 else resolved,
                                           "an `Fn::Split` of a value not known"))
 
@@ -294,54 +292,3 @@ _FUNCTIONS: dict[str, Callable[[Resolver, Json], Json]] = {
     "Fn::Length": _deployment("Length"),
     "Fn::ToJsonString": _deployment("ToJsonString"),
 }
-
-
-def conditions_used(value: Json) -> list[str]:
-    """The conditions that ``Fn::If`` s anywhere in ``value`` test, in order."""
-    found: list[str] = []
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Mapping):
-            branch = node.get("Fn::If")
-            if len(node) == 1 and isinstance(branch, list) and branch and \
-                    isinstance(branch[0], str):
-                found.append(branch[0])
-            stack.extend(reversed(list(node.values())))
-        elif isinstance(node, list):
-            stack.extend(reversed(node))
-    return list(dict.fromkeys(found))
-
-
-def _is_scalar(value: Json) -> bool:
-    return isinstance(value, str | int | float | bool)
-
-
-def _text(value: Json) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _has_unk(value: Json) -> bool:
-    if isinstance(value, Unk):
-        return True
-    if isinstance(value, list):
-        return any(_has_unk(v) for v in value)
-    if isinstance(value, Mapping):
-        return any(_has_unk(v) for v in value.values())
-    return False
-
-
-def _first_why(value: Json, default: str) -> str:
-    if isinstance(value, Unk):
-        return value.why
-    if isinstance(value, list):
-        for item in value:
-            if isinstance(item, Unk):
-                return item.why
-    return default
-
-
-def _join_whys(whys: list[str]) -> str:
-    return " and ".join(dict.fromkeys(whys))

@@ -34,9 +34,9 @@ from batchlint.loaders.cfn_intrinsics import (
     VGW,
     VPC,
     Resolver,
-    Unk,
 )
 from batchlint.loaders.cfn_settle import settle
+from batchlint.loaders.cfn_values import Unk
 from batchlint.model import Json, Pointer
 
 _ALLOW_ALL = {"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from batchlint import shapes
-from batchlint.loaders.cfn_intrinsics import NO_VALUE, Unk
+from batchlint.loaders.cfn_values import NO_VALUE, Unk
 from batchlint.model import Json, Pointer
 
 

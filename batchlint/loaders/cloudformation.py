@@ -30,15 +30,9 @@ from batchlint import shapes
 from batchlint.loaders import cfn_images, cfn_network
 from batchlint.loaders.builder import KIND_FIELDS, Document, ModelBuilder
 from batchlint.loaders.cfn_iam import iam_arn, iam_path, role
-from batchlint.loaders.cfn_intrinsics import (
-    IAM_ROLE,
-    INSTANCE_PROFILE,
-    LAUNCH_TEMPLATE,
-    Resolver,
-    Unk,
-    conditions_used,
-)
+from batchlint.loaders.cfn_intrinsics import IAM_ROLE, INSTANCE_PROFILE, LAUNCH_TEMPLATE, Resolver
 from batchlint.loaders.cfn_settle import field_name, settle
+from batchlint.loaders.cfn_values import Unk, conditions_used
 from batchlint.model import Json, Pointer
 from batchlint.unknowns import value_at
 
