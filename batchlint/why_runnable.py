@@ -6,7 +6,7 @@ and the AWSSupport-TroubleshootAWSBatchJob runbook
 (https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide/automation-aws-troubleshoot-aws-batch-job.html):
 the queue's state; its compute environments' state and status; the job's vCPUs,
 memory and GPUs against their ``maxvCpus`` and instance types (BL302's capacity model,
-batchlint/instance_catalog.py); the EC2 vCPU quotas (BL401's, batchlint/quotas.py); the
+batchlint/facts/capacity.py); the EC2 vCPU quotas (BL401's, batchlint/facts/quotas.py); the
 findings of the rules that keep instances from starting or joining the cluster (roles,
 network path, instance-type offerings, GPU images); and Batch's own ``statusReason``.
 """
@@ -18,11 +18,13 @@ from dataclasses import replace
 
 from batchlint import model as m
 from batchlint.facts import fargate, quotas
+from batchlint.facts.capacity import Capacity, ec2_capacity
 from batchlint.facts.compute import EC2_TYPES, FARGATE_TYPES, compute_type, is_enabled, is_usable
-from batchlint.facts.instance_catalog import KERNEL_PERCENT, Capacity, Task, ec2_capacity, job_tasks
+from batchlint.facts.instance_catalog import KERNEL_PERCENT
 from batchlint.facts.jobdefs import on_fargate
 from batchlint.facts.launch_templates import why as lookup_why
 from batchlint.facts.network import NONE, network_path
+from batchlint.facts.tasks import Task, job_tasks
 from batchlint.model import Model, Resource
 from batchlint.why_reasons import (
     BATCH_REASONS,

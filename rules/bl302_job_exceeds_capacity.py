@@ -4,17 +4,12 @@ from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
 from batchlint.facts import fargate
+from batchlint.facts.capacity import Capacity, Slot, region_capacity
 from batchlint.facts.compute import resources_of
 from batchlint.facts.eks_pods import pod_sizes
-from batchlint.facts.instance_catalog import (
-    KERNEL_PERCENT,
-    Capacity,
-    Slot,
-    Task,
-    job_tasks,
-    region_capacity,
-)
+from batchlint.facts.instance_catalog import KERNEL_PERCENT
 from batchlint.facts.jobdefs import on_fargate as runs_on_fargate
+from batchlint.facts.tasks import Task, job_tasks
 from batchlint.model import Resource
 from batchlint.rule import Context, Option, Result, Rule
 

@@ -16,7 +16,9 @@ import pytest
 from batchlint import model as m
 from batchlint.facts import fargate
 from batchlint.facts import instance_catalog as ic
+from batchlint.facts.capacity import region_capacity
 from batchlint.facts.instance_catalog import known_architecture
+from batchlint.facts.tasks import job_tasks
 from batchlint.model import Model, Resource
 
 from .conftest import REPO
@@ -169,7 +171,7 @@ def test_region_capacity_splits_platforms_and_says_what_is_unknown() -> None:
         _ce("odd", type="SPOT", maxvCpus=16, instanceTypes=["qq7"]),
         _ce("no-max", type="EC2", instanceTypes=["m5"]),
         _ce("fargate", type="FARGATE", maxvCpus=8), eks, unmanaged))
-    caps = ic.region_capacity(model, ACCOUNT, REGION, ic.KERNEL_PERCENT)
+    caps = region_capacity(model, ACCOUNT, REGION, ic.KERNEL_PERCENT)
     ec2, on_fargate = caps["EC2"], caps["Fargate"]
     assert {ce.name for ce in ec2.environments} == {"small", "odd", "no-max", "own"}
     assert len(ec2.unknown) == 3 and any("qq7" in u for u in ec2.unknown)
@@ -182,7 +184,7 @@ def test_region_capacity_splits_platforms_and_says_what_is_unknown() -> None:
 
 def test_max_vcpus_caps_what_an_instance_offers() -> None:
     model = Model((_ce("tiny", type="EC2", maxvCpus=4, instanceTypes=["m5"]),))
-    cap = ic.region_capacity(model, ACCOUNT, REGION, ic.KERNEL_PERCENT)["EC2"]
+    cap = region_capacity(model, ACCOUNT, REGION, ic.KERNEL_PERCENT)["EC2"]
     assert cap.fits(4, 300_000, 0) and not cap.fits(8, 1024, 0)
     assert cap.max_vcpus is not None and cap.max_vcpus[0] == 4
 
@@ -203,16 +205,16 @@ def test_tasks_sum_ecs_containers_and_prefer_resource_requirements() -> None:
     job = _jobdef(ecsProperties={"taskProperties": [{"containers": [
         {"resourceRequirements": [_req("VCPU", "1"), _req("MEMORY", "2048")]},
         {"resourceRequirements": [_req("vcpu", "0.5"), _req("GPU", "1")], "memory": 512}]}]})
-    (task,) = ic.job_tasks(job)
+    (task,) = job_tasks(job)
     assert (task.vcpus, task.memory, task.gpus, task.containers) == (1.5, 2560, 1, 2)
     assert task.path == "ecsProperties.taskProperties[0]"
     assert task.describe() == "1.5 vCPUs, 2,560 MiB and 1 GPU (summed over 2 containers)"
     job = _jobdef(containerProperties={"vcpus": 4, "memory": 100, "resourceRequirements": [
         _req("MEMORY", "8192"), _req("VCPU", "lots"), _req("GPU", "1e9"), "junk"]})
-    (task,) = ic.job_tasks(job)
+    (task,) = job_tasks(job)
     assert (task.vcpus, task.memory, task.gpus) == (4, 8192, 0)
     assert task.path == "containerProperties.resourceRequirements"
-    (task,) = ic.job_tasks(_jobdef(containerProperties={"memory": 2048}))
+    (task,) = job_tasks(_jobdef(containerProperties={"memory": 2048}))
     assert task.describe() == "2,048 MiB" and task.path == "containerProperties"
 
 
@@ -221,10 +223,10 @@ def test_tasks_of_node_ranges_and_eks() -> None:
         {"container": {"vcpus": 2, "memory": 1024}},
         {"container": {"resourceRequirements": [_req("VCPU", "64")]}}]},
         eksProperties={"podProperties": {"containers": [{"name": "eks"}]}})
-    first, second = ic.job_tasks(job)
+    first, second = job_tasks(job)
     assert first.path == "nodeProperties.nodeRangeProperties[0].container"
     assert second.describe() == "64 vCPUs in nodeProperties.nodeRangeProperties[1].container"
-    assert not list(ic.job_tasks(_jobdef(eksProperties={"podProperties": {"containers": [{}]}})))
+    assert not list(job_tasks(_jobdef(eksProperties={"podProperties": {"containers": [{}]}})))
 
 
 # -- Fargate ---------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from batchlint.facts import kube_quantity
-from batchlint.facts.instance_catalog import Task
 from batchlint.facts.jobdefs import Container, containers
+from batchlint.facts.tasks import Task
 from batchlint.jsonvalues import mapping
 from batchlint.model import Resource
 

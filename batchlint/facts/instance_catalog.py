@@ -1,4 +1,5 @@
-"""Instance-type facts, what a region's compute environments can place, and what a job asks.
+"""Instance-type facts (what a region's compute environments can place: capacity.py; what a
+job asks: tasks.py).
 
 Facts (vCPUs, memory, GPUs, architectures) come from two sources:
 
@@ -19,29 +20,20 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from batchlint import model as m
-from batchlint.facts import fargate
 from batchlint.facts.compute import (
-    EC2_TYPES,
-    FARGATE_TYPES,
     architecture,
-    compute_type,
     family,
-    instance_types,
-    is_managed,
-    resources_of,
 )
-from batchlint.facts.jobdefs import containers
 from batchlint.facts.quotas import families
 from batchlint.jsonvalues import integer, mapping
-from batchlint.model import Json, Model, Resource
+from batchlint.model import Json, Model
 
 # -- the memory model (docs/memory-model.md) ----------------------------------
 
@@ -183,211 +175,3 @@ def known_architecture(instance_type: str, model: Model | None = None) -> str:
     if known:
         return "arm64" if known[0].arm else "x86_64"
     return architecture(instance_type, model)
-
-
-# -- what the compute environments of a region can place ---------------------------
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One instance type a compute environment may launch, as a job sees it."""
-
-    ce: Resource
-    itype: InstanceType
-    vcpus: int  # the instance's vCPUs, capped by the environment's maxvCpus
-    memory: int  # MiB the ECS agent registers
-    gpus: int
-
-    def fits(self, vcpus: float, memory: int, gpus: int) -> bool:
-        return self.vcpus >= vcpus and self.memory >= memory and self.gpus >= gpus
-
-
-@dataclass(frozen=True)
-class Capacity:
-    """What a region's compute environments of one platform can place.
-
-    ``slots`` keeps only the instance shapes no other shape beats in every
-    dimension; ``most_memory``, ``most_vcpus`` and ``most_gpus`` are the
-    instances with the most of each (for messages), ``max_vcpus`` the largest
-    ``maxvCpus``, ``by_environment`` the slots of each environment. ``unknown``
-    says why some environment's capacity is not known.
-    """
-
-    environments: tuple[Resource, ...] = ()
-    slots: tuple[Slot, ...] = ()
-    unknown: tuple[str, ...] = ()
-    most_memory: Slot | None = None
-    most_vcpus: Slot | None = None
-    most_gpus: Slot | None = None
-    max_vcpus: tuple[int, Resource] | None = None
-    by_environment: Mapping[Resource, tuple[Slot, ...]] = field(default_factory=dict)
-
-    def fits(self, vcpus: float, memory: int, gpus: int) -> bool:
-        return any(slot.fits(vcpus, memory, gpus) for slot in self.slots)
-
-    def best_memory(self, vcpus: float, gpus: int) -> int:
-        """The most registered memory one instance with ``vcpus`` and ``gpus`` offers."""
-        return max((s.memory for s in self.slots if s.vcpus >= vcpus and s.gpus >= gpus),
-                   default=0)
-
-
-def ec2_capacity(model: Model, account: str | None, region: str | None,
-                 environments: Iterable[Resource], kernel_percent: float,
-                 nominal_memory: bool = False) -> Capacity:
-    """The capacity of the compute environments of one region that launch EC2 instances
-    (managed EC2/SPOT; unmanaged and other types count as not known). Memory is what the
-    ECS agent registers, or with ``nominal_memory`` the instance's whole memory."""
-    cat = catalog(model, account, region)
-    envs: list[Resource] = []
-    slots: list[Slot] = []
-    unknown: list[str] = []
-    by_environment: dict[Resource, tuple[Slot, ...]] = {}
-    for ce in environments:
-        envs.append(ce)
-        if not is_managed(ce):
-            unknown.append(f"`{ce.name}` is UNMANAGED: the instances in it are yours, so their "
-                           "sizes are not known")
-            continue
-        if compute_type(ce) not in EC2_TYPES:
-            unknown.append(f"`{ce.name}` is of compute type {compute_type(ce) or 'none'}, "
-                           "whose instances batchlint does not know")
-            continue
-        max_vcpus = integer(resources_of(ce).get("maxvCpus"))
-        entries = instance_types(ce)
-        if max_vcpus is None or not entries:
-            unknown.append(f"`{ce.name}` has no {'maxvCpus' if entries else 'instanceTypes'}")
-            continue
-        missing: list[str] = []
-        own: list[Slot] = []
-        for entry in entries:
-            found, names = cat.launchable(entry)
-            missing.extend(names)
-            own.extend(Slot(ce, t, min(t.vcpus, max_vcpus), t.memory_mib if nominal_memory
-                            else registered_memory(t.memory_mib, kernel_percent), t.gpus)
-                       for t in found)
-        slots.extend(own)
-        by_environment[ce] = _frontier(own)
-        if missing:
-            unknown.append(f"the instance types {', '.join(missing)} of `{ce.name}` are in "
-                           "neither the instance-type data given nor batchlint's table")
-    maxima = [(mv, ce) for ce in envs if is_managed(ce) and compute_type(ce) in EC2_TYPES
-              and (mv := integer(resources_of(ce).get("maxvCpus"))) is not None]
-    return Capacity(
-        tuple(envs), _frontier(slots), tuple(unknown),
-        max(slots, key=lambda s: (s.memory, s.vcpus, s.gpus), default=None),
-        max(slots, key=lambda s: (s.itype.vcpus, s.memory, s.gpus), default=None),
-        max(slots, key=lambda s: (s.gpus, s.vcpus, s.memory), default=None),
-        max(maxima, key=lambda pair: pair[0], default=None),
-        by_environment,
-    )
-
-
-def _frontier(slots: list[Slot]) -> tuple[Slot, ...]:
-    """The slots not dominated by another in vCPUs, memory and GPUs together."""
-    shapes: dict[tuple[int, int, int], Slot] = {}
-    for slot in slots:
-        shapes.setdefault((slot.vcpus, slot.memory, slot.gpus), slot)
-    kept: list[tuple[int, int, int]] = []
-    for shape in sorted(shapes, reverse=True):  # a shape can only be beaten by an earlier one
-        if not any(all(k >= s for k, s in zip(other, shape, strict=True)) for other in kept):
-            kept.append(shape)
-    return tuple(shapes[shape] for shape in kept)
-
-
-def region_capacity(model: Model, account: str | None, region: str | None,
-                    kernel_percent: float) -> dict[str, Capacity]:
-    """What the compute environments of a region can place: ``EC2`` and ``Fargate`` (ECS
-    jobs), and ``EKS`` (EKS pods, whose memory is counted as the instance's whole memory:
-    what Kubernetes and its daemons keep is not documented for Batch, docs/memory-model.md).
-
-    Every environment counts, enabled or not (one can be enabled later). A Fargate
-    environment is one slot of its ``maxvCpus`` with Fargate's largest memory: the
-    pairs are checked apart.
-    """
-    ec2: list[Resource] = []
-    on_fargate: list[Resource] = []
-    eks: list[Resource] = []
-    for ce in model.in_region(m.COMPUTE_ENVIRONMENT, account, region):
-        orchestration = str(ce.data.get("containerOrchestrationType", "")).upper()
-        if orchestration == "EKS" or ce.data.get("eksConfiguration"):
-            eks.append(ce)
-            continue
-        (on_fargate if compute_type(ce) in FARGATE_TYPES else ec2).append(ce)
-    biggest, unknown = fargate.max_vcpus(on_fargate)
-    slots: tuple[Slot, ...] = ()
-    if biggest is not None:
-        shape = InstanceType("Fargate", biggest[0], fargate.MAX_MEMORY)
-        slots = (Slot(biggest[1], shape, biggest[0], fargate.MAX_MEMORY, 0),)
-    return {"EC2": ec2_capacity(model, account, region, ec2, kernel_percent),
-            "Fargate": Capacity(tuple(on_fargate), slots, tuple(unknown), max_vcpus=biggest),
-            "EKS": ec2_capacity(model, account, region, eks, kernel_percent, nominal_memory=True)}
-
-
-# -- what a job definition asks of one instance -----------------------------------
-
-
-@dataclass(frozen=True)
-class Task:
-    """What one task of a job definition, placed on one instance, asks for."""
-
-    path: str  # where it sits, e.g. "containerProperties.resourceRequirements"
-    vcpus: float
-    memory: int  # MiB
-    gpus: int
-    containers: int
-
-    @property
-    def empty(self) -> bool:
-        return not (self.vcpus or self.memory or self.gpus)
-
-    def describe(self) -> str:
-        """``2 vCPUs, 8,192 MiB and 1 GPU (summed over 2 containers)``."""
-        parts = [fargate.vcpu_words(self.vcpus)] if self.vcpus else []
-        parts += [f"{self.memory:,} MiB"] if self.memory else []
-        parts += [f"{self.gpus} GPU{'' if self.gpus == 1 else 's'}"] if self.gpus else []
-        text = fargate.words(parts, "and") or "nothing"
-        if self.containers > 1:
-            text += f" (summed over {self.containers} containers)"
-        if self.path.startswith("nodeProperties"):
-            text += f" in {self.path.removesuffix('.resourceRequirements')}"
-        return text
-
-
-_NUMBER = re.compile(r"^\s*[0-9]{1,9}(\.[0-9]{1,6})?\s*$")
-
-
-def job_tasks(jobdef: Resource) -> Iterator[Task]:
-    """The ECS tasks of a job definition: its container, each node range's, and each
-    ``ecsProperties`` task with its containers summed. EKS pods are left out."""
-    groups: dict[str, list[Mapping[str, Json]]] = {}
-    for container in containers(jobdef):
-        if "eksProperties" in container.path:
-            continue
-        key = container.path
-        if "ecsProperties" in key:
-            key = key.rsplit(".containers[", 1)[0]
-        groups.setdefault(key, []).append(container.data)
-    for path, members in groups.items():
-        needs = [_needs(c) for c in members]
-        if len(members) == 1 and members[0].get("resourceRequirements"):
-            path += ".resourceRequirements"
-        yield Task(path, sum(n[0] for n in needs), sum(n[1] for n in needs),
-                   sum(n[2] for n in needs), len(members))
-
-
-def _needs(container: Mapping[str, Json]) -> tuple[float, int, int]:
-    """(vCPUs, MiB, GPUs) of a container: resourceRequirements, else the deprecated
-    ``vcpus``/``memory``. Values that are not plain numbers count as not given."""
-    found: dict[str, float] = {}
-    requirements = container.get("resourceRequirements")
-    for req in requirements if isinstance(requirements, list) else []:
-        kind = req.get("type") if isinstance(req, Mapping) else None
-        value = req.get("value") if isinstance(req, Mapping) else None
-        if isinstance(kind, str) and isinstance(value, str) and _NUMBER.match(value):
-            found[kind.upper()] = float(value)
-    for kind, legacy in (("VCPU", "vcpus"), ("MEMORY", "memory")):
-        value = integer(container.get(legacy))
-        if kind not in found and value is not None and 0 <= value < 10**9:
-            found[kind] = float(value)
-    return (found.get("VCPU", 0.0), math.ceil(found.get("MEMORY", 0.0)),
-            math.ceil(found.get("GPU", 0.0)))

@@ -1,0 +1,81 @@
+"""What a job definition asks of one instance: each ECS task's vCPUs, memory and GPUs,
+its containers summed (EKS pods: eks_pods.py)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from batchlint.facts import fargate
+from batchlint.facts.jobdefs import containers
+from batchlint.jsonvalues import integer
+from batchlint.model import Json, Resource
+
+
+@dataclass(frozen=True)
+class Task:
+    """What one task of a job definition, placed on one instance, asks for."""
+
+    path: str  # where it sits, e.g. "containerProperties.resourceRequirements"
+    vcpus: float
+    memory: int  # MiB
+    gpus: int
+    containers: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.vcpus or self.memory or self.gpus)
+
+    def describe(self) -> str:
+        """``2 vCPUs, 8,192 MiB and 1 GPU (summed over 2 containers)``."""
+        parts = [fargate.vcpu_words(self.vcpus)] if self.vcpus else []
+        parts += [f"{self.memory:,} MiB"] if self.memory else []
+        parts += [f"{self.gpus} GPU{'' if self.gpus == 1 else 's'}"] if self.gpus else []
+        text = fargate.words(parts, "and") or "nothing"
+        if self.containers > 1:
+            text += f" (summed over {self.containers} containers)"
+        if self.path.startswith("nodeProperties"):
+            text += f" in {self.path.removesuffix('.resourceRequirements')}"
+        return text
+
+
+_NUMBER = re.compile(r"^\s*[0-9]{1,9}(\.[0-9]{1,6})?\s*$")
+
+
+def job_tasks(jobdef: Resource) -> Iterator[Task]:
+    """The ECS tasks of a job definition: its container, each node range's, and each
+    ``ecsProperties`` task with its containers summed. EKS pods are left out."""
+    groups: dict[str, list[Mapping[str, Json]]] = {}
+    for container in containers(jobdef):
+        if "eksProperties" in container.path:
+            continue
+        key = container.path
+        if "ecsProperties" in key:
+            key = key.rsplit(".containers[", 1)[0]
+        groups.setdefault(key, []).append(container.data)
+    for path, members in groups.items():
+        needs = [_needs(c) for c in members]
+        if len(members) == 1 and members[0].get("resourceRequirements"):
+            path += ".resourceRequirements"
+        yield Task(path, sum(n[0] for n in needs), sum(n[1] for n in needs),
+                   sum(n[2] for n in needs), len(members))
+
+
+def _needs(container: Mapping[str, Json]) -> tuple[float, int, int]:
+    """(vCPUs, MiB, GPUs) of a container: resourceRequirements, else the deprecated
+    ``vcpus``/``memory``. Values that are not plain numbers count as not given."""
+    found: dict[str, float] = {}
+    requirements = container.get("resourceRequirements")
+    for req in requirements if isinstance(requirements, list) else []:
+        kind = req.get("type") if isinstance(req, Mapping) else None
+        value = req.get("value") if isinstance(req, Mapping) else None
+        if isinstance(kind, str) and isinstance(value, str) and _NUMBER.match(value):
+            found[kind.upper()] = float(value)
+    for kind, legacy in (("VCPU", "vcpus"), ("MEMORY", "memory")):
+        value = integer(container.get(legacy))
+        if kind not in found and value is not None and 0 <= value < 10**9:
+            found[kind] = float(value)
+    return (found.get("VCPU", 0.0), math.ceil(found.get("MEMORY", 0.0)),
+            math.ceil(found.get("GPU", 0.0)))
