@@ -17,6 +17,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from batchlint.kinds import *  # noqa: F403  (the kinds and datasets, read as m.JOB_QUEUE)
+from batchlint.kinds import (
+    DATASET_WORDS,
+    IAM,
+    IAM_POLICIES,
+    IAM_ROLE,
+    INSTANCE_PROFILE,
+    JOB_DEFINITION,
+    LAUNCH_TEMPLATE,
+    LAUNCH_TEMPLATE_VERSION,
+    SERVICE_QUOTA,
+)
 from batchlint.unknowns import remember, track
 
 Json = Any
@@ -35,61 +47,6 @@ def parse_path(path: str | Pointer) -> Pointer:
         parts.append(int(index) if index else name)
     return tuple(parts)
 T = TypeVar("T")
-
-# Kinds of resource, named as they appear in findings.
-COMPUTE_ENVIRONMENT = "compute-environment"
-JOB_QUEUE = "job-queue"
-JOB_DEFINITION = "job-definition"
-JOB = "job"
-LAUNCH_TEMPLATE = "launch-template"
-LAUNCH_TEMPLATE_VERSION = "launch-template-version"
-IMAGE = "image"
-INSTANCE_TYPE = "instance-type"
-IAM_ROLE = "iam-role"
-IAM_POLICY = "iam-policy"  # a managed policy with its versions (get-account-authorization-details)
-INSTANCE_PROFILE = "instance-profile"
-SERVICE_QUOTA = "service-quota"
-SCHEDULING_POLICY = "scheduling-policy"
-# network and placement (ec2 describe-subnets, -route-tables, -vpc-endpoints,
-# -security-groups, -instance-type-offerings)
-SUBNET = "subnet"
-ROUTE_TABLE = "route-table"
-VPC_ENDPOINT = "vpc-endpoint"
-SECURITY_GROUP = "security-group"
-INSTANCE_TYPE_OFFERING = "instance-type-offering"
-
-LINTED_KINDS = (COMPUTE_ENVIRONMENT, JOB_QUEUE, JOB_DEFINITION)
-
-# Datasets whose collection is tracked, so that a missing resource can be told
-# apart from data that was never collected.
-IAM = "iam"
-IAM_POLICIES = "iam-policies"  # the documents of the roles' inline and managed policies
-LAUNCH_TEMPLATES = "launch-templates"
-IMAGES = "images"
-INSTANCE_TYPES = "instance-types"
-SERVICE_QUOTAS = "service-quotas"
-JOBS = "jobs"
-SUBNETS = "subnets"
-ROUTE_TABLES = "route-tables"
-VPC_ENDPOINTS = "vpc-endpoints"
-SECURITY_GROUPS = "security-groups"
-OFFERINGS = "instance-type-offerings"
-
-_DATASET_WORDS = {
-    IAM: "IAM roles and instance profiles",
-    IAM_POLICIES: "IAM policy documents",
-    LAUNCH_TEMPLATES: "launch template versions",
-    IMAGES: "AMIs (ec2 describe-images)",
-    INSTANCE_TYPES: "instance types (ec2 describe-instance-types)",
-    SERVICE_QUOTAS: "service quotas",
-    JOBS: "jobs (batch list-jobs)",
-    SUBNETS: "subnets (ec2 describe-subnets)",
-    ROUTE_TABLES: "route tables (ec2 describe-route-tables)",
-    VPC_ENDPOINTS: "VPC endpoints (ec2 describe-vpc-endpoints)",
-    SECURITY_GROUPS: "security groups (ec2 describe-security-groups)",
-    OFFERINGS: "instance type offerings (ec2 describe-instance-type-offerings)",
-}
-
 
 class Locator(Protocol):
     """What a loader makes for each document it reads: where a pointer into it is."""
@@ -292,7 +249,7 @@ class Model:
         where = f" for account {account}" if account else ""
         if region and dataset not in (IAM, IAM_POLICIES):
             where += f" in {region}"
-        return Unknown(f"{what} is not in the data given: no complete {_DATASET_WORDS[dataset]}"
+        return Unknown(f"{what} is not in the data given: no complete {DATASET_WORDS[dataset]}"
                        f"{where} were provided")
 
     def is_complete(self, dataset: str, account: str | None, region: str | None = None) -> bool:
