@@ -8,7 +8,7 @@ by its logical ID, which is what ``!Ref`` of it resolves to; a VPC of the templa
 a main route table with only its local route (a template cannot add routes to it), and
 its endpoints are the template's.
 A route's ``GatewayId`` that names an ``AWS::EC2::InternetGateway`` of the template is
-marked as one (:data:`batchlint.facts.network.GATEWAY_KIND`).
+marked as one (:data:`batchlint.facts.vpc.GATEWAY_KIND`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from batchlint import model as m
 from batchlint import shapes
-from batchlint.facts.network import GATEWAY_KIND
+from batchlint.facts.vpc import GATEWAY_KIND
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.loaders.cfn_intrinsics import (
     ASSOCIATION,

@@ -5,7 +5,7 @@ table, its routes as written), ``aws_route``, ``aws_route_table_association`` an
 ``aws_main_route_table_association``. A VPC the plan creates has a main table with only
 its local route unless the plan adds routes to it. A route's ``gateway_id`` that reaches
 an ``aws_internet_gateway`` of the plan is marked as one
-(:data:`batchlint.facts.network.GATEWAY_KIND`).
+(:data:`batchlint.facts.vpc.GATEWAY_KIND`).
 
 What the plan does not decide is never guessed: an association whose route table is not
 known gives its subnet a table whose routes are unknown; a route or main association
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from batchlint import model as m
-from batchlint.facts.network import GATEWAY_KIND
+from batchlint.facts.vpc import GATEWAY_KIND
 from batchlint.loaders.tfplan_netids import (
     DEFAULT_TABLE,
     SUBNET,
