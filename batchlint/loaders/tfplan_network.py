@@ -43,11 +43,15 @@ def environment_lists(r: Reader, out: dict[str, Any], at: Pointer,
                       cr: tuple[str | int, ...]) -> None:
     """A compute environment's ``subnets`` and ``securityGroupIds`` known only after apply,
     when they are the plan's subnets and security groups."""
-    ids = Ids(r.index)
+    ids: Ids | None = None  # read only for a list not fully known: most are
     for field, api, kind in (("subnets", "subnets", SUBNET),
                              ("security_group_ids", "securityGroupIds", GROUP)):
         value = out.get(api)
-        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+        partial = isinstance(value, list) and not all(isinstance(v, str) for v in value)
+        if not partial and (*at, api) not in r.unknown:
+            continue
+        ids = ids or Ids(r.index)
+        if partial and isinstance(value, list):
             # some elements known only after apply: each the resource it references
             elements = [v if isinstance(v, str) else
                         ids.one(r, (*at, api), (*cr, field, i), (kind,))
@@ -56,8 +60,6 @@ def environment_lists(r: Reader, out: dict[str, Any], at: Pointer,
                 out[api] = elements
             else:
                 del out[api]
-            continue
-        if (*at, api) not in r.unknown:
             continue
         found = ids.listed(r, (*at, api), (*cr, field), (kind,))
         if found is not None:

@@ -27,7 +27,6 @@ from batchlint import model as m
 from batchlint.errors import InputError
 from batchlint.fileio import DEFAULT_LIMITS, Limits, read_text
 from batchlint.loaders import terraform as plan
-from batchlint.loaders import tfplan_network as network
 from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders import tfsource_json as tfjson
 from batchlint.loaders import tfsource_override as override
@@ -235,6 +234,10 @@ def _model(run: Run, loader: Loader, all_revisions: bool, world: str = "",
 
 def _network(builder: ModelBuilder, index: SourceIndex, run: Run, loader: Loader) -> None:
     """The configuration's VPC resources, as a plan's (:mod:`tfplan_network`)."""
+    if not plan.has_network(index):
+        return
+    from batchlint.loaders import tfplan_network as network
+
     sources = {s.inst.address: s for s in run.instances}
 
     def reader_for(inst: Instance) -> SourceReader:
