@@ -20,11 +20,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from batchlint.errors import BatchlintError
-from batchlint.excludes import Exclude, parse_excludes
 from batchlint.rule import SEVERITIES, Rule
+
+if TYPE_CHECKING:  # imported only when a config file is read (load_config)
+    from batchlint.excludes import Exclude
 
 FAIL_ON = (*SEVERITIES, "never")
 _KEYS = {"select", "ignore", "fail-on", "strict", "rules-dir", "rules", "exclude"}
@@ -80,6 +82,8 @@ def load_config(path: str | None) -> Config:
     if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
         raise BatchlintError(f"{path}: [rules.<id or name>] entries must be tables")
     select = data.get("select")
+    from batchlint.excludes import parse_excludes
+
     return Config(
         path=path,
         select=None if select is None else _strings(path, "select", select),

@@ -17,7 +17,6 @@ import errno
 import io
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -209,6 +208,8 @@ def write_text(path: str, text: str) -> None:
 
 
 def _temporary(target: str, folder: str) -> tuple[int, str]:
+    import tempfile  # only for --output and the files batchlint writes: not at every start
+
     try:
         return tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
                                 dir=folder)

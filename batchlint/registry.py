@@ -13,7 +13,6 @@ import re
 import sys
 import types
 from collections.abc import Iterable
-from importlib import resources
 from typing import Any
 
 from batchlint.declarative import load_declarative
@@ -24,6 +23,14 @@ ENTRY_POINT_GROUP = "batchlint.rules"
 
 
 def builtin_rules_dir() -> str:
+    """The built-in rules' folder (found by the import system, as importlib.resources
+    would, without importing its readers and zipfile at every start)."""
+    spec = importlib.util.find_spec("batchlint.builtin_rules")
+    locations = spec.submodule_search_locations if spec is not None else None
+    if locations:
+        return str(next(iter(locations)))
+    from importlib import resources
+
     return str(resources.files("batchlint.builtin_rules"))
 
 
