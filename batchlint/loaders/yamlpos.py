@@ -18,32 +18,27 @@ YAML (docker-compose files, mkdocs.yml) is skipped rather than rejected.
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from batchlint.errors import InputError
 from batchlint.fileio import DEFAULT_LIMITS, Limits
+from batchlint.loaders.yamltags import (
+    MAP_TAGS,
+    SCALAR_TAGS,
+    SEQ_TAGS,
+    SHORT_FORMS,
+    STANDARD,
+    construct,
+    resolve,
+    short,
+    tag_of,
+)
 from batchlint.model import Json, Pointer
 
 Positions = dict[Pointer, tuple[int, int]]
 
-# short-form tag -> long-form key
-SHORT_FORMS = {
-    "!Ref": "Ref",
-    "!Condition": "Condition",
-    **{f"!{name}": f"Fn::{name}" for name in (
-        "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select",
-        "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "ToJsonString",
-        "Length", "ForEach")},
-}
-
-STANDARD = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {STANDARD + name for name in (
-    "str", "int", "float", "bool", "null", "timestamp", "binary")}
-_MAP_TAGS = {STANDARD + "map", STANDARD + "set"}
-_SEQ_TAGS = {STANDARD + "seq", STANDARD + "omap", STANDARD + "pairs"}
 # what YAML allows in a stream (YAML 1.1 "printable"); the first other character is named
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
                             "\U00010000-\U0010ffff]")
@@ -201,7 +196,7 @@ class _Builder:
         if top is not None and isinstance(top.value, dict) and top.key is _NO_KEY:
             text = str(event.value)  # a key: its text, as written
             self._remember(event.anchor, text, 1, text)
-            self._place(None, 1, event, text, self._tag(event) == STANDARD + "merge")
+            self._place(None, 1, event, text, tag_of(self.loader, event) == STANDARD + "merge")
             return
         at = self._child_at(event)
         value = self._scalar_value(event, at)
@@ -217,41 +212,19 @@ class _Builder:
                 return {"Fn::GetAtt": [resource, attribute]}
             if tag in ("!Ref", "!Condition", "!Sub"):
                 return {SHORT_FORMS[tag]: str(event.value)}
-            return {SHORT_FORMS[tag]: self._construct(event, self._resolve(event), False)}
+            return {SHORT_FORMS[tag]: self._construct(event, resolve(self.loader, event), False)}
         if tag is None or tag == "!":
-            return self._construct(event, self._resolve(event), False)
-        if tag in _SCALAR_TAGS:
+            return self._construct(event, resolve(self.loader, event), False)
+        if tag in SCALAR_TAGS:
             return self._construct(event, tag, True)
-        self.problems.append(self._fail(event, f"unknown tag {_short(tag)}"))
+        self.problems.append(self._fail(event, f"unknown tag {short(tag)}"))
         return None
 
-    def _resolve(self, event: Any) -> str:
-        import yaml
-
-        return str(self.loader.resolve(yaml.ScalarNode, event.value, event.implicit))
-
-    def _tag(self, event: Any) -> str:
-        return str(event.tag) if event.tag not in (None, "!") else self._resolve(event)
-
     def _construct(self, event: Any, tag: str, explicit: bool) -> Json:
-        """The value of a scalar; its text where the tag gives a date or bytes (rules read
-        strings), or when an implicit guess fails (``2020-13-45`` stays a string)."""
-        import yaml
-
-        if tag == STANDARD + "str":
-            return str(event.value)
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            if tag == STANDARD + "binary":  # PyYAML drops what is not base64; be strict
-                base64.b64decode("".join(str(event.value).split()), validate=True)
-            value = self.loader.yaml_constructors[tag](self.loader, node)
-        except Exception:  # its message would echo the value, which may be a secret
-            if not explicit:
-                return str(event.value)
-            raise self._fail(event, f"invalid YAML: not a valid {_short(tag)} value") from None
-        if tag in (STANDARD + "timestamp", STANDARD + "binary"):
-            return str(event.value)
-        return value
+            return construct(self.loader, event, tag, explicit)
+        except ValueError as exc:
+            raise self._fail(event, f"invalid YAML: {exc}") from None
 
     def _start(self, event: Any, is_map: bool) -> None:
         parent_depth = self.stack[-1].depth if self.stack else 0
@@ -262,9 +235,9 @@ class _Builder:
         tag = event.tag
         wrap = SHORT_FORMS.get(tag) if tag else None
         known = tag in (None, "!") or wrap is not None or tag in (
-            _MAP_TAGS if is_map else _SEQ_TAGS)
+            MAP_TAGS if is_map else SEQ_TAGS)
         if not known:
-            self.problems.append(self._fail(event, f"unknown tag {_short(tag)}"))
+            self.problems.append(self._fail(event, f"unknown tag {short(tag)}"))
         depth = parent_depth + 1 + (wrap is not None)
         self._check_depth(event, depth)
         if event.anchor is not None:
@@ -320,7 +293,3 @@ def _mark(event: Any) -> tuple[int, int]:
     if mark is None:
         return 1, 1
     return mark.line + 1, mark.column + 1
-
-
-def _short(tag: str) -> str:
-    return "!!" + tag[len(STANDARD):] if tag.startswith(STANDARD) else tag
