@@ -7,27 +7,32 @@ input. Errors are one line on stderr; reports go to stdout or ``--output``.
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
-from collections.abc import Callable
-from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
 from batchlint import __version__
+from batchlint.cli_errors import user_errors
+from batchlint.cli_options import (
+    DEFAULT_FORMAT,
+    FORMAT_HELP,
+    AllRegions,
+    AllRevisions,
+    FailOn,
+    Format,
+    ListFormat,
+    OrgRole,
+    Profile,
+    Regions,
+    RoleArns,
+    Timeout,
+    live_options,
+)
 from batchlint.errors import BatchlintError
-from batchlint.reporters import REPORTERS
 from batchlint.usage import OneLineErrors
 
-if TYPE_CHECKING:
-    from batchlint.aws.live import LiveOptions
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-
+__all__ = ["Format", "app", "main"]  # Format: the --format choices, for tests and tools
 
 app = typer.Typer(
     name="batchlint",
@@ -39,67 +44,6 @@ app = typer.Typer(
     cls=OneLineErrors,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-if TYPE_CHECKING:
-    Format = str
-else:  # the --format choices: the table of reporters
-    Format = StrEnum("Format", {name: name for name in REPORTERS})
-DEFAULT_FORMAT = Format("text")
-FORMAT_HELP = "Report format: " + "; ".join(f"{r.name}: {r.summary}" for r in REPORTERS.values())
-
-
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    note = "note"
-    never = "never"
-
-
-def fail(message: str) -> typer.Exit:
-    from batchlint.terminal import escape
-
-    # file and resource names come from the input: a control character in one must not
-    # rewrite the terminal or start a line of its own
-    print(f"batchlint: error: {escape(message)}", file=sys.stderr)
-    return typer.Exit(2)
-
-
-def user_errors(func: F) -> F:
-    """Turn a BatchlintError into one line on stderr and exit 2; an unexpected error too,
-    naming where it happened but not its message (it may hold a value from the input, a
-    secret even). BATCHLINT_DEBUG=1 shows the traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except BatchlintError as exc:
-            raise fail(str(exc)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except Exception as exc:
-            if os.environ.get("BATCHLINT_DEBUG"):
-                raise
-            raise fail(internal_error(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def internal_error(exc: BaseException) -> str:
-    """One line for a bug: the exception's type and innermost batchlint frame."""
-    import traceback
-
-    ours = (f"{os.sep}batchlint{os.sep}", f"{os.sep}rules{os.sep}")
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if any(part in f.filename for part in ours)]
-    where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
-    return (f"internal error ({type(exc).__name__}{where}); please report it with the input "
-            "that caused it (BATCHLINT_DEBUG=1 shows the traceback)")
 
 
 def _version(value: bool) -> None:
@@ -119,39 +63,6 @@ def main_options(
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-
-
-# Account options, shared by `scan` (with no PATH) and `export`.
-Profile = Annotated[str | None, typer.Option(
-    "--profile", help="AWS profile (else the default credential chain, AWS_PROFILE).")]
-Regions = Annotated[list[str] | None, typer.Option(
-    "--region", help="Region to read (repeatable) [default: the profile's region].")]
-AllRegions = Annotated[bool, typer.Option(
-    "--all-regions", help="Every region enabled for the account.")]
-RoleArns = Annotated[list[str] | None, typer.Option(
-    "--role-arn", help="Assume this role and read its account (repeatable).")]
-OrgRole = Annotated[str | None, typer.Option(
-    "--org-role", help="Assume this role name in every ACTIVE account of the organization.")]
-Timeout = Annotated[float | None, typer.Option(  # None: not given (aws.faults' default)
-    "--timeout", min=1, max=3600, show_default=False,
-    help="Seconds one AWS call may take, retries included; an endpoint that does not answer "
-         "in time is not asked again and what it holds is not verified [default: 60].")]
-AllRevisions = Annotated[bool, typer.Option(
-    "--all-revisions", help="Every ACTIVE job definition revision, not only the latest of "
-                            "each name.")]
-
-
-def live_options(profile: str | None, region: list[str] | None, all_regions: bool,
-                 role_arn: list[str] | None, org_role: str | None, all_revisions: bool,
-                 with_jobs: bool = True, timeout: float | None = None) -> LiveOptions:
-    from batchlint.aws.live import LiveOptions
-
-    if region and all_regions:
-        raise BatchlintError("--region and --all-regions exclude each other")
-    return LiveOptions(profile=profile, regions=tuple(region or ()), all_regions=all_regions,
-                       role_arns=tuple(role_arn or ()), org_role=org_role,
-                       all_revisions=all_revisions, with_jobs=with_jobs,
-                       **({} if timeout is None else {"timeout": timeout}))
 
 
 @app.command()
