@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from batchlint.jsonvalues import items, mapping
-from batchlint.loaders.tfaddress import Key as Key  # re-exported: tfsource_resource reads it here
-from batchlint.loaders.tfaddress import Part, config_path, parse_address, split_module
-from batchlint.loaders.tfaddress import render as render  # re-exported, as Key
+from batchlint.loaders.tfaddress import Key as Key  # Key, Part, render: re-exported for tfsource
+from batchlint.loaders.tfaddress import Part as Part
+from batchlint.loaders.tfaddress import config_path, parse_address, split_module
+from batchlint.loaders.tfaddress import render as render
 from batchlint.model import Json, Pointer
 
 
