@@ -13,19 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from batchlint.loaders.tfaddress import Part, render
-from batchlint.loaders.tfplan_refs import Outside
+from batchlint.loaders.tfplan_refs import Outside, Part, render
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
+from batchlint.loaders.tfsource_expand import META, Expansion, expand
 from batchlint.loaders.tfsource_expr import evaluate
 from batchlint.loaders.tfsource_hcl import Attr, Block, HclFile
 from batchlint.loaders.tfsource_types import convert
 
 if TYPE_CHECKING:
-    from batchlint.loaders.tfsource_resource import Expansion, ResourceNode, Run
+    from batchlint.loaders.tfsource_resource import ResourceNode, Run
 
 Thunk = Callable[[], Any]
-META = {"count", "for_each", "depends_on", "lifecycle", "provider", "providers", "source",
-        "version"}
 
 
 @dataclass
@@ -217,8 +215,6 @@ class ModuleCall:
 
     def expand(self) -> Expansion:
         if self._expansion is None:
-            from batchlint.loaders.tfsource_resource import expand
-
             self._expansion = expand(self.parent, self.block, self.file,
                                      f"{self.parent.prefix}module.{self.name}")
             keys = self._expansion.keys if isinstance(self._expansion.keys, list) else []

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from batchlint.loaders.tfsource_dynamic import dynamic_blocks
 from batchlint.loaders.tfsource_eval import EvalError, Unknown, plain, unknowns
+from batchlint.loaders.tfsource_expand import expand
 from batchlint.loaders.tfsource_expr import Scope, evaluate
 from batchlint.loaders.tfsource_hcl import Block, Body, HclFile
 
@@ -236,7 +237,5 @@ def policy_document(block: Block, file: HclFile, scope: Scope) -> dict[str, Any]
 
 def instances(module: Module, block: Block, file: HclFile, address: str) -> Any:
     """The data source's value: one object, or a list (``count``) or map (``for_each``)."""
-    from batchlint.loaders.tfsource_resource import expand
-
     expansion = expand(module, block, file, address)
     return expansion.shape([policy_document(block, file, s) for s in expansion.scopes])

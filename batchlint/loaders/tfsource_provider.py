@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders.tfplan_refs import Outside
 from batchlint.loaders.tfsource_eval import EvalError, Unknown, plain
+from batchlint.loaders.tfsource_expand import expand
 from batchlint.loaders.tfsource_expr import Scope, evaluate
 from batchlint.loaders.tfsource_hcl import Block, HclFile
 
@@ -31,8 +32,6 @@ _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 
 def instances(module: Module, kind: str, block: Block, file: HclFile, address: str) -> Any:
     """The data source's value (one object, or a list or map of them)."""
-    from batchlint.loaders.tfsource_resource import expand
-
     expansion = expand(module, block, file, address)
     return expansion.shape([_value(module, kind, block, file, scope, address)
                             for scope in expansion.scopes])

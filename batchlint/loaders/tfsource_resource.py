@@ -1,26 +1,28 @@
 """Resource instances read from source, as a plan's ``planned_values`` would hold them.
 
-``count`` and ``for_each`` (maps, sets, ``toset(…)``) expand a resource into instances
-named as Terraform names them; each instance's attributes and blocks (``dynamic`` ones
-expanded) are evaluated into the plan's value shape, with ``after_unknown`` where the
-value is not known and, for every attribute, the line it is written on.
+``count`` and ``for_each`` expand a resource into instances (:mod:`tfsource_expand`);
+each instance's attributes and blocks (``dynamic`` ones expanded) are evaluated into the
+plan's value shape, with ``after_unknown`` where the value is not known and, for every
+attribute, the line it is written on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from batchlint.loaders import tfsource_eval as ev
 from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders.tfplan_refs import Instance, Key, Outside, Target, render
 from batchlint.loaders.tfsource_dynamic import dynamic_blocks
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
+from batchlint.loaders.tfsource_expand import META, Expansion, InstanceScope, expand
 from batchlint.loaders.tfsource_expr import Scope, evaluate
 from batchlint.loaders.tfsource_hcl import Attr, Block, Body, HclFile, Node
-from batchlint.loaders.tfsource_module import META, Module, ModuleDef
 from batchlint.loaders.tfsource_registry import Downloads
+
+if TYPE_CHECKING:
+    from batchlint.loaders.tfsource_module import Module, ModuleDef
 
 Path = tuple[str | int, ...]
 SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection"}
@@ -48,83 +50,6 @@ class Run:
                 and len(self.collect) < self.cap:
             self.collect.append(label)
         return None
-
-
-class InstanceScope:
-    """A module's scope with ``count.index`` or ``each`` bound."""
-
-    def __init__(self, module: Module, count: int | None = None,
-                 each: tuple[Any, Any] | None = None):
-        self.module, self.count, self.each = module, count, each
-
-    def root(self, name: str) -> Any:
-        if name == "count" and self.count is not None:
-            return {"index": self.count}
-        if name == "each" and self.each is not None:
-            return {"key": self.each[0], "value": self.each[1]}
-        return self.module.root(name)
-
-    def decide(self, condition: str, value: Unknown) -> bool | None:
-        return self.module.decide(condition, value)
-
-    def module_dir(self) -> str:
-        return self.module.module_dir()
-
-
-@dataclass
-class Expansion:
-    keys: list[Key] | Unknown
-    scopes: list[InstanceScope] = field(default_factory=list)
-    mode: str = ""  # "", "count" or "for_each"
-
-    def shape(self, objects: list[Any]) -> Any:
-        if isinstance(self.keys, Unknown):
-            return self.keys
-        if self.mode == "count":
-            return objects
-        if self.mode == "for_each":
-            return dict(zip([str(k) for k in self.keys], objects, strict=True))
-        return objects[0]
-
-
-def why(arg: str, value: Unknown) -> str:
-    return f"`{arg}` {value.why or 'is known only after apply'}"
-
-
-def expand(module: Module, block: Block, file: HclFile, address: str) -> Expansion:
-    """The instances of a resource or module call; keys unknown when apply decides them."""
-    attrs = block.body.attrs
-    for arg in ("count", "for_each"):
-        if arg in attrs:
-            try:
-                value = ev.plain(evaluate(file, module, attrs[arg].expr))
-                if isinstance(value, Unknown) or (arg == "for_each" and ev.unknowns(value)
-                                                  and not isinstance(value, dict)):
-                    unknown = Unknown.of(value)
-                    return Expansion(Unknown((Outside(address),), why(arg, unknown)))
-                return _expanded(module, arg, value)
-            except EvalError as exc:
-                return Expansion(Unknown((Outside(address),),
-                                         f"`{arg}` cannot be evaluated by batchlint: {exc}"))
-    return Expansion([None], [InstanceScope(module)])
-
-
-def _expanded(module: Module, arg: str, value: Any) -> Expansion:
-    if arg == "count":
-        n = ev.number(value)
-        if not isinstance(n, int) or n < 0:
-            raise EvalError("`count` must be a whole number")
-        return Expansion(list(range(n)), [InstanceScope(module, count=i) for i in range(n)],
-                         "count")
-    if isinstance(value, dict):
-        pairs = sorted(value.items())
-    elif isinstance(value, list):
-        pairs = [(ev.to_string(v), v) for v in value]
-        pairs = sorted(dict(pairs).items())
-    else:
-        raise EvalError("`for_each` needs a map or a set of strings")
-    return Expansion([k for k, _ in pairs],
-                     [InstanceScope(module, each=(k, v)) for k, v in pairs], "for_each")
 
 
 class ResourceNode:
