@@ -31,6 +31,8 @@ from batchlint.loaders import cfn_images, cfn_network
 from batchlint.loaders.builder import KIND_FIELDS, Document, ModelBuilder
 from batchlint.loaders.cfn_iam import iam_arn, iam_path, role
 from batchlint.loaders.cfn_intrinsics import IAM_ROLE, INSTANCE_PROFILE, LAUNCH_TEMPLATE, Resolver
+from batchlint.loaders.cfn_positions import Fields, Trace
+from batchlint.loaders.cfn_positions import TemplateDocument as TemplateDocument  # table.py
 from batchlint.loaders.cfn_settle import field_name, settle
 from batchlint.loaders.cfn_values import Unk, conditions_used
 from batchlint.model import Json, Pointer
@@ -57,37 +59,6 @@ _NAME_PROPERTIES = {"AWS::Batch::ComputeEnvironment": "ComputeEnvironmentName",
                     LAUNCH_TEMPLATE: "LaunchTemplateName"}
 
 
-class TemplateDocument(Document):
-    """A template: positions by the template's own (PascalCase) keys."""
-
-    def __init__(self, path: str, text: str, data: Json,
-                 positions: dict[Pointer, tuple[int, int]] | None = None):
-        super().__init__(path, text, data, positions)
-        self.source = "cloudformation"
-
-    def position(self, pointer: Pointer) -> tuple[int, int]:
-        return super().position(_template_pointer(self.data, pointer))
-
-
-def _template_pointer(data: Json, pointer: Pointer) -> Pointer:
-    """The pointer into the template for a path in the API shape (camelCase → PascalCase)."""
-    out: list[str | int] = []
-    node = data
-    for part in pointer:
-        if isinstance(node, Mapping) and isinstance(part, str):
-            match = next((k for k in (part, part[:1].upper() + part[1:]) if k in node), None)
-            if match is None:
-                break
-            out.append(match)
-            node = node[match]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            out.append(part)
-            node = node[part]
-        else:
-            break
-    return tuple(out)
-
-
 def load(doc: Document, all_revisions: bool = False) -> list[m.Model]:
     """The template's Batch view, one model per world; [] when it has no Batch resources."""
     template = doc.data
@@ -110,9 +81,14 @@ def load(doc: Document, all_revisions: bool = False) -> list[m.Model]:
         builder = ModelBuilder()
         resolver = Resolver(template, world)
         resolver.role_arn = lambda lid: iam_arn(resources, lid)
-        shaped = [_shape(resolver, logical_id, resource) for logical_id, resource in mapped
-                  if "Condition" not in resource  # else: created under the defaults/world?
-                  or resolver.condition(resource.get("Condition")) is not False]
+        shaped = []
+        for logical_id, resource in mapped:
+            if "Condition" in resource and resolver.condition(resource["Condition"]) is False:
+                continue  # not created under the defaults, or in this world
+            fields: Fields = {}
+            shaped.append(_shape(resolver, logical_id, resource, fields))
+            if isinstance(doc, TemplateDocument):  # where findings on each field point
+                doc.record(("Resources", logical_id, "Properties"), fields)
         names = {alias for *_, aliases in shaped for alias in aliases}
         for kind, logical_id, data, unknown, aliases in shaped:
             # a name built from values not known, that names a resource of the template
@@ -131,8 +107,10 @@ def load(doc: Document, all_revisions: bool = False) -> list[m.Model]:
 Shaped = tuple[str, str, dict[str, Json], dict[Pointer, str], tuple[str, ...]]
 
 
-def _shape(resolver: Resolver, logical_id: str, resource: Mapping[str, Json]) -> Shaped:
-    """(kind, logical ID, API-shape data, unknown paths, aliases) of one resource."""
+def _shape(resolver: Resolver, logical_id: str, resource: Mapping[str, Json],
+           fields: Fields) -> Shaped:
+    """(kind, logical ID, API-shape data, unknown paths, aliases) of one resource; the
+    template path of each field of a Batch resource is recorded in ``fields``."""
     kind_type = resource["Type"]
     kind = MAPPED_TYPES[kind_type]
     props = resource.get("Properties", {})
@@ -148,7 +126,7 @@ def _shape(resolver: Resolver, logical_id: str, resource: Mapping[str, Json]) ->
             else None
         aliases = tuple(a for a in [name.text if isinstance(name, Unk) else name]
                         if isinstance(a, str) and a and a != logical_id)
-        data = _api_shape(kind_type, logical_id, resolved, resolver, resource)
+        data = _api_shape(kind_type, logical_id, resolved, resolver, resource, fields)
         data = settle(data, _SPECS[kind], (), unknown)
         problem = shapes.shape_error(data, _SPECS[kind])
         if problem:
@@ -173,9 +151,9 @@ _SPECS: dict[str, Any] = {
 
 
 def _api_shape(kind_type: str, logical_id: str, props: Json, resolver: Resolver,
-               resource: Mapping[str, Json]) -> dict[str, Json]:
+               resource: Mapping[str, Json], fields: Fields) -> dict[str, Json]:
     if kind_type in BATCH_TYPES:
-        data: dict[str, Json] = _camel(props)
+        data: dict[str, Json] = _camel(props, Trace(resolver, fields, resource["Properties"]))
         data[KIND_FIELDS[BATCH_TYPES[kind_type]][1]] = logical_id
         ignore = _metadata_ignore(resource)
         if ignore:
@@ -222,10 +200,15 @@ def _user_data(data: Mapping[str, Json]) -> dict[str, Json]:
     return out
 
 
-def _camel(value: Json, free_form: bool = False) -> Json:
+def _camel(value: Json, trace: Trace | None, free_form: bool = False) -> Json:
+    """A Batch resource's resolved properties in the API's names (the first letter lower
+    case, but for the keys of free-form maps); ``trace`` records where each came from."""
     if isinstance(value, Mapping):
-        return {(k if free_form else k[:1].lower() + k[1:]):
-                _camel(v, k in _FREE_FORM and not free_form) for k, v in value.items()}
+        out = {}
+        for k, v in value.items():
+            key = k if free_form else k[:1].lower() + k[1:]
+            out[key] = _camel(v, trace and trace.key(k, key), k in _FREE_FORM and not free_form)
+        return out
     if isinstance(value, list):
-        return [_camel(v) for v in value]
+        return [_camel(v, trace and trace.item(i)) for i, v in enumerate(value)]
     return value
