@@ -3,9 +3,12 @@
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it (or
 not-verified checks under ``--strict``); 2 usage errors, unreadable or invalid
 input. Errors are one line on stderr; reports go to stdout or ``--output``.
-"""
 
-from __future__ import annotations
+The commands' annotations are evaluated when they are defined (no ``from __future__ import
+annotations`` here nor in :mod:`cli_options`): typer reads every parameter's type at each
+start, and as strings they would be compiled then (building the commands took 24 ms
+instead of 7 ms).
+"""
 
 import sys
 from typing import Annotated

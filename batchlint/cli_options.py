@@ -1,7 +1,6 @@
 """The choices and options the commands share: ``--format`` (the table of reporters),
-``--fail-on``, and the account options of ``scan`` (with no PATH) and ``export``."""
-
-from __future__ import annotations
+``--fail-on``, and the account options of ``scan`` (with no PATH) and ``export``
+(annotations evaluated at definition, as in :mod:`batchlint.cli`)."""
 
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -56,7 +55,7 @@ AllRevisions = Annotated[bool, typer.Option(
 
 def live_options(profile: str | None, region: list[str] | None, all_regions: bool,
                  role_arn: list[str] | None, org_role: str | None, all_revisions: bool,
-                 with_jobs: bool = True, timeout: float | None = None) -> LiveOptions:
+                 with_jobs: bool = True, timeout: float | None = None) -> "LiveOptions":
     from batchlint.aws.live import LiveOptions
 
     if region and all_regions:
