@@ -82,6 +82,25 @@ class Document:
         return InputError(self.path, message, line, col)
 
 
+def recorded(fields: Mapping[Pointer, Mapping[Pointer, Pointer | None]],
+             pointer: Pointer) -> tuple[Pointer, Pointer, Pointer] | None:
+    """Where a loader recorded that a field came from, for a resource's pointer followed by
+    an API path: (the resource's pointer, the recorded path of the API path's longest
+    recorded start, the rest of the API path); None when nothing of it was recorded."""
+    for n in range(len(pointer), 0, -1):
+        found = fields.get(pointer[:n])
+        if found is not None:
+            break
+    else:
+        return None
+    api = pointer[n:]
+    for k in range(len(api), 0, -1):
+        at = found.get(api[:k])
+        if at is not None:
+            return pointer[:n], at, api[k:]
+    return None
+
+
 def pointer_text(pointer: Pointer) -> str:
     out = ""
     for part in pointer:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from batchlint.loaders.builder import Document
+from batchlint.loaders.builder import Document, recorded
 from batchlint.loaders.cfn_intrinsics import Resolver
 from batchlint.loaders.cfn_values import NO_VALUE
 from batchlint.model import Json, Pointer
@@ -43,18 +43,11 @@ class TemplateDocument(Document):
 
     def template_pointer(self, pointer: Pointer) -> Pointer:
         """The pointer into the template for a resource's pointer and an API path."""
-        for n in range(len(pointer), 0, -1):
-            fields = self.fields.get(pointer[:n])
-            if fields is not None:
-                break
-        else:
+        found = recorded(self.fields, pointer)
+        if found is None:
             return _pascal(self.data, (), pointer)
-        resource, api = pointer[:n], pointer[n:]
-        for k in range(len(api), 0, -1):
-            at = fields.get(api[:k])
-            if at is not None:
-                return _pascal(self.data, (*resource, *at), api[k:])
-        return _pascal(self.data, resource, api)
+        resource, at, rest = found
+        return _pascal(self.data, (*resource, *at), rest)
 
 
 def _pascal(data: Json, start: Pointer, rest: Pointer) -> Pointer:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from batchlint.jsonpos import Offsets
-from batchlint.loaders.builder import Document
+from batchlint.loaders.builder import Document, recorded
 from batchlint.model import Json, Pointer
 from batchlint.syntax import terraform_name
 
@@ -39,18 +39,8 @@ class PlanDocument(Document):
 
     def plan_pointer(self, pointer: Pointer) -> Pointer:
         """Where in the plan a resource's pointer followed by an API path is."""
-        for n in range(len(pointer), 0, -1):
-            fields = self.fields.get(pointer[:n])
-            if fields is not None:
-                break
-        else:
-            return self._by_names(pointer)
-        at, api = pointer[:n], pointer[n:]
-        for m in range(len(api), 0, -1):
-            attribute = fields.get(api[:m])
-            if attribute is not None:
-                return self._attribute(at, attribute, api[m:])
-        return self._by_names(pointer)
+        found = recorded(self.fields, pointer)
+        return self._by_names(pointer) if found is None else self._attribute(*found)
 
     def _attribute(self, at: Pointer, attribute: Pointer, rest: Pointer) -> Pointer:
         """The attribute the loader read (then ``rest`` by the provider's names), where the
