@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from batchlint import config as cfg
 from batchlint.engine import RuleRun
 from batchlint.errors import BatchlintError
-from batchlint.excludes import Exclude
 from batchlint.fileio import DEFAULT_LIMITS, Limits
 from batchlint.registry import load_rules
 from batchlint.selectors import check_selectors
 
 if TYPE_CHECKING:
     from batchlint.aws.live import LiveOptions
+    from batchlint.excludes import Exclude  # imported when a config file has [[exclude]]
 
 
 @dataclass

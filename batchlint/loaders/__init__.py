@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from batchlint.errors import InputError
 from batchlint.fileio import DEFAULT_LIMITS, Limits, describe_size, read_text
-from batchlint.jsonpos import load_json
 from batchlint.loaders import detect, snapshot, walk
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.loaders.table import SOURCE_LOADERS, DocumentLoader, Session, document_loader
@@ -144,6 +143,8 @@ def _parse_yaml(path: str, text: str, limits: Limits) -> Document:
 
 
 def _parse_json(path: str, text: str, limits: Limits) -> Document:
+    from batchlint.jsonpos import load_json  # not for a scan of Terraform source alone
+
     try:
         data, offsets = load_json(text)
     except json.JSONDecodeError as exc:

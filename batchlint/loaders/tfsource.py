@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from batchlint import model as m
@@ -28,7 +28,6 @@ from batchlint.errors import InputError
 from batchlint.fileio import DEFAULT_LIMITS, Limits, read_text
 from batchlint.loaders import terraform as plan
 from batchlint.loaders import tfsource_hcl as hcl
-from batchlint.loaders import tfsource_json as tfjson
 from batchlint.loaders import tfsource_override as override
 from batchlint.loaders.builder import ModelBuilder
 from batchlint.loaders.tfplan_refs import Instance
@@ -66,12 +65,19 @@ class Loader:
                 if not name.endswith((".tf", ".tf.json")):
                     continue
                 text = read_text(path, self.limits)
-                parse = tfjson.parse if name.endswith(".json") else hcl.parse
+                parse = _json_parse() if name.endswith(".json") else hcl.parse
                 (overrides if override.is_override(name) else files).append(parse(path, text))
                 self.documents[path] = TfDocument(path, text)
             override.merge(files, overrides)
             self.definitions[directory] = ModuleDef.of(directory, files) if files else None
         return self.definitions[directory]
+
+
+def _json_parse() -> Callable[[str, str], hcl.HclFile]:
+    """The ``.tf.json`` reader, imported only for a module that has such a file."""
+    from batchlint.loaders import tfsource_json
+
+    return tfsource_json.parse
 
 
 def roots(paths: Iterable[str], loader: Loader, notes: list[str] | None = None) -> list[str]:
