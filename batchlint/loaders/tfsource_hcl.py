@@ -24,8 +24,10 @@ else:
     Node = object
 
 MAX_BLOCK_DEPTH = 64  # blocks in blocks; Terraform's own nest a handful deep
-_IGNORE = re.compile(r"(?:#|//).*?batchlint:ignore\s*=\s*([A-Za-z0-9_,\- ]+)")
-_TOKEN = re.compile(rb"<<-|<<|\.\.\.|=>|==|!=|<=|>=|&&|\|\||\$\{|%\{|::|\w+|\S")
+# patterns compiled by re (and kept in its cache) when first used: ignore comments, syntax
+# errors and escapes are rare, and compiling them at every start is not
+_IGNORE = r"(?:#|//).*?batchlint:ignore\s*=\s*([A-Za-z0-9_,\- ]+)"
+_TOKEN = rb"<<-|<<|\.\.\.|=>|==|!=|<=|>=|&&|\|\||\$\{|%\{|::|\w+|\S"
 _PARSER: list[Parser] = []
 
 
@@ -86,7 +88,7 @@ class HclFile:
             start -= 1
         found: list[str] = []
         for line in lines[start:block.end_line]:
-            for match in _IGNORE.finditer(line):
+            for match in re.finditer(_IGNORE, line):
                 found += [p.strip() for p in match.group(1).split(",") if p.strip()]
         return found
 
@@ -139,27 +141,29 @@ def _body(file: HclFile, node: Node, depth: int) -> Body:
         raise InputError(file.path, f"HCL blocks nested more than {MAX_BLOCK_DEPTH} deep",
                          line, column)
     body = Body()
+    data = file.data  # the nodes are this file's: their text is a slice of its bytes
     for item in node.named_children:
-        if item.type == "attribute":
+        kind = item.type
+        if kind == "attribute":
             name, expr = kids(item)[:2]
-            line, column = file.position(item)
-            text = file.raw(name)
-            body.attrs[text] = Attr(text, expr, line, column)
-        elif item.type == "block":
-            parts = [c for c in item.named_children if c.type != "comment"]
-            names = [label(file, p) for p in parts if p.type in ("identifier", "string_lit")]
-            inner = next((p for p in parts if p.type == "body"), None)
-            line, column = file.position(item)
+            text = data[name.start_byte:name.end_byte].decode("utf-8", "replace")
+            body.attrs[text] = Attr(text, expr, *file.position(item))
+        elif kind == "block":
+            names: list[str] = []
+            inner = None
+            for part in item.named_children:
+                kind = part.type
+                if kind in ("identifier", "string_lit"):  # a label: quotes left out
+                    quoted = kind == "string_lit"
+                    names.append(data[part.start_byte + quoted:part.end_byte - quoted]
+                                 .decode("utf-8", "replace"))
+                elif kind == "body" and inner is None:
+                    inner = part
+            line, column = file.position(item)  # a .tf.json file's are its JSON's
             body.blocks.append(Block(names[0], names[1:],
                                      _body(file, inner, depth + 1) if inner else Body(),
                                      line, column, item.end_point[0] + 1, file))
     return body
-
-
-def label(file: HclFile, node: Node) -> str:
-    """A block's label or type: an identifier or a quoted string."""
-    text = file.raw(node)
-    return text[1:-1] if node.type == "string_lit" else text
 
 
 def kids(node: Node) -> list[Node]:
@@ -193,7 +197,7 @@ def _error_offset(data: bytes, error: Node) -> int:
 
 
 def _found(data: bytes, offset: int) -> tuple[int, int, str]:
-    match = _TOKEN.search(data, offset)
+    match = re.compile(_TOKEN).search(data, offset)
     if match is None:
         what = "end of file"
     else:
@@ -227,7 +231,7 @@ def unwrap(node: Node) -> Node:
 
 _WRAPPERS = {"expression", "literal_value", "collection_value", "template_expr", "operation",
              "for_expr"}
-_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_ESCAPE = r"(?s)\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)"
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _SENTINEL = "\ue000"  # stands for an interpolation while a heredoc is de-indented
 
@@ -239,7 +243,7 @@ def _unescape(text: str) -> str:
             return chr(int(escape[1:], 16))
         return _SIMPLE.get(escape, match.group())
 
-    return _ESCAPE.sub(one, text) if "\\" in text else text
+    return re.sub(_ESCAPE, one, text) if "\\" in text else text
 
 
 def template_parts(file: HclFile, node: Node) -> list[str | Node]:
