@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from batchlint.errors import InputError
 from batchlint.fileio import DEFAULT_LIMITS, Limits, describe_size, read_text
-from batchlint.loaders import detect, snapshot, walk
+from batchlint.loaders import detect, walk
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.loaders.table import SOURCE_LOADERS, DocumentLoader, Session, document_loader
 from batchlint.model import Model
@@ -110,6 +110,8 @@ LIVE = "(live AWS)"  # the label of a live scan's data; it has no file and no po
 def load_live(data: dict[str, object], notes: list[str], all_revisions: bool = False,
               failures: list[str] | None = None) -> Loaded:
     """A live collection, in the snapshot shape, as a model; findings carry no location."""
+    from batchlint.loaders import snapshot
+
     builder = ModelBuilder()
     snapshot.load(Document(LIVE, "", data), builder)
     builder.locators.clear()  # live data has no file: its findings have no location

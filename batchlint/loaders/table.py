@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from batchlint.fileio import DEFAULT_LIMITS, Limits
-from batchlint.loaders import awscli, detect, snapshot
+from batchlint.loaders import detect
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.model import Json, Model
 
@@ -50,15 +50,35 @@ class SourceLoader:
     load: Callable[[list[str], Session], None]  # every recognised path at once
 
 
+# the snapshot and AWS CLI readers are imported at the first document a scan parses (a
+# scan of Terraform source alone parses none)
+def _is_snapshot(_: str, data: Json) -> bool:
+    from batchlint.loaders import snapshot
+
+    return snapshot.recognises(data)
+
+
 def _snapshot(doc: Document, session: Session) -> None:
+    from batchlint.loaders import snapshot
+
     snapshot.load(doc, session.builder)
 
 
+def _is_awscli(_: str, data: Json) -> bool:
+    from batchlint.loaders import awscli
+
+    return awscli.recognises(data)
+
+
 def _awscli(doc: Document, session: Session) -> None:
+    from batchlint.loaders import awscli
+
     awscli.load(doc, session.builder, session.iam_lists)
 
 
 def _awscli_finish(session: Session) -> None:
+    from batchlint.loaders import awscli
+
     awscli.finish(session.builder, session.iam_lists)
 
 
@@ -98,9 +118,8 @@ SOURCE_LOADERS: tuple[SourceLoader, ...] = (
     SourceLoader("terraform-source", detect.is_terraform_source, _terraform_source),
 )
 DOCUMENT_LOADERS: tuple[DocumentLoader, ...] = (
-    DocumentLoader("snapshot", lambda _, data: snapshot.recognises(data), _snapshot),
-    DocumentLoader("aws-cli", lambda _, data: awscli.recognises(data), _awscli,
-                   _awscli_finish),
+    DocumentLoader("snapshot", _is_snapshot, _snapshot),
+    DocumentLoader("aws-cli", _is_awscli, _awscli, _awscli_finish),
     DocumentLoader("terraform-plan", lambda _, data: detect.is_terraform_plan(data),
                    _terraform_plan),
     DocumentLoader("cloudformation", lambda _, data: detect.is_cloudformation(data),
