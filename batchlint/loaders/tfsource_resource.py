@@ -227,23 +227,26 @@ def literal_positions(file: HclFile, node: Node, path: Path,
                       out: dict[Path, tuple[int, int]]) -> None:
     """Lines of the keys of an object written in place (tags, ``jsonencode({…})``)."""
     node = hcl.unwrap(node)
-    if node.type == "function_call":
+    kind = node.type
+    if kind == "function_call":
         parts = hcl.kids(node)
         if file.raw(parts[0]) == "jsonencode" and len(parts) > 1 and hcl.kids(parts[1]):
             literal_positions(file, hcl.kids(parts[1])[0], path, out)
-    elif node.type == "object":
+    elif kind == "object":
         for elem in hcl.kids(node):
             key_node, value = elem.child_by_field_name("key"), elem.child_by_field_name("val")
             if key_node is None or value is None:
                 continue
             key = hcl.bare_name(file, key_node)
-            literal = hcl.unwrap(key_node)
-            if key is None and literal.type == "string_lit":
-                key = "".join(p for p in hcl.template_parts(file, literal) if isinstance(p, str))
+            if key is None:
+                literal = hcl.unwrap(key_node)
+                if literal.type == "string_lit":
+                    key = "".join(p for p in hcl.template_parts(file, literal)
+                                  if isinstance(p, str))
             if key is not None:
                 out[(*path, key)] = file.position(elem)
                 literal_positions(file, value, (*path, key), out)
-    elif node.type == "tuple":
+    elif kind == "tuple":
         items = [c for c in hcl.kids(node) if c.type == "expression"]
         for i, item in enumerate(items):
             out[(*path, i)] = file.position(item)
