@@ -17,12 +17,16 @@ def _refers_to(index: PlanIndex, inst: Instance, attribute: str, target: Instanc
                for o in index.origins(inst, attribute))
 
 
+def _iam_entity(inst: Instance, name_key: str) -> dict[str, Any]:
+    """A role's or instance profile's name (its address), path and ARN, as IAM gives them."""
+    path = inst.value("path")
+    return {name_key: inst.address, "Path": path if isinstance(path, str) else "/",
+            "Arn": identity(Target(inst, "arn"))}
+
+
 def iam_role(r: Reader, index: PlanIndex) -> dict[str, Any]:
     inst = r.inst
-    path = inst.value("path")
-    data: dict[str, Any] = {"RoleName": inst.address,
-                            "Path": path if isinstance(path, str) else "/",
-                            "Arn": identity(Target(inst, "arn"))}
+    data = _iam_entity(inst, "RoleName")
     trust = r.get(("AssumeRolePolicyDocument",), "assume_role_policy")
     if isinstance(trust, str):
         data["AssumeRolePolicyDocument"] = trust
@@ -82,10 +86,7 @@ def _attached(index: PlanIndex, attachment: Instance, i: int, role: Reader) -> d
 
 def instance_profile(r: Reader, index: PlanIndex) -> dict[str, Any]:
     inst = r.inst
-    path = inst.value("path")
-    data: dict[str, Any] = {"InstanceProfileName": inst.address,
-                            "Path": path if isinstance(path, str) else "/",
-                            "Arn": identity(Target(inst, "arn"))}
+    data = _iam_entity(inst, "InstanceProfileName")
     role = inst.value("role")
     named = [i for i in index.instances.values() if i.type == "aws_iam_role"
              and role is not None and i.value("name") == role]
