@@ -92,6 +92,19 @@ def trust(service: str) -> str:
         {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
 
 
+def batch_roles(iam: Any) -> tuple[str, str]:
+    """A Batch service role and the ``ecsInstanceRole`` instance profile (no policies): the
+    ARNs of the role and the profile, for accounts that only need environments to exist."""
+    service = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument=trust(
+        "batch.amazonaws.com"))["Role"]["Arn"]
+    iam.create_role(RoleName="ecsInstanceRole",
+                    AssumeRolePolicyDocument=trust("ec2.amazonaws.com"))
+    profile = iam.create_instance_profile(InstanceProfileName="ecsInstanceRole")
+    iam.add_role_to_instance_profile(InstanceProfileName="ecsInstanceRole",
+                                     RoleName="ecsInstanceRole")
+    return service, profile["InstanceProfile"]["Arn"]
+
+
 def build_iam(session: boto3.Session, out: Account) -> None:
     iam = session.client("iam")
 

@@ -24,7 +24,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from .conftest import EAST, MOTO_CONFIG, aws_environment, by_rule, scan_json, trust
+from .conftest import EAST, MOTO_CONFIG, aws_environment, batch_roles, by_rule, scan_json
 
 ONLY = ("--region", EAST, "--select", "BL115,BL116,BL204")
 UNKNOWN_AMI = "ami-0abcdef1234567890"
@@ -34,13 +34,7 @@ def _build(session: boto3.Session) -> None:
     ec2 = session.client("ec2", region_name=EAST)
     batch = session.client("batch", region_name=EAST)
     iam = session.client("iam")
-    service = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument=trust(
-        "batch.amazonaws.com"))["Role"]["Arn"]
-    iam.create_role(RoleName="ecsInstanceRole",
-                    AssumeRolePolicyDocument=trust("ec2.amazonaws.com"))
-    profile = iam.create_instance_profile(InstanceProfileName="ecsInstanceRole")
-    iam.add_role_to_instance_profile(InstanceProfileName="ecsInstanceRole",
-                                     RoleName="ecsInstanceRole")
+    service, profile = batch_roles(iam)
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24",
                                AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
@@ -54,7 +48,7 @@ def _build(session: boto3.Session) -> None:
             computeResources={"type": "EC2", "minvCpus": 0, "maxvCpus": 16,
                               "instanceTypes": types, "subnets": [subnet],
                               "securityGroupIds": [group],
-                              "instanceRole": profile["InstanceProfile"]["Arn"], **extra})
+                              "instanceRole": profile, **extra})
 
     environment("gpu-generic", ["g4dn.xlarge"], ec2Configuration=[{"imageType": "ECS_AL2023"}])
     environment("gpu-nvidia", ["g4dn.xlarge"],

@@ -29,10 +29,10 @@ from .conftest import (
     Call,
     Hooks,
     aws_environment,
+    batch_roles,
     by_rule,
     error,
     scan_json,
-    trust,
 )
 
 ONLY = ("--region", EAST, "--select", "BL113,BL114,BL310")
@@ -52,13 +52,7 @@ def _build(session: boto3.Session) -> dict[str, Any]:
     ec2 = session.client("ec2", region_name=EAST)
     batch = session.client("batch", region_name=EAST)
     iam = session.client("iam")
-    service = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument=trust(
-        "batch.amazonaws.com"))["Role"]["Arn"]
-    iam.create_role(RoleName="ecsInstanceRole",
-                    AssumeRolePolicyDocument=trust("ec2.amazonaws.com"))
-    profile = iam.create_instance_profile(InstanceProfileName="ecsInstanceRole")
-    iam.add_role_to_instance_profile(InstanceProfileName="ecsInstanceRole",
-                                     RoleName="ecsInstanceRole")
+    service, arn = batch_roles(iam)
     _, private, private_sg = _vpc(ec2, "10.1.0.0/16")
     # a VPC with a public subnet (IGW) and a NAT gateway, and private subnets behind it
     vpc, public, nat_sg = _vpc(ec2, "10.2.0.0/16")
@@ -89,7 +83,6 @@ def _build(session: boto3.Session) -> dict[str, Any]:
                                 PrivateDnsEnabled=True)
     ec2.create_vpc_endpoint(VpcId=endpoint_vpc, VpcEndpointType="Gateway",
                             ServiceName=f"com.amazonaws.{EAST}.s3")
-    arn = profile["InstanceProfile"]["Arn"]
 
     def ec2_env(name: str, subnet: str, group: str, types: list[str]) -> None:
         batch.create_compute_environment(
