@@ -8,7 +8,7 @@ member and hands every resource to the stdlib's C scanner (``scan_once``), recor
 where each member and element starts on the way: the offsets of every resource come
 with the parse. :class:`JsonLocator` answers a pointer from the deepest recorded
 offset, and inside one resource walks its text lazily, skipping earlier siblings with
-the C scanner (``raw_decode``) — a few kilobytes per finding, never the whole file.
+the C scanner (``scan_once``) — a few kilobytes per finding, never the whole file.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ _WS = re.compile(r"[ \t\n\r]*")
 _WS_CHARS = frozenset(" \t\n\r")
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")  # between a key and its value
 _COMMA = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")  # after a member, before the next
+# a member's key and colon, up to its value: the key as written (escapes undecoded)
+_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*')
 _DECODER = json.JSONDecoder()
 # Objects this shallow are walked member by member when skipped: a snapshot's
 # root, accounts and regions. Deeper objects are single resources, decoded whole.
@@ -120,6 +122,7 @@ class _Container:
     count: int = 0
     done: bool = False
     last_size: int | None = None  # characters of the last list element skipped
+    whole: bool = False  # inside one resource: every member is stepped over whole, in C
     # member -> offset of its key (objects) or value (arrays); one int each, since a large
     # snapshot has hundreds of thousands of members and the value's offset is cheap to find
     members: dict[PathPart, int] = field(default_factory=dict)
@@ -152,10 +155,13 @@ class JsonLocator:
                 break
         if known < len(pointer) and (*pointer[:known], _WALKED) in self._offsets:
             return mark  # a container load_json read whole: the member is not there
+        # below a recorded member that load_json stepped over whole (one resource, or
+        # deeper than it walks), every sibling is small: skipped whole by the C scanner
+        whole = known > 0
         for depth, part in enumerate(pointer[known:], known):
             if value_at >= len(self.text) or self.text[value_at] not in "{[":
                 break
-            found = self._member(value_at, depth, part)
+            found = self._member(value_at, depth, part, whole)
             if found is None:
                 break
             mark, value_at = found
@@ -167,49 +173,64 @@ class JsonLocator:
         match = _WS.match(self.text, i)
         return match.end() if match else i
 
-    def _member(self, start: int, depth: int, part: PathPart) -> tuple[int, int] | None:
+    def _member(self, start: int, depth: int, part: PathPart,
+                whole: bool) -> tuple[int, int] | None:
         box = self._containers.get(start)
         if box is None:
-            box = _Container(self.text[start] == "{", depth, self._skip_ws(start + 1))
+            box = _Container(self.text[start] == "{", depth, self._skip_ws(start + 1),
+                             whole=whole)
             self._containers[start] = box
         mark = box.members.get(part)
-        while mark is None and not box.done:
-            mark = self._read_next(box, part)
+        if mark is None and not box.done:
+            mark = self._read(box, part)
         if mark is None:
             return None
         return mark, self._value_after_key(mark) if box.is_object else mark
 
     def _value_after_key(self, key_at: int) -> int:
+        match = _KEY.match(self.text, key_at)
+        if match:
+            return match.end()
         _, i = scanstring(self.text, key_at + 1)
         return _past(_COLON, self.text, i)
 
-    def _read_next(self, box: _Container, wanted: PathPart) -> int | None:
-        """Read one more member; its mark (key or value offset) when it is ``wanted``."""
-        text = self.text
+    def _read(self, box: _Container, wanted: PathPart) -> int | None:
+        """Read members up to ``wanted`` (or the end): each key and colon by one regular
+        expression, each value stepped over (inside one resource, whole by the C scanner)."""
+        text, members, is_object = self.text, box.members, box.is_object
+        i, pending, count = box.resume, box.pending, box.count
+        found: int | None = None
         try:
-            if box.pending is not None:
-                end = self._skip(box.pending, box.depth + 1, _small(box.last_size))
-                if not box.is_object:
-                    box.last_size = end - box.pending
-                box.pending = None
-                self._advance(box, end)
-            i = box.resume
-            if i >= len(text) or text[i] in "}]":
-                box.done = True
-                return None
-            key_at = i
-            key: PathPart = box.count
-            if box.is_object:
-                name, i = scanstring(text, i + 1)
-                key = sys.intern(name)  # the same few names recur in every resource
-                i = _past(_COLON, text, i)
-        except (ValueError, IndexError):
+            while True:
+                if pending is not None:
+                    if box.whole:
+                        end = _SCAN(text, pending)[1]
+                    else:
+                        end = self._skip(pending, box.depth + 1, _small(box.last_size))
+                        box.last_size = None if is_object else end - pending
+                    i = _past(_COMMA, text, end)
+                    pending = None
+                if text[i] in "}]":
+                    box.done = True
+                    break
+                key: PathPart = count
+                at = value_at = i
+                if is_object:
+                    match = _KEY.match(text, i)
+                    if match is None:
+                        raise ValueError("expected a key")
+                    name, value_at = match.group(1), match.end()
+                    # interned: the same few names recur in every resource
+                    key = sys.intern(scanstring(text, i + 1)[0] if "\\" in name else name)
+                members.setdefault(key, at)
+                count, pending = count + 1, value_at
+                if key == wanted:
+                    found = members[key]
+                    break
+        except (ValueError, IndexError, StopIteration):
             box.done = True  # positions are best effort; the document itself parsed already
-            return None
-        box.members.setdefault(key, key_at if box.is_object else i)
-        box.count += 1
-        box.pending = i
-        return box.members[key] if key == wanted else None
+        box.resume, box.pending, box.count = i, pending, count
+        return found
 
     def _skip(self, i: int, depth: int, whole: bool = False) -> int:
         """The end of the value at ``i``, which sits ``depth`` levels deep.
@@ -222,7 +243,7 @@ class JsonLocator:
         text = self.text
         opener = text[i]
         if whole or opener not in "[{" or (opener == "{" and depth >= _WALKED_OBJECT_DEPTH):
-            return int(_DECODER.raw_decode(text, i)[1])
+            return int(_SCAN(text, i)[1])
         closer = "}" if opener == "{" else "]"
         i = self._skip_ws(i + 1)
         last_size: int | None = None
@@ -235,9 +256,6 @@ class JsonLocator:
                 last_size = end - i
             i = _past(_COMMA, text, end)
         return i + 1
-
-    def _advance(self, box: _Container, i: int) -> None:
-        box.resume = _past(_COMMA, self.text, i)
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         """Lines are counted (in C, ``str.count``) within one block of the text, from a
