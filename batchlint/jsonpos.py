@@ -21,9 +21,9 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from batchlint.model import PathPart, Pointer
+from batchlint.textlines import LineTable
 
 _WS = re.compile(r"[ \t\n\r]*")
-_WS_CHARS = frozenset(" \t\n\r")
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")  # between a key and its value
 _COMMA = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")  # after a member, before the next
 # a member's key and colon, up to its value: the key as written (escapes undecoded)
@@ -36,7 +36,6 @@ _WALKED_OBJECT_DEPTH = 5
 # a list of resources is walked for its first element only (a snapshot's one huge
 # account still is walked member by member, as its first element is large).
 _SMALL_ELEMENT = 256 * 1024
-_BLOCK = 4096  # characters per block of the line table
 _SCAN = _DECODER.scan_once  # type: ignore[attr-defined]  # the C scanner: (value, end) of the value at an offset
 # How deep load_json parses member by member (and records offsets): objects above this
 # depth, lists up to it — a snapshot's lists of resources sit at depth 5, a CLI file's at 1
@@ -131,11 +130,11 @@ class _Container:
 class JsonLocator:
     """Positions in ``text``; ``offsets`` from :func:`load_json` (else found lazily)."""
 
-    def __init__(self, text: str, offsets: Offsets | None = None):
+    def __init__(self, text: str, offsets: Offsets | None = None, data: Any = None):
         self.text = text
         self._offsets = offsets or {}
-        self._block_lines: list[int] | None = None  # built on the first position asked for
-        self._block_line_starts: list[int] | None = None
+        self._data = data  # the text's parse, when given: members it lacks are not looked for
+        self._lines: LineTable | None = None  # built on the first position asked for
         self._containers: dict[int, _Container] = {}
 
     def position(self, pointer: Pointer) -> tuple[int, int]:
@@ -143,11 +142,15 @@ class JsonLocator:
 
         Object members point at their key, array elements at their value.
         """
-        return self._line_col(self.offset(pointer))
+        if self._lines is None:
+            self._lines = LineTable(self.text)
+        return self._lines.line_col(self.offset(pointer))
 
     def offset(self, pointer: Pointer) -> int:
+        if self._data is not None:
+            pointer = pointer[:_present(self._data, pointer)]
         known = 0
-        mark = value_at = self._skip_ws(0) if self.text else 0
+        mark = value_at = _past(_WS, self.text, 0) if self.text else 0
         for n in range(len(pointer), 0, -1):  # the deepest member the parse recorded
             recorded = self._offsets.get(pointer[:n])
             if recorded is not None:
@@ -167,17 +170,11 @@ class JsonLocator:
             mark, value_at = found
         return mark
 
-    def _skip_ws(self, i: int) -> int:
-        if self.text[i:i + 1] not in _WS_CHARS:  # most often no white space at all
-            return i
-        match = _WS.match(self.text, i)
-        return match.end() if match else i
-
     def _member(self, start: int, depth: int, part: PathPart,
                 whole: bool) -> tuple[int, int] | None:
         box = self._containers.get(start)
         if box is None:
-            box = _Container(self.text[start] == "{", depth, self._skip_ws(start + 1),
+            box = _Container(self.text[start] == "{", depth, _past(_WS, self.text, start + 1),
                              whole=whole)
             self._containers[start] = box
         mark = box.members.get(part)
@@ -245,7 +242,7 @@ class JsonLocator:
         if whole or opener not in "[{" or (opener == "{" and depth >= _WALKED_OBJECT_DEPTH):
             return int(_SCAN(text, i)[1])
         closer = "}" if opener == "{" else "]"
-        i = self._skip_ws(i + 1)
+        i = _past(_WS, self.text, i + 1)
         last_size: int | None = None
         while text[i] != closer:
             if opener == "{":
@@ -257,30 +254,17 @@ class JsonLocator:
             i = _past(_COMMA, text, end)
         return i + 1
 
-    def _line_col(self, offset: int) -> tuple[int, int]:
-        """Lines are counted (in C, ``str.count``) within one block of the text, from a
-        table of the lines before each block built once: each position costs at most a
-        block's scan however long the line (``terraform show -json`` writes one line), and
-        the table is a few ints per block, not one per line."""
-        if self._block_lines is None:
-            self._index_blocks()
-        assert self._block_lines is not None and self._block_line_starts is not None
-        block = offset // _BLOCK
-        start = block * _BLOCK
-        line = self._block_lines[block] + self.text.count("\n", start, offset)
-        newline = self.text.rfind("\n", start, offset)
-        line_start = newline + 1 if newline >= 0 else self._block_line_starts[block]
-        return line, offset - line_start + 1
 
-    def _index_blocks(self) -> None:
-        """For each block: the line it starts on and where that line starts."""
-        text = self.text
-        lines, line_starts = [1], [0]
-        for start in range(_BLOCK, len(text) + _BLOCK, _BLOCK):
-            lines.append(lines[-1] + text.count("\n", start - _BLOCK, start))
-            newline = text.rfind("\n", start - _BLOCK, start)
-            line_starts.append(newline + 1 if newline >= 0 else line_starts[-1])
-        self._block_lines, self._block_line_starts = lines, line_starts
+def _present(data: Any, pointer: Pointer) -> int:
+    """How many parts of ``pointer`` lead somewhere in ``data``: a member a resource lacks
+    (a finding's missing ``retryStrategy``) is known absent without reading its siblings."""
+    for n, part in enumerate(pointer):
+        kind = type(data)
+        if not ((kind is dict and part in data)
+                or (kind is list and type(part) is int and 0 <= part < len(data))):
+            return n
+        data = data[part]
+    return len(pointer)
 
 
 def _small(size: int | None) -> bool:

@@ -96,8 +96,13 @@ def test_offsets_recorded_while_loading_agree_with_the_text(value: object,
     data, offsets = load_json(text)
     assert data == json.loads(text) and offsets
     recorded, lazy = JsonLocator(text, offsets), JsonLocator(text)
-    for pointer in [*_pointers(data), ("accounts", 0, "nope"), ("accounts", 3, "x")]:
-        assert recorded.position(pointer) == lazy.position(pointer), pointer  # type: ignore[arg-type]
+    with_data = JsonLocator(text, offsets, data)  # members the data lacks are not looked for
+    resource = ("accounts", 0, "regions", 0, "jobDefinitions", 1)
+    for pointer in [*_pointers(data), ("accounts", 0, "nope"), ("accounts", 3, "x"),
+                    (*resource, "nope"), (*resource, 0, "x"), (*resource, "a", 5)]:
+        expected = lazy.position(pointer)  # type: ignore[arg-type]
+        assert recorded.position(pointer) == expected, pointer  # type: ignore[arg-type]
+        assert with_data.position(pointer) == expected, pointer  # type: ignore[arg-type]
 
 
 def test_invalid_json_keeps_the_stdlib_error() -> None:
