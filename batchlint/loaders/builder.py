@@ -60,7 +60,7 @@ class Document:
         self.data = data
         self.positions = positions
         self.source = ""  # set for infrastructure as code: "cloudformation", "terraform"
-        self._locator = None if positions is not None else JsonLocator(text, offsets)
+        self._locator = None if positions is not None else JsonLocator(text, offsets, data)
 
     def position(self, pointer: Pointer) -> tuple[int, int]:
         """Where the deepest part of ``pointer`` that the file has starts."""
