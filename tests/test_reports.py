@@ -129,20 +129,23 @@ def test_statistics(cli) -> None:
 # -- json ----------------------------------------------------------------------------
 
 def test_the_json_report_is_written_as_json_dumps_indents_it(cli, write_json) -> None:
-    """The report is the document json.dumps(indent=2) writes, byte for byte: a
-    compute environment named with a quote, non-ASCII text and a control character,
-    and values json writes its own way (floats, keys that are not text, empty ones)."""
+    """The report is the document json.dumps(indent=2) writes, byte for byte (findings,
+    suppressed ones and not-verified checks alike): a compute environment named with a
+    quote, non-ASCII text and a control character, and values json writes its own way
+    (floats, keys that are not text, empty ones)."""
     from batchlint.reporters.json_report import _indented
 
     odd = 'ce "quoted" \u00e9\u4e2d\x07'
     path = write_json("odd.json", {"computeEnvironments": [{
         "computeEnvironmentName": odd, "type": "MANAGED", "state": "ENABLED",
+        "tags": {"batchlint:ignore": "BL111"},
         "computeResources": {"type": "SPOT", "maxvCpus": 16, "instanceTypes": ["optimal"],
                              "subnets": [], "instanceRole": "ecsInstanceRole"}}]})
     out = cli("scan", path, "--format", "json", "--fail-on", "never").stdout
     document = json.loads(out)
     assert out == json.dumps(document, indent=2) + "\n"
     assert any(f["resource"]["name"] == odd for f in document["findings"])
+    assert document["suppressed"] and document["not_verified"]  # every array was written
     for value in ({"a": 1.5, "b": [], "c": {}, "d": [True, None, {"e": -2}]},
                   {1: "one", None: "none"}, [float("inf"), 1e300, (1, "two")], "\ud800"):
         assert _indented(value, 2) == json.dumps(value, indent=2).replace("\n", "\n    ")
