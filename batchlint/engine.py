@@ -80,13 +80,26 @@ class _Locations:
         return item.at(locate(self.locators, item.resource.origin, ()))
 
 
-def _run_model(model: Model, runs: list[RuleRun], report: Report) -> None:
-    memo: dict[Any, Any] = {}
+def run_on(model: Model, runs: list[RuleRun], resource: Resource,
+           memo: dict[Any, Any]) -> Report:
+    """The rules over one resource of ``model``, in the order :func:`run` gives, without
+    locations. ``memo``: shared by the calls over one model, as in a whole run."""
+    report = Report([r.rule for r in runs])
+    _run_model(model, runs, report, resource, memo)
+    return replace(report, findings=sorted(report.findings, key=_order),
+                   not_verified=sorted(report.not_verified, key=_order))
+
+
+def _run_model(model: Model, runs: list[RuleRun], report: Report,
+               only: Resource | None = None, memo: dict[Any, Any] | None = None) -> None:
+    memo = {} if memo is None else memo
     for item in runs:
         rule = item.rule
         ctx = Context(model, option_values(rule, item.options), memo)
         for kind in rule.kinds:
-            for resource in model.linted(kind):
+            if only is not None and kind != only.kind:
+                continue
+            for resource in model.linted(kind) if only is None else (only,):
                 ignored = ref(resource).ignored
                 for result in _check(rule, resource, ctx):
                     muted = rule.id in ignored or rule.name in ignored

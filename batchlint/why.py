@@ -18,12 +18,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from batchlint import model as m
-from batchlint.engine import RuleRun, run
+from batchlint.engine import RuleRun, run, run_on
 from batchlint.errors import BatchlintError
 from batchlint.facts.compute import queue_compute_environments
-from batchlint.model import Model, Resource, arn_resource_name, parse_arn
+from batchlint.model import LINTED_KINDS, Model, Resource, arn_resource_name, parse_arn
 from batchlint.rule import Finding, NotVerified, Rule
 from batchlint.unknowns import isolated
 from batchlint.why_failed import failures
@@ -56,18 +57,32 @@ def rule_name(rule_id: str | None) -> str | None:
 
 
 def diagnose(model: Model) -> Diagnosis:
-    """Run the relevant built-in rules (default options) over the model once."""
+    """The relevant built-in rules (default options) over the model: over each resource the
+    first time the diagnosis is asked about it (a template's worlds: all at once)."""
     rules = [rule for rule in _builtin_rules() if rule.id in RELEVANT_RULES]
-    with isolated():  # its rules weigh the unknowns they read in their own results
-        report = run(model, [RuleRun(rule, rule.severity, {}) for rule in rules],
-                     located=False)  # diagnoses name resources, not lines
-    findings: dict[tuple[str, str | None, str | None, str], list[Finding]] = {}
-    gaps: dict[tuple[str, str | None, str | None, str], list[NotVerified]] = {}
-    for finding in report.findings:
-        findings.setdefault(resource_key(finding.resource), []).append(finding)
-    for gap in report.not_verified:
-        gaps.setdefault(resource_key(gap.resource), []).append(gap)
-    return Diagnosis(findings, gaps, {rule.id: rule.name for rule in rules})
+    runs = [RuleRun(rule, rule.severity, {}) for rule in rules]
+    names = {rule.id: rule.name for rule in rules}
+    if model.world:
+        with isolated():  # its rules weigh the unknowns they read in their own results
+            report = run(model, runs, located=False)  # diagnoses name resources, not lines
+        diagnosis = Diagnosis({}, {}, names)
+        diagnosis.add(report.findings, report.not_verified)
+        return diagnosis
+    memo: dict[Any, Any] = {}
+    linted: dict[tuple[str, str | None, str | None, str], Resource] = {}
+
+    def check(res: Resource) -> tuple[list[Finding], list[NotVerified]]:
+        if not linted:  # rules run on one revision of a job definition: the latest
+            linted.update((resource_key(r), r) for kind in LINTED_KINDS
+                          for r in model.linted(kind))
+        target = linted.get(resource_key(res))
+        if target is None:
+            return [], []
+        with isolated():
+            report = run_on(model, runs, target, memo)
+        return report.findings, report.not_verified
+
+    return Diagnosis({}, {}, names, check)
 
 
 # -- finding the job ------------------------------------------------------------------

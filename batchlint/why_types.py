@@ -4,7 +4,7 @@ imports them, so the imports flow one way."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from batchlint.model import Json, Resource
@@ -60,22 +60,41 @@ class Explanation:
     age_ms: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Diagnosis:
-    """The relevant rules' results on one model, by resource."""
+    """The relevant rules' results on one model, by resource: given whole, or worked out
+    for each resource the first time it is asked about (``check``: the rules over one
+    resource), so BL402 explaining a few stuck jobs does not rerun every rule."""
 
-    findings: Mapping[tuple[str, str | None, str | None, str], list[Finding]]
-    not_verified: Mapping[tuple[str, str | None, str | None, str], list[NotVerified]]
+    findings: dict[tuple[str, str | None, str | None, str], list[Finding]]
+    not_verified: dict[tuple[str, str | None, str | None, str], list[NotVerified]]
     rule_names: Mapping[str, str]
+    check: Callable[[Resource], tuple[list[Finding], list[NotVerified]]] | None = None
+    _checked: set[tuple[str, str | None, str | None, str]] = field(default_factory=set)
 
     def on(self, res: Resource) -> list[Finding]:
+        self._visit(res)
         return self.findings.get(resource_key(res), [])
 
     def unverified_on(self, res: Resource) -> list[NotVerified]:
+        self._visit(res)
         return self.not_verified.get(resource_key(res), [])
 
     def ran(self, rule_id: str) -> bool:
         return rule_id in self.rule_names
+
+    def _visit(self, res: Resource) -> None:
+        key = resource_key(res)
+        if self.check is None or key in self._checked:
+            return
+        self._checked.add(key)
+        self.add(*self.check(res))
+
+    def add(self, findings: list[Finding], gaps: list[NotVerified]) -> None:
+        for finding in findings:
+            self.findings.setdefault(resource_key(finding.resource), []).append(finding)
+        for gap in gaps:
+            self.not_verified.setdefault(resource_key(gap.resource), []).append(gap)
 
 
 def _key(res: Resource | ResourceRef) -> tuple[str, str | None, str | None, str]:

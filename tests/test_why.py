@@ -12,6 +12,7 @@ import pytest
 from batchlint.loaders import load_files
 from batchlint.why import explain, find_job
 
+from .conftest import EXAMPLES
 from .why_data import (
     ACCOUNT,
     BATCH,
@@ -409,3 +410,27 @@ def test_account_options_need_a_live_why(write_json: WriteJson, cli: Any,
     assert result.exit_code == 2
     assert result.stderr == ("batchlint: error: account options (--profile, --region, "
                              "--timeout) apply to a live `why`, without PATH\n")
+
+
+def test_the_diagnosis_of_one_resource_is_what_the_whole_run_finds_on_it() -> None:
+    """``why`` and BL402 run the relevant rules over just the resources they ask about
+    (a 10,000-job-definition account explains its stuck jobs without rerunning every
+    rule): what that finds on each resource is what a run over the whole model finds,
+    older revisions of a job definition answering with the latest one's results."""
+    from batchlint.engine import RuleRun, run
+    from batchlint.model import LINTED_KINDS
+    from batchlint.why import RELEVANT_RULES, _builtin_rules, diagnose
+    from batchlint.why_types import resource_key
+
+    model = load_files([str(path) for path in sorted(EXAMPLES.iterdir())]).model
+    rules = [rule for rule in _builtin_rules() if rule.id in RELEVANT_RULES]
+    whole = run(model, [RuleRun(rule, rule.severity, {}) for rule in rules], located=False)
+    lazy = diagnose(model)
+    resources = [res for kind in LINTED_KINDS for res in model.of_kind(kind)]
+    assert len(resources) > len({resource_key(res) for res in resources})  # revisions
+    assert whole.findings
+    for res in resources:
+        key = resource_key(res)
+        assert lazy.on(res) == [f for f in whole.findings if resource_key(f.resource) == key]
+        assert lazy.unverified_on(res) == [g for g in whole.not_verified
+                                           if resource_key(g.resource) == key]
