@@ -23,14 +23,16 @@ CloudFormation, ``timeout.attempt_duration_seconds`` in Terraform), and any othe
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jmespath
+from jmespath import functions, visitor
 from jmespath.exceptions import JMESPathError
 
 from batchlint.errors import BatchlintError
@@ -39,6 +41,7 @@ from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
 from batchlint.unknowns import because, plain, recording, value_at
 
+Search = Callable[[Any], Any]  # a compiled jmespath expression: data -> its value
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _FIELD = "field:"
 _REQUIRED = ("id", "name", "severity", "kinds", "summary", "condition", "message", "doc")
@@ -63,10 +66,12 @@ class DeclarativeRule(Rule):
         self._doc = str(spec["doc"]).strip() + "\n"
         self._path = str(spec.get("path", ""))
         self._message = str(spec["message"])
+        self._parts = _PLACEHOLDER.split(self._message)
         try:
             self._condition = jmespath.compile(spec["condition"])
+            self._search = compiled(self._condition.parsed)
             self._placeholders = {
-                expr: jmespath.compile(expr)
+                expr: compiled(jmespath.compile(expr).parsed)
                 for expr in _PLACEHOLDER.findall(self._message)
                 if expr != "name" and not expr.startswith(_FIELD)
             }
@@ -90,8 +95,12 @@ class DeclarativeRule(Rule):
         return list(dict.fromkeys(found))
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
+        if not resource.unknown:  # the condition reads the resource alone: nothing to record
+            if _truthy(self._search(resource.data)):
+                yield self.finding(resource, self._render(resource), self._path)
+            return
         with recording() as hits:
-            fails: bool | None = _truthy(self._condition.search(resource.data))
+            fails: bool | None = _truthy(self._search(resource.data))
         if hits:
             fails = self._decide(resource, {path: why for path, why, _ in hits})
             if fails is None:
@@ -116,23 +125,100 @@ class DeclarativeRule(Rule):
             data = plain(resource.data)
             for path, value in zip(unknown, values, strict=True):
                 _set(data, path, value)
-            answers.add(_truthy(self._condition.search(data)))
+            answers.add(_truthy(self._search(data)))
         return answers.pop() if len(answers) == 1 else None
 
     def _render(self, resource: Resource) -> str:
-        def value(match: re.Match[str]) -> str:
-            expr = match.group(1)
+        # the message split at its placeholders: text, expression, text, …, text
+        parts = self._parts
+        out = [parts[0]]
+        for i in range(1, len(parts), 2):
+            expr = parts[i]
             if expr == "name":
-                return resource.name
-            if expr.startswith(_FIELD):  # a field, named as the resource's source names it
-                return spell(resource, expr.removeprefix(_FIELD))
-            found = self._placeholders[expr].search(resource.data)
-            return "(none)" if found is None else str(found)
-
-        return _PLACEHOLDER.sub(value, self._message)
+                out.append(resource.name)
+            elif expr.startswith(_FIELD):  # a field, named as the resource's source names it
+                out.append(spell(resource, expr.removeprefix(_FIELD)))
+            else:
+                found = self._placeholders[expr](resource.data)
+                out.append("(none)" if found is None else str(found))
+            out.append(parts[i + 1])
+        return "".join(out)
 
 
 _MAX_PROBES = 1024
+_INTERPRETER = visitor.TreeInterpreter()
+_FUNCTIONS = functions.Functions()
+
+
+def compiled(node: Mapping[str, Any]) -> Search:
+    """A jmespath syntax tree as nested Python functions that take the interpreter's steps
+    (jmespath.visitor.TreeInterpreter) without its dispatch at every node: a condition runs
+    on every resource. Kinds of node not handled here run in the interpreter."""
+    kind, value = node["type"], node.get("value")
+    if kind not in _COMPILED:
+        return lambda data: _INTERPRETER.visit(node, data)
+    parts = [compiled(child) for child in node.get("children", ())]
+    if kind == "field":
+        return functools.partial(_field, str(value))
+    if kind == "literal":
+        return lambda data: value
+    if kind == "current":
+        return lambda data: data
+    if kind == "subexpression":
+        return functools.partial(_chain, parts)
+    if kind == "multi_select_list":
+        return lambda data: None if data is None else [part(data) for part in parts]
+    if kind == "function_expression":
+        return lambda data: _FUNCTIONS.call_function(value, [part(data) for part in parts])
+    if kind == "not_expression":
+        return lambda data: _negated(parts[0](data))
+    left, right = parts
+    if kind == "and_expression":
+        return lambda data: found if _INTERPRETER._is_false(found := left(data)) else right(data)
+    if kind == "or_expression":
+        return lambda data: right(data) if _INTERPRETER._is_false(found := left(data)) else found
+    compare = _INTERPRETER.COMPARATOR_FUNC[value]
+    given = node["children"][1].get("value") if node["children"][1]["type"] == "literal" else 0
+    if value == "eq" and (given is None or isinstance(given, str)):  # no 0/1-to-boolean case
+        return lambda data: left(data) == given
+    if value in _INTERPRETER._EQUALITY_OPS:
+        return lambda data: compare(left(data), right(data))
+    return lambda data: _ordered(compare, left(data), right(data))
+
+
+_COMPILED = {"field", "literal", "current", "subexpression", "multi_select_list",
+             "function_expression", "not_expression", "and_expression", "or_expression",
+             "comparator"}
+
+
+def _field(key: str, data: Any) -> Any:
+    if isinstance(data, dict):
+        return data.get(key)
+    if data is None:
+        return None
+    try:  # what else has a get()? jmespath asks it too
+        return data.get(key)
+    except AttributeError:  # not an object: null
+        return None
+
+
+def _chain(parts: list[Search], data: Any) -> Any:
+    for part in parts:
+        data = part(data)
+    return data
+
+
+def _negated(found: Any) -> bool:
+    if visitor._is_actual_number(found) and found == 0:  # !0 is false in jmespath
+        return False
+    return not found
+
+
+def _ordered(compare: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:
+    """``<``, ``>``, ``<=``, ``>=``: only numbers and strings compare, else null."""
+    if not (visitor._is_comparable(left) and visitor._is_comparable(right)):
+        return None
+    return compare(left, right)
 
 
 def _set(data: dict[str, Any], path: Pointer, value: Any) -> None:

@@ -13,14 +13,16 @@ from typing import Any
 
 def mapping(value: Any) -> Mapping[str, Any]:
     """``value`` when it is an object, else an empty mapping."""
-    return value if isinstance(value, Mapping) else {}
+    if isinstance(value, dict):  # what JSON gives: spares the Mapping check its ABC lookup
+        return value
+    return value if value is not None and isinstance(value, Mapping) else {}
 
 
 def items(value: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
     """(index, item) for the items of a list that are objects; nothing for a non-list."""
     if isinstance(value, list):
         for i, item in enumerate(value):
-            if isinstance(item, Mapping):
+            if isinstance(item, (dict, Mapping)):  # dict first: no ABC lookup for JSON
                 yield i, item
 
 

@@ -11,6 +11,7 @@ absent.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -42,10 +43,12 @@ def parse_path(path: str | Pointer) -> Pointer:
     """``computeResources.ec2Configuration[0].imageType`` → a pointer tuple."""
     if isinstance(path, tuple):
         return path
-    parts: list[str | int] = []
-    for name, index in _SEGMENT.findall(path):
-        parts.append(int(index) if index else name)
-    return tuple(parts)
+    return _parse_path(path)
+
+
+@functools.lru_cache(maxsize=4096)  # findings of many resources point at the same paths
+def _parse_path(path: str) -> Pointer:
+    return tuple(int(index) if index else name for name, index in _SEGMENT.findall(path))
 T = TypeVar("T")
 
 class Locator(Protocol):

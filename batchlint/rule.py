@@ -126,7 +126,7 @@ class Rule:
     def finding(self, resource: Resource, message: str, path: str | Pointer = (),
                 related: tuple[Resource, ...] = ()) -> Finding:
         return Finding(self.id, self.name, self.severity, message, ref(resource),
-                       parse_path(path), related=tuple(ref(r) for r in related))
+                       parse_path(path), related=tuple(ref(r) for r in related) if related else ())
 
     def not_verified(self, resource: Resource, reason: str) -> NotVerified:
         return NotVerified(self.id, self.name, ref(resource), reason)

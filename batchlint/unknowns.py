@@ -71,13 +71,20 @@ def because(hits: list[Hit], label: str) -> str:
 
 def remember(store: dict[Any, Any], key: Any, compute: Callable[[], T]) -> T:
     """``compute()`` once per ``key`` in ``store``; later callers "read" the unknown values
-    the first computation read, so a cached answer is never quieter than a fresh one."""
+    the first computation read, so a cached answer is never quieter than a fresh one.
+
+    Computed while nothing records (a model without unknown values), the answer is kept
+    without its reads (None): the first caller that records computes it again, recording."""
     entry = store.get(key)
-    if entry is None:
+    if entry is None or (entry[1] is None and _recorders):
+        if not _recorders:
+            value = compute()
+            store[key] = (value, None)
+            return value
         with recording() as hits:
             value = compute()
-        entry = store[key] = (value, list(hits))
-    elif _recorders:
+        entry = store[key] = (value, hits)
+    elif entry[1] and _recorders:
         _recorders[-1].extend(entry[1])
     result: T = entry[0]
     return result

@@ -91,18 +91,18 @@ class PlaintextSecretInEnvironment(Rule):
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         # Messages carry names, paths and the kind of credential only, never the value.
-        for var in jobdefs.environment(resource):
+        for var in jobdefs.environment(resource, where=jobdefs.exposes_secret):
             kind = credential_kind(var.value) if isinstance(var.value, str) else None
-            if kind or var.secret_in_clear:
-                what = f"what looks like {kind}" if kind else "a literal value that looks secret"
-                yield self.finding(resource, f"job definition `{resource.name}` sets environment "
-                                   f"variable `{var.name}`{_of(var.container)} ({var.path}) to "
-                                   f"{what}; {_fix(var.container)}", var.path)
-        for arg in jobdefs.arguments(resource):
-            if kind := credential_kind(arg.value):
-                yield self.finding(resource, f"job definition `{resource.name}` passes what "
-                                   f"looks like {kind} as a command argument{_of(arg.container)} "
-                                   f"({arg.path}); {_fix(arg.container, command=True)}", arg.path)
+            what = f"what looks like {kind}" if kind else "a literal value that looks secret"
+            yield self.finding(resource, f"job definition `{resource.name}` sets environment "
+                               f"variable `{var.name}`{_of(var.container)} ({var.path}) to "
+                               f"{what}; {_fix(var.container)}", var.path)
+        for arg in jobdefs.arguments(resource, where=credential_kind):
+            kind = credential_kind(arg.value)
+            yield self.finding(resource, f"job definition `{resource.name}` passes what "
+                               f"looks like {kind} as a command argument{_of(arg.container)} "
+                               f"({arg.path}); {_fix(arg.container, command=True)}", arg.path)
+
 
 def _of(container: jobdefs.Container) -> str:
     return f" of container `{container.name}`" if container.name else ""

@@ -73,6 +73,8 @@ def ec2_capacity(model: Model, account: str | None, region: str | None,
     (managed EC2/SPOT; unmanaged and other types count as not known). Memory is what the
     ECS agent registers, or with ``nominal_memory`` the instance's whole memory."""
     cat = catalog(model, account, region)
+    # environments share instance types: each entry's types and their memory found once
+    launchable: dict[str, tuple[list[tuple[InstanceType, int]], list[str]]] = {}
     envs: list[Resource] = []
     slots: list[Slot] = []
     unknown: list[str] = []
@@ -95,11 +97,14 @@ def ec2_capacity(model: Model, account: str | None, region: str | None,
         missing: list[str] = []
         own: list[Slot] = []
         for entry in entries:
-            found, names = cat.launchable(entry)
-            missing.extend(names)
-            own.extend(Slot(ce, t, min(t.vcpus, max_vcpus), t.memory_mib if nominal_memory
-                            else registered_memory(t.memory_mib, kernel_percent), t.gpus)
-                       for t in found)
+            known = launchable.get(entry)
+            if known is None:
+                found, names = cat.launchable(entry)
+                known = launchable[entry] = ([(t, t.memory_mib if nominal_memory else
+                                               registered_memory(t.memory_mib, kernel_percent))
+                                              for t in found], names)
+            missing.extend(known[1])
+            own.extend(Slot(ce, t, min(t.vcpus, max_vcpus), mib, t.gpus) for t, mib in known[0])
         slots.extend(own)
         by_environment[ce] = _frontier(own)
         if missing:
@@ -124,7 +129,8 @@ def _frontier(slots: list[Slot]) -> tuple[Slot, ...]:
         shapes.setdefault((slot.vcpus, slot.memory, slot.gpus), slot)
     kept: list[tuple[int, int, int]] = []
     for shape in sorted(shapes, reverse=True):  # a shape can only be beaten by an earlier one
-        if not any(all(k >= s for k, s in zip(other, shape, strict=True)) for other in kept):
+        vcpus, memory, gpus = shape
+        if not any(v >= vcpus and m >= memory and g >= gpus for v, m, g in kept):
             kept.append(shape)
     return tuple(shapes[shape] for shape in kept)
 

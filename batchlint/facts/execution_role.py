@@ -46,21 +46,23 @@ class Task:
 def tasks(jobdef: Resource) -> Iterator[Task]:
     """Every ECS task of the job definition with what its execution role must allow."""
     fargate = on_fargate(jobdef)
-    found: dict[str, list[Need]] = {}
+    found: dict[str, tuple[Mapping[str, Json] | None, list[Need]]] = {}
     for container in containers(jobdef):
         if container.env_key != "environment":  # EKS pods have no execution role
             continue
         path = container.path
         if "ecsProperties.taskProperties[" in path and ".containers[" in path:
-            holder = path[:path.rindex(".containers[")]
+            holder, data = path[:path.rindex(".containers[")], None  # the task's, below
         else:
-            holder = path
-        found.setdefault(holder, []).extend(
+            holder, data = path, container.data
+        found.setdefault(holder, (data, []))[1].extend(
             _needs(jobdef, container.path, container.data, fargate))
-    for holder, needs in found.items():
-        role = mapping(value_at(jobdef.data, parse_path(holder))).get("executionRoleArn")
+    for holder, (data, needs) in found.items():
+        if data is None:  # containers() read the way there already
+            data = mapping(value_at(jobdef.data, parse_path(holder)))
+        role = data.get("executionRoleArn")
         yield Task(holder, role if isinstance(role, str) and role else None,
-                   tuple(dict.fromkeys(needs)))
+                   tuple(dict.fromkeys(needs)) if needs else ())
 
 
 def _needs(jobdef: Resource, path: str, container: Mapping[str, Json],
@@ -92,14 +94,15 @@ def _needs(jobdef: Resource, path: str, container: Mapping[str, Json],
                 yield Need(action, stream, at, inexact)
     for key, items in (("secrets", container.get("secrets")),
                        ("logConfiguration.secretOptions", log.get("secretOptions"))):
-        for i, item in enumerate(items if isinstance(items, list) else []):
+        for i, item in enumerate(items if isinstance(items, list) else ()):
             ref = mapping(item).get("valueFrom")
-            need = _secret(ref, partition, account, region, f"{path}.{key}[{i}].valueFrom")
+            need = ref and _secret(ref, partition, account, region,
+                                   f"{path}.{key}[{i}].valueFrom")
             if need:
                 yield need
     credentials = mapping(container.get("repositoryCredentials")).get("credentialsParameter")
-    need = _secret(credentials, partition, account, region,
-                   f"{path}.repositoryCredentials.credentialsParameter")
+    need = credentials and _secret(credentials, partition, account, region,
+                                   f"{path}.repositoryCredentials.credentialsParameter")
     if need:
         yield need
 

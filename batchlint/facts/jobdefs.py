@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from batchlint.facts.credentials import credential_kind
 from batchlint.jsonvalues import items, mapping
 from batchlint.model import Json, Resource
 from batchlint.unknowns import GENERATED_NAME
@@ -64,11 +65,6 @@ class EnvironmentVariable:
     value: Json
     container: Container
 
-    @property
-    def secret_in_clear(self) -> bool:
-        """Its name says it holds a secret and it is set to a literal value."""
-        return looks_secret(self.name) and is_literal_value(self.value)
-
 
 def containers(jobdef: Resource) -> Iterator[Container]:
     """Every container of the job definition, in document order (found once per resource:
@@ -76,25 +72,32 @@ def containers(jobdef: Resource) -> Iterator[Container]:
     return iter(jobdef.cached("containers", lambda: tuple(_find_containers(jobdef))))
 
 
-def _find_containers(jobdef: Resource) -> Iterator[Container]:
-    yield from _containers_in(jobdef.data, "")
-    node_ranges = mapping(jobdef.data.get("nodeProperties")).get("nodeRangeProperties")
-    for i, node_range in items(node_ranges):
+def _find_containers(jobdef: Resource) -> list[Container]:
+    found = _containers_in(jobdef.data, "")
+    node_properties = jobdef.data.get("nodeProperties")
+    if node_properties is None:
+        return found
+    for i, node_range in items(mapping(node_properties).get("nodeRangeProperties")):
         at = f"nodeProperties.nodeRangeProperties[{i}]"
         container = node_range.get("container")
         if isinstance(container, Mapping):
-            yield Container(f"{at}.container", container, "environment")
-        yield from _containers_in(node_range, f"{at}.")
+            found.append(Container(f"{at}.container", container, "environment"))
+        found += _containers_in(node_range, f"{at}.")
+    return found
 
 
-def environment(jobdef: Resource) -> Iterator[EnvironmentVariable]:
-    """Every environment variable with a string name, of every container."""
+def environment(jobdef: Resource, where: Callable[[str, Json], object] | None = None
+                ) -> Iterator[EnvironmentVariable]:
+    """Every environment variable with a string name, of every container; with ``where``,
+    those whose name and value it accepts (the others cost no object)."""
     for container in containers(jobdef):
         for i, entry in items(container.data.get(container.env_key)):
             name = entry.get("name")
             if isinstance(name, str) and name:
-                yield EnvironmentVariable(f"{container.path}.{container.env_key}[{i}]", name,
-                                          entry.get("value"), container)
+                value = entry.get("value")
+                if where is None or where(name, value):
+                    yield EnvironmentVariable(f"{container.path}.{container.env_key}[{i}]", name,
+                                              value, container)
 
 
 @dataclass(frozen=True)
@@ -106,32 +109,38 @@ class Argument:
     container: Container
 
 
-def arguments(jobdef: Resource) -> Iterator[Argument]:
-    """Every string argument of every container: ``command``, and EKS ``args`` too."""
+def arguments(jobdef: Resource, where: Callable[[str], object] | None = None
+              ) -> Iterator[Argument]:
+    """Every string argument of every container: ``command``, and EKS ``args`` too; with
+    ``where``, those it accepts."""
     for container in containers(jobdef):
         for key in ("command", "args") if container.env_key == "env" else ("command",):
             items = container.data.get(key)
             for i, item in enumerate(items if isinstance(items, list) else ()):
-                if isinstance(item, str):
+                if isinstance(item, str) and (where is None or where(item)):
                     yield Argument(f"{container.path}.{key}[{i}]", item, container)
 
 
-def _containers_in(props: Mapping[str, Json], prefix: str) -> Iterator[Container]:
+def _containers_in(props: Mapping[str, Json], prefix: str) -> list[Container]:
     """Containers under ``containerProperties``, ``ecsProperties`` and ``eksProperties``."""
+    found = []
     container = props.get("containerProperties")
     if isinstance(container, Mapping):
-        yield Container(f"{prefix}containerProperties", container, "environment")
-    tasks = mapping(props.get("ecsProperties")).get("taskProperties")
-    for t, task in items(tasks):
-        for c, item in items(task.get("containers")):
-            path = f"{prefix}ecsProperties.taskProperties[{t}].containers[{c}]"
-            yield Container(path, item, "environment")
-    pod = mapping(mapping(props.get("eksProperties")).get("podProperties"))
-    for key in ("initContainers", "containers"):
-        for c, item in items(pod.get(key)):
-            yield Container(f"{prefix}eksProperties.podProperties.{key}[{c}]", item, "env")
-
-
+        found.append(Container(f"{prefix}containerProperties", container, "environment"))
+    ecs = props.get("ecsProperties")
+    if ecs is not None:  # most job definitions have neither: skip the walk
+        for t, task in items(mapping(ecs).get("taskProperties")):
+            for c, item in items(task.get("containers")):
+                path = f"{prefix}ecsProperties.taskProperties[{t}].containers[{c}]"
+                found.append(Container(path, item, "environment"))
+    eks = props.get("eksProperties")
+    if eks is not None:
+        pod = mapping(mapping(eks).get("podProperties"))
+        for key in ("initContainers", "containers"):
+            for c, item in items(pod.get(key)):
+                found.append(Container(f"{prefix}eksProperties.podProperties.{key}[{c}]", item,
+                                       "env"))
+    return found
 
 
 # -- secret-looking environment variables (BL303) ---------------------------------
@@ -179,6 +188,13 @@ def looks_secret(name: str) -> bool:
     return False
 
 
+def exposes_secret(name: str, value: Json) -> bool:
+    """A variable's value has the form of a credential, or its name says it holds a secret
+    and it is set to a literal value (BL303)."""
+    return (isinstance(value, str) and credential_kind(value) is not None) or (
+        looks_secret(name) and is_literal_value(value))
+
+
 def is_literal_value(value: Json) -> bool:
     """A value set in the definition itself: a non-empty string or number that is not a
     reference (an ARN, a CloudFormation ``{{resolve:…}}`` dynamic reference). A snapshot's
@@ -193,8 +209,13 @@ def is_literal_value(value: Json) -> bool:
 # -- platform (BL304, BL309, BL310, BL311) -----------------------------------------------
 
 def on_fargate(jobdef: Resource) -> bool:
-    """Whether ``platformCapabilities`` names FARGATE (the default is EC2)."""
-    platforms = jobdef.data.get("platformCapabilities")
+    """Whether ``platformCapabilities`` names FARGATE (the default is EC2); found once per
+    resource (five rules ask)."""
+    return jobdef.cached("on_fargate", lambda: _names_fargate(jobdef.data))
+
+
+def _names_fargate(data: Mapping[str, Json]) -> bool:
+    platforms = data.get("platformCapabilities")
     return isinstance(platforms, list) and any(
         isinstance(p, str) and p.upper() == "FARGATE" for p in platforms)
 

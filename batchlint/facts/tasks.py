@@ -49,16 +49,20 @@ def job_tasks(jobdef: Resource) -> Iterator[Task]:
     ``ecsProperties`` task with its containers summed. EKS pods are left out."""
     groups: dict[str, list[Mapping[str, Json]]] = {}
     for container in containers(jobdef):
-        if "eksProperties" in container.path:
+        if container.eks:
             continue
         key = container.path
         if "ecsProperties" in key:
             key = key.rsplit(".containers[", 1)[0]
         groups.setdefault(key, []).append(container.data)
     for path, members in groups.items():
+        if len(members) == 1:
+            vcpus, memory, gpus = _needs(members[0])
+            if members[0].get("resourceRequirements"):
+                path += ".resourceRequirements"
+            yield Task(path, vcpus, memory, gpus, 1)
+            continue
         needs = [_needs(c) for c in members]
-        if len(members) == 1 and members[0].get("resourceRequirements"):
-            path += ".resourceRequirements"
         yield Task(path, sum(n[0] for n in needs), sum(n[1] for n in needs),
                    sum(n[2] for n in needs), len(members))
 
@@ -68,14 +72,15 @@ def _needs(container: Mapping[str, Json]) -> tuple[float, int, int]:
     ``vcpus``/``memory``. Values that are not plain numbers count as not given."""
     found: dict[str, float] = {}
     requirements = container.get("resourceRequirements")
-    for req in requirements if isinstance(requirements, list) else []:
-        kind = req.get("type") if isinstance(req, Mapping) else None
-        value = req.get("value") if isinstance(req, Mapping) else None
+    for req in requirements if isinstance(requirements, list) else ():
+        if not isinstance(req, (dict, Mapping)):
+            continue
+        kind, value = req.get("type"), req.get("value")
         if isinstance(kind, str) and isinstance(value, str) and _NUMBER.match(value):
             found[kind.upper()] = float(value)
     for kind, legacy in (("VCPU", "vcpus"), ("MEMORY", "memory")):
         value = integer(container.get(legacy))
-        if kind not in found and value is not None and 0 <= value < 10**9:
+        if value is not None and kind not in found and 0 <= value < 10**9:
             found[kind] = float(value)
     return (found.get("VCPU", 0.0), math.ceil(found.get("MEMORY", 0.0)),
             math.ceil(found.get("GPU", 0.0)))
