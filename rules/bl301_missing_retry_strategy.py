@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from batchlint import model as m
 from batchlint.facts.compute import spot_environments
 from batchlint.facts.retry import HOST_RETRY
-from batchlint.model import Resource
+from batchlint.model import Model, Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import pick, quoted, spell
 
@@ -66,12 +66,16 @@ class MissingRetryStrategy(Rule):
         else:
             problem, path = (f"sets {spell(resource, 'retryStrategy.attempts')} to {attempts}",
                              "retryStrategy.attempts")
-        spot = ctx.memo(("BL301", "spot-environments", resource.account, resource.region),
-                        lambda: spot_environments(ctx.model, resource.account, resource.region))
-        where = f" in {resource.region}" if resource.region else ""
-        context = f", and Spot compute environments run{where} ({quoted(spot, 3)})" \
-            if spot else ""
+        context = ctx.memo(("BL301", resource.account, resource.region),
+                           lambda: _spot(ctx.model, resource.account, resource.region))
         yield self.finding(resource, f"job definition `{resource.name}` {problem}, so one host "
                            f"failure or Spot reclaim fails the job for good{context}; add "
                            f"{pick(resource, HOST_RETRY)}", path)
 
+
+def _spot(model: Model, account: str | None, region: str | None) -> str:
+    """``, and Spot compute environments run in us-east-1 (`a`, `b`, `c` and 2 more)``, or
+    nothing when none does (once per region: many job definitions say it)."""
+    spot = spot_environments(model, account, region)
+    where = f" in {region}" if region else ""
+    return f", and Spot compute environments run{where} ({quoted(spot, 3)})" if spot else ""

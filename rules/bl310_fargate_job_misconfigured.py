@@ -111,7 +111,8 @@ class FargateJobMisconfigured(Rule):
         where, value = private[0]
         field = spell(resource, where if value == "DISABLED"
                       else f"{where}.networkConfiguration.assignPublicIp")
-        names = ", ".join(f"`{ce.name}`" for ce in environments)
+        names = ctx.memo((*scope, "names"), lambda: ", ".join(f"`{ce.name}`"
+                                                               for ce in environments))
         if verdict is True:
             yield self.finding(resource, f"Fargate job definition `{name}` leaves {field} "
                                f"{value}, and every subnet of the Fargate compute environments "

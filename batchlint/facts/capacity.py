@@ -5,8 +5,9 @@ launch (instance_catalog.py) and memory as the ECS agent registers it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from batchlint import model as m
 from batchlint.facts import fargate
@@ -18,7 +19,7 @@ from batchlint.facts.compute import (
     is_managed,
     resources_of,
 )
-from batchlint.facts.instance_catalog import InstanceType, catalog, registered_memory
+from batchlint.facts.instance_catalog import Catalog, InstanceType, catalog, registered_memory
 from batchlint.jsonvalues import integer
 from batchlint.model import Model, Resource
 
@@ -72,13 +73,11 @@ def ec2_capacity(model: Model, account: str | None, region: str | None,
     """The capacity of the compute environments of one region that launch EC2 instances
     (managed EC2/SPOT; unmanaged and other types count as not known). Memory is what the
     ECS agent registers, or with ``nominal_memory`` the instance's whole memory."""
-    cat = catalog(model, account, region)
-    # environments share instance types: each entry's types and their memory found once
-    launchable: dict[str, tuple[list[tuple[InstanceType, int]], list[str]]] = {}
+    plans = _Plans(catalog(model, account, region), kernel_percent, nominal_memory)
     envs: list[Resource] = []
-    slots: list[Slot] = []
     unknown: list[str] = []
     by_environment: dict[Resource, tuple[Slot, ...]] = {}
+    widest: list[Slot] = []  # each environment's slot with the most vCPUs
     for ce in environments:
         envs.append(ce)
         if not is_managed(ce):
@@ -94,45 +93,84 @@ def ec2_capacity(model: Model, account: str | None, region: str | None,
         if max_vcpus is None or not entries:
             unknown.append(f"`{ce.name}` has no {'maxvCpus' if entries else 'instanceTypes'}")
             continue
-        missing: list[str] = []
-        own: list[Slot] = []
-        for entry in entries:
-            known = launchable.get(entry)
-            if known is None:
-                found, names = cat.launchable(entry)
-                known = launchable[entry] = ([(t, t.memory_mib if nominal_memory else
-                                               registered_memory(t.memory_mib, kernel_percent))
-                                              for t in found], names)
-            missing.extend(known[1])
-            own.extend(Slot(ce, t, min(t.vcpus, max_vcpus), mib, t.gpus) for t, mib in known[0])
-        slots.extend(own)
-        by_environment[ce] = _frontier(own)
+        frontier, most_vcpus, missing = plans.plan(tuple(entries), max_vcpus)
+        by_environment[ce] = tuple(Slot(ce, *spec) for spec in frontier)
+        widest += [Slot(ce, *most_vcpus)] if most_vcpus else []
         if missing:
             unknown.append(f"the instance types {', '.join(missing)} of `{ce.name}` are in "
                            "neither the instance-type data given nor batchlint's table")
     maxima = [(mv, ce) for ce in envs if is_managed(ce) and compute_type(ce) in EC2_TYPES
               and (mv := integer(resources_of(ce).get("maxvCpus"))) is not None]
+    # a slot another slot of its environment beats is never the best of the region either
+    slots = [slot for own in by_environment.values() for slot in own]
     return Capacity(
-        tuple(envs), _frontier(slots), tuple(unknown),
+        tuple(envs), _frontier(slots, _shape), tuple(unknown),
         max(slots, key=lambda s: (s.memory, s.vcpus, s.gpus), default=None),
-        max(slots, key=lambda s: (s.itype.vcpus, s.memory, s.gpus), default=None),
+        max(widest, key=lambda s: (s.itype.vcpus, s.memory, s.gpus), default=None),
         max(slots, key=lambda s: (s.gpus, s.vcpus, s.memory), default=None),
         max(maxima, key=lambda pair: pair[0], default=None),
         by_environment,
     )
 
 
-def _frontier(slots: list[Slot]) -> tuple[Slot, ...]:
-    """The slots not dominated by another in vCPUs, memory and GPUs together."""
-    shapes: dict[tuple[int, int, int], Slot] = {}
-    for slot in slots:
-        shapes.setdefault((slot.vcpus, slot.memory, slot.gpus), slot)
+Spec = tuple[InstanceType, int, int, int]  # a slot but its environment: type, vCPUs, MiB, GPUs
+T = TypeVar("T")
+
+
+class _Plans:
+    """What a list of ``instanceTypes`` with a ``maxvCpus`` offers, worked out once for the
+    environments that share them: the slots no other beats, the one with the most vCPUs,
+    and the types or families no source knows."""
+
+    def __init__(self, cat: Catalog, kernel_percent: float, nominal_memory: bool):
+        self.cat, self.kernel_percent, self.nominal_memory = cat, kernel_percent, nominal_memory
+        self.types: dict[str, tuple[list[tuple[InstanceType, int]], list[str]]] = {}
+        self.plans: dict[tuple[tuple[str, ...], int],
+                         tuple[tuple[Spec, ...], Spec | None, list[str]]] = {}
+
+    def plan(self, entries: tuple[str, ...], max_vcpus: int
+             ) -> tuple[tuple[Spec, ...], Spec | None, list[str]]:
+        found = self.plans.get((entries, max_vcpus))
+        if found is None:
+            specs: list[Spec] = []
+            missing: list[str] = []
+            for entry in entries:
+                types, names = self._launchable(entry)
+                specs += [(t, min(t.vcpus, max_vcpus), mib, t.gpus) for t, mib in types]
+                missing += names
+            found = self.plans[(entries, max_vcpus)] = (
+                _frontier(specs, lambda spec: spec[1:]),
+                max(specs, key=lambda spec: (spec[0].vcpus, spec[2], spec[3]), default=None),
+                missing)
+        return found
+
+    def _launchable(self, entry: str) -> tuple[list[tuple[InstanceType, int]], list[str]]:
+        """The types an entry may launch, each with the memory a job sees on it."""
+        found = self.types.get(entry)
+        if found is None:
+            types, names = self.cat.launchable(entry)
+            found = self.types[entry] = ([(t, t.memory_mib if self.nominal_memory else
+                                           registered_memory(t.memory_mib, self.kernel_percent))
+                                          for t in types], names)
+        return found
+
+
+def _shape(slot: Slot) -> tuple[int, int, int]:
+    return slot.vcpus, slot.memory, slot.gpus
+
+
+def _frontier(items: list[T], shape: Callable[[T], tuple[int, int, int]]) -> tuple[T, ...]:
+    """The items whose shape (vCPUs, memory, GPUs) no other beats in all three together;
+    the first of each shape."""
+    shapes: dict[tuple[int, int, int], T] = {}
+    for item in items:
+        shapes.setdefault(shape(item), item)
     kept: list[tuple[int, int, int]] = []
-    for shape in sorted(shapes, reverse=True):  # a shape can only be beaten by an earlier one
-        vcpus, memory, gpus = shape
+    for each in sorted(shapes, reverse=True):  # a shape can only be beaten by an earlier one
+        vcpus, memory, gpus = each
         if not any(v >= vcpus and m >= memory and g >= gpus for v, m, g in kept):
-            kept.append(shape)
-    return tuple(shapes[shape] for shape in kept)
+            kept.append(each)
+    return tuple(shapes[each] for each in kept)
 
 
 def region_capacity(model: Model, account: str | None, region: str | None,

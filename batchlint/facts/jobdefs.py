@@ -225,6 +225,7 @@ def _names_fargate(data: Mapping[str, Json]) -> bool:
 _UNKNOWN_PART = re.compile(r"\$\{[^}]*\}")  # a part of a template value not known statically
 
 
+@functools.lru_cache(maxsize=4096)  # the same images recur across job definitions
 def image_tag(image: str) -> str | None:
     """The tag of an image reference without a digest; None when it has none.
 
@@ -236,6 +237,7 @@ def image_tag(image: str) -> str | None:
     return last.split(":", 1)[1] if ":" in last else None
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_unknown(image: str) -> bool:
     """The last segment of the reference holds a value not known before deployment and no
     `:` outside it, so the tag itself may be in that value (a generated name cannot)."""

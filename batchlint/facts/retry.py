@@ -9,6 +9,7 @@ so a list should end with a catch-all EXIT (BL307).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 
 from batchlint.jsonvalues import items, mapping
@@ -44,9 +45,10 @@ def exit_conditions(jobdef: Resource) -> list[tuple[int, Mapping[str, Json]]]:
     return list(items(retry_strategy(jobdef).get("evaluateOnExit")))
 
 
-def catch_all_exit(jobdef: Resource) -> int | None:
-    """The index of the first catch-all EXIT entry of ``evaluateOnExit``, if any."""
-    return next((i for i, entry in exit_conditions(jobdef) if is_catch_all_exit(entry)), None)
+def catch_all_exit(conditions: list[tuple[int, Mapping[str, Json]]]) -> int | None:
+    """The index of the first catch-all EXIT entry of ``evaluateOnExit`` (its
+    :func:`exit_conditions`), if any."""
+    return next((i for i, entry in conditions if is_catch_all_exit(entry)), None)
 
 
 def is_catch_all_exit(condition: Mapping[str, Json]) -> bool:
@@ -63,6 +65,7 @@ def is_catch_all_exit(condition: Mapping[str, Json]) -> bool:
             and all(p == "*" for p in patterns))
 
 
+@functools.lru_cache(maxsize=4096)  # the same patterns recur across job definitions
 def pattern_problem(key: str, pattern: str) -> str | None:
     """Why Batch rejects an ``evaluateOnExit`` pattern (``onExitCode``, ``onReason``,
     ``onStatusReason``), or None when it is accepted."""
@@ -122,9 +125,10 @@ def exit_gap(jobdef: Resource) -> tuple[str, int | None] | None:
     ``i`` is a catch-all EXIT but not the last one; ``("missing", i)``: the last entry
     ``i`` is no catch-all EXIT.
     """
-    conditions, catch_all = exit_conditions(jobdef), catch_all_exit(jobdef)
+    conditions = exit_conditions(jobdef)
     if not conditions:
         return "none", None
+    catch_all = catch_all_exit(conditions)
     last = conditions[-1][0]
     if catch_all == last:
         return None

@@ -3,6 +3,7 @@ its containers summed (EKS pods: eks_pods.py)."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -76,11 +77,19 @@ def _needs(container: Mapping[str, Json]) -> tuple[float, int, int]:
         if not isinstance(req, (dict, Mapping)):
             continue
         kind, value = req.get("type"), req.get("value")
-        if isinstance(kind, str) and isinstance(value, str) and _NUMBER.match(value):
-            found[kind.upper()] = float(value)
+        if isinstance(kind, str) and isinstance(value, str):
+            number = _number(value)
+            if number is not None:
+                found[kind.upper()] = number
     for kind, legacy in (("VCPU", "vcpus"), ("MEMORY", "memory")):
         value = integer(container.get(legacy))
         if value is not None and kind not in found and 0 <= value < 10**9:
             found[kind] = float(value)
     return (found.get("VCPU", 0.0), math.ceil(found.get("MEMORY", 0.0)),
             math.ceil(found.get("GPU", 0.0)))
+
+
+@functools.lru_cache(maxsize=1024)  # the same sizes recur across job definitions
+def _number(text: str) -> float | None:
+    """A requirement's value as a number; None when it is not a plain one."""
+    return float(text) if _NUMBER.match(text) else None
