@@ -21,6 +21,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from batchlint.model import PathPart, Pointer
+from batchlint.nesting import Levels, nests_deeper
 from batchlint.textlines import LineTable
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -44,7 +45,7 @@ Offsets = dict[Pointer, tuple[int, int]]  # member → (its key or value, its va
 _WALKED = -1  # (*pointer, _WALKED) is recorded for each container read member by member
 
 
-def load_json(text: str) -> tuple[Any, Offsets]:
+def load_json(text: str, max_depth: int | None = None) -> tuple[Any, Offsets]:
     """``json.loads(text)`` (its errors as they are), and where the members of the
     document's outer levels start.
 
@@ -53,22 +54,30 @@ def load_json(text: str) -> tuple[Any, Offsets]:
     scanner (``scan_once``), building one resource at a time and dropping it. Text the
     pass cannot read (it parsed, so none should be) leaves the offsets empty: positions
     are then found lazily.
+
+    ``max_depth``: RecursionError if objects and lists nest deeper (as json.loads raises it
+    for nesting deeper than Python recurses); the pass bounds the nesting of each value it
+    steps over by its text (see :mod:`batchlint.nesting`).
     """
     data = json.loads(text)
     offsets: Offsets = {}
+    levels: Levels = []
     try:
-        _record(text, _past(_WS, text, 0), (), offsets)
+        _record(text, _past(_WS, text, 0), (), offsets, levels)
     except (ValueError, StopIteration, IndexError, RecursionError):
-        return data, {}
+        offsets, levels = {}, [((), sys.maxsize)]
+    if max_depth is not None and nests_deeper(data, levels, max_depth):
+        raise RecursionError(f"nested more than {max_depth} levels deep")
     return data, offsets
 
 
-def _record(text: str, i: int, pointer: Pointer, offsets: Offsets) -> int:
+def _record(text: str, i: int, pointer: Pointer, offsets: Offsets, levels: Levels) -> int:
     """The end of the value at ``i``, recording the members of outer containers."""
     opener = text[i]
     depth = len(pointer)
     if opener == "{" and depth < _LOADED_DEPTH:
         offsets[(*pointer, _WALKED)] = (i, i)
+        levels.append((pointer, depth + 1))
         i = _past(_WS, text, i + 1)
         if text[i] == "}":
             return i + 1
@@ -78,11 +87,12 @@ def _record(text: str, i: int, pointer: Pointer, offsets: Offsets) -> int:
             value_at = _past(_COLON, text, i)
             member = (*pointer, sys.intern(key))
             offsets[member] = (key_at, value_at)
-            i, closed = _next(text, _record(text, value_at, member, offsets), "}")
+            i, closed = _next(text, _record(text, value_at, member, offsets, levels), "}")
             if closed:
                 return i
     if opener == "[" and depth <= _LOADED_DEPTH:
         offsets[(*pointer, _WALKED)] = (i, i)
+        levels.append((pointer, depth + 1))
         i = _past(_WS, text, i + 1)
         if text[i] == "]":
             return i + 1
@@ -92,12 +102,20 @@ def _record(text: str, i: int, pointer: Pointer, offsets: Offsets) -> int:
             member = (*pointer, index)
             offsets[member] = (i, i)
             # an element after a small one is one resource: stepped over whole, in C
-            end = _SCAN(text, i)[1] if _small(size) else _record(text, i, member, offsets)
+            end = _step(text, i, member, levels) if _small(size) else \
+                _record(text, i, member, offsets, levels)
             size, index = end - i, index + 1
             i, closed = _next(text, end, "]")
             if closed:
                 return i
-    return int(_SCAN(text, i)[1])
+    return _step(text, i, pointer, levels)
+
+
+def _step(text: str, i: int, pointer: Pointer, levels: Levels) -> int:
+    """The end of the value at ``i``, stepped over in C; its nesting bounded by its text."""
+    end = int(_SCAN(text, i)[1])
+    levels.append((pointer, len(pointer) + text.count("{", i, end) + text.count("[", i, end)))
+    return end
 
 
 def _next(text: str, i: int, closer: str) -> tuple[int, bool]:

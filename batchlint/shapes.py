@@ -6,7 +6,7 @@ gives it. Fields not listed here are kept as they are and never checked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from batchlint.model import Pointer
@@ -15,14 +15,17 @@ Spec = Any  # str | int | bool | float | dict | list | special markers below
 
 
 class _Marker:
-    def __init__(self, word: str):
+    def __init__(self, word: str, fits: Callable[[Any], bool]):
         self.word = word
+        self.fits = fits
 
 
-NUMBER = _Marker("a number")
-ANY = _Marker("any value")
-STRING_MAP = _Marker("an object of strings")
-POLICY_DOCUMENT = _Marker("a policy document (object or string)")
+NUMBER = _Marker("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+ANY = _Marker("any value", lambda _: True)
+STRING_MAP = _Marker("an object of strings", lambda v: isinstance(v, Mapping) and all(
+    type(item) is str or isinstance(item, str) for item in v.values()))
+POLICY_DOCUMENT = _Marker("a policy document (object or string)",
+                          lambda v: isinstance(v, Mapping | str))
 
 _WORDS = {str: "a string", int: "an integer", bool: "true or false"}
 
@@ -206,38 +209,68 @@ INSTANCE_TYPE_OFFERING: Spec = {"InstanceType": str, "LocationType": str, "Locat
 SERVICE_QUOTA: Spec = {"QuotaCode": str, "ServiceCode": str, "QuotaArn": str, "Value": NUMBER}
 
 
-def shape_error(value: Any, spec: Spec, at: Pointer = ()) -> tuple[Pointer, str] | None:
+Problem = tuple[Pointer, str]  # where a value does not fit its spec, and what was expected
+Check = Callable[[Any], Problem | None]  # a spec compiled: the problem in a value, if any
+
+
+def shape_error(value: Any, spec: Spec, at: Pointer = ()) -> Problem | None:
     """The first place where ``value`` does not fit ``spec``: (pointer, what was expected)."""
-    if spec is ANY:
-        return None
+    compiled = _COMPILED.get(id(spec))
+    if compiled is None or compiled[0] is not spec:  # each spec is compiled once
+        compiled = _COMPILED[id(spec)] = (spec, _compile(spec))
+    problem = compiled[1](value)
+    return None if problem is None else ((*at, *problem[0]), problem[1])
+
+
+_COMPILED: dict[int, tuple[Spec, Check]] = {}
+
+
+def _compile(spec: Spec) -> Check:
+    """``spec`` as a function. Objects and lists give each member whose exact type is not
+    the one it must have (a ``str`` where ``str`` is expected: most members) to the member's
+    own check, which keeps what ``isinstance`` accepts; members of ANY are not looked at."""
     if isinstance(spec, dict):
-        if not isinstance(value, Mapping):
-            return at, "an object"
-        for key, sub in spec.items():
-            if key in value and value[key] is not None:
-                err = shape_error(value[key], sub, (*at, key))
-                if err:
-                    return err
-        return None
+        return _object_check([(key, _exact(sub), _compile(sub))
+                              for key, sub in spec.items() if sub is not ANY])
     if isinstance(spec, list):
-        if not isinstance(value, list):
-            return at, "a list"
-        for i, item in enumerate(value):
-            err = shape_error(item, spec[0], (*at, i))
-            if err:
-                return err
+        return _list_check(_exact(spec[0]), None if spec[0] is ANY else _compile(spec[0]))
+    if isinstance(spec, _Marker):
+        fits, word = spec.fits, spec.word
+        return lambda value: None if fits(value) else ((), word)
+    if spec is int:  # true and false are ints to Python, not to JSON
+        return lambda value: ((), _WORDS[int]) if isinstance(value, bool) or not isinstance(
+            value, int) else None
+    return lambda value: None if isinstance(value, spec) else ((), _WORDS[spec])
+
+
+def _exact(spec: Spec) -> type | None:
+    """The type that fits ``spec`` at a glance (None: only the full check tells)."""
+    return spec if spec in (str, int, bool) else dict if spec is POLICY_DOCUMENT else None
+
+
+def _object_check(members: list[tuple[str, type | None, Check]]) -> Check:
+    def check(value: Any) -> Problem | None:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            return (), "an object"
+        get = value.get
+        for key, exact, sub in members:  # in the spec's order: the first problem is reported
+            item = get(key)
+            if item is not None and type(item) is not exact and (problem := sub(item)):
+                return (key, *problem[0]), problem[1]
         return None
-    if spec is STRING_MAP:
-        ok = isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values())
-        return None if ok else (at, STRING_MAP.word)
-    if spec is NUMBER:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return None if ok else (at, NUMBER.word)
-    if spec is POLICY_DOCUMENT:
-        return None if isinstance(value, Mapping | str) else (at, POLICY_DOCUMENT.word)
-    if spec is int and isinstance(value, bool):
-        return at, _WORDS[int]
-    return None if isinstance(value, spec) else (at, _WORDS[spec])
+    return check
+
+
+def _list_check(exact: type | None, sub: Check | None) -> Check:
+    def check(value: Any) -> Problem | None:
+        if not isinstance(value, list):
+            return (), "a list"
+        if sub is not None:
+            for i, item in enumerate(value):
+                if type(item) is not exact and (problem := sub(item)):
+                    return (i, *problem[0]), problem[1]
+        return None
+    return check
 
 
 def json_type(value: Any) -> str:
