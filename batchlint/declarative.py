@@ -177,12 +177,11 @@ def compiled(node: Mapping[str, Any]) -> Search:
         return lambda data: found if _INTERPRETER._is_false(found := left(data)) else right(data)
     if kind == "or_expression":
         return lambda data: right(data) if _INTERPRETER._is_false(found := left(data)) else found
+    if value == "eq":
+        return lambda data: _equal(left(data), right(data))
+    if value == "ne":
+        return lambda data: not _equal(left(data), right(data))
     compare = _INTERPRETER.COMPARATOR_FUNC[value]
-    given = node["children"][1].get("value") if node["children"][1]["type"] == "literal" else 0
-    if value == "eq" and (given is None or isinstance(given, str)):  # no 0/1-to-boolean case
-        return lambda data: left(data) == given
-    if value in _INTERPRETER._EQUALITY_OPS:
-        return lambda data: compare(left(data), right(data))
     return lambda data: _ordered(compare, left(data), right(data))
 
 
@@ -206,6 +205,14 @@ def _chain(parts: list[Search], data: Any) -> Any:
     for part in parts:
         data = part(data)
     return data
+
+
+def _equal(left: Any, right: Any) -> Any:
+    """jmespath's ``==``: Python's, but 0 and 1 are not false and true (a comparison with
+    null or a string, as most conditions make, needs no such care)."""
+    if right is None or isinstance(right, str):
+        return left == right
+    return _INTERPRETER.COMPARATOR_FUNC["eq"](left, right)
 
 
 def _negated(found: Any) -> bool:

@@ -73,20 +73,33 @@ def remember(store: dict[Any, Any], key: Any, compute: Callable[[], T]) -> T:
     the first computation read, so a cached answer is never quieter than a fresh one.
 
     Computed while nothing records (a model without unknown values), the answer is kept
-    without its reads (None): the first caller that records computes it again, recording."""
-    entry = store.get(key)
-    if entry is None or (entry[1] is None and _recorders):
-        if not _recorders:
-            value = compute()
-            store[key] = (value, None)
-            return value
+    bare, without its reads: the first caller that records computes it again, recording."""
+    entry = store.get(key, _ABSENT)
+    if type(entry) is _Recorded:
+        if entry.reads and _recorders:
+            _recorders[-1].extend(entry.reads)
+        entry = entry.value
+    elif not _recorders:
+        if entry is _ABSENT:
+            entry = store[key] = compute()
+    else:
         with recording() as hits:
-            value = compute()
-        entry = store[key] = (value, hits)
-    elif entry[1] and _recorders:
-        _recorders[-1].extend(entry[1])
-    result: T = entry[0]
+            entry = compute()
+        store[key] = _Recorded(entry, hits)
+    result: T = entry
     return result
+
+
+_ABSENT = object()
+
+
+class _Recorded:
+    """An answer :func:`remember` computed while recording, and the reads it made."""
+
+    __slots__ = ("reads", "value")
+
+    def __init__(self, value: Any, reads: list[Hit]):
+        self.value, self.reads = value, reads
 
 
 def value_at(data: Any, path: Pointer) -> Any:

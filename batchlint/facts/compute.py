@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 
 from batchlint import model as m
+from batchlint.jsonvalues import mapping
 from batchlint.model import Json, Model, Resource
 
 EC2_TYPES = ("EC2", "SPOT")
@@ -21,8 +22,7 @@ _X86_KEYWORDS = {"optimal", "default_x86_64"}
 
 def resources_of(ce: Resource) -> Mapping[str, Json]:
     """The ``computeResources`` block, or an empty mapping."""
-    cr = ce.data.get("computeResources")
-    return cr if isinstance(cr, Mapping) else {}
+    return mapping(ce.data.get("computeResources"))
 
 
 def spot_environments(model: Model, account: str | None, region: str | None) -> list[str]:

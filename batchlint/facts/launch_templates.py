@@ -9,6 +9,7 @@ runs (one per ``ec2Configuration`` entry) and where each is chosen.
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -266,6 +267,11 @@ def user_data_type(data: Mapping[str, Json]) -> str | None:
     raw = data.get("UserData")
     if not isinstance(raw, str) or not raw.strip():
         return None
+    return _content_type(raw)
+
+
+@functools.lru_cache(maxsize=256)  # many templates' versions carry the same user data
+def _content_type(raw: str) -> str:
     if raw == REDACTED:
         return ""
     try:
