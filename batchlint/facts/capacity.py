@@ -34,9 +34,6 @@ class Slot:
     memory: int  # MiB the ECS agent registers
     gpus: int
 
-    def fits(self, vcpus: float, memory: int, gpus: int) -> bool:
-        return self.vcpus >= vcpus and self.memory >= memory and self.gpus >= gpus
-
 
 @dataclass(frozen=True)
 class Capacity:
@@ -59,7 +56,11 @@ class Capacity:
     by_environment: Mapping[Resource, tuple[Slot, ...]] = field(default_factory=dict)
 
     def fits(self, vcpus: float, memory: int, gpus: int) -> bool:
-        return any(slot.fits(vcpus, memory, gpus) for slot in self.slots)
+        """One instance can place it: vCPUs, memory and GPUs together."""
+        for slot in self.slots:
+            if slot.vcpus >= vcpus and slot.memory >= memory and slot.gpus >= gpus:
+                return True
+        return False
 
     def best_memory(self, vcpus: float, gpus: int) -> int:
         """The most registered memory one instance with ``vcpus`` and ``gpus`` offers."""

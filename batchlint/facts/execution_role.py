@@ -68,47 +68,50 @@ def tasks(jobdef: Resource) -> Iterator[Task]:
 def _needs(jobdef: Resource, path: str, container: Mapping[str, Json],
            fargate: bool) -> Iterator[Need]:
     account, region = jobdef.account, jobdef.region
-    partition = _partition(region)
     log = mapping(container.get("logConfiguration"))
     if fargate:
-        image = container.get("image")
-        ecr = _ECR_IMAGE.match(image) if isinstance(image, str) else None
-        if ecr:
-            repo = (f"arn:{_partition(ecr.group(2))}:ecr:{ecr.group(2)}:{ecr.group(1)}:"
-                    f"repository/{ecr.group(3)}")
-            yield Need("ecr:GetAuthorizationToken", "*", f"{path}.image")
-            for action in _ECR_PULL:
-                yield Need(action, repo, f"{path}.image")
-        driver = log.get("logDriver", "awslogs")
-        options = mapping(log.get("options"))
-        if driver == "awslogs":
-            group = options.get("awslogs-group") or DEFAULT_LOG_GROUP
-            where = str(options.get("awslogs-region") or region or "*")
-            # the stream's name is chosen at run time: a grant must cover every stream
-            stream = (f"arn:{partition}:logs:{where}:{account or '*'}:log-group:{group}:"
-                      "log-stream:*")
-            at = f"{path}.logConfiguration" if log else path
-            inexact = "" if account and where != "*" else (
-                "the log group's account or region is known only at deployment")
-            for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
-                yield Need(action, stream, at, inexact)
+        yield from _fargate_needs(path, container, log, account, region)
     for key, items in (("secrets", container.get("secrets")),
                        ("logConfiguration.secretOptions", log.get("secretOptions"))):
         for i, item in enumerate(items if isinstance(items, list) else ()):
             ref = mapping(item).get("valueFrom")
-            need = ref and _secret(ref, partition, account, region,
-                                   f"{path}.{key}[{i}].valueFrom")
+            need = ref and _secret(ref, account, region, f"{path}.{key}[{i}].valueFrom")
             if need:
                 yield need
     credentials = mapping(container.get("repositoryCredentials")).get("credentialsParameter")
-    need = credentials and _secret(credentials, partition, account, region,
+    need = credentials and _secret(credentials, account, region,
                                    f"{path}.repositoryCredentials.credentialsParameter")
     if need:
         yield need
 
 
-def _secret(ref: Json, partition: str, account: str | None, region: str | None,
-            path: str) -> Need | None:
+def _fargate_needs(path: str, container: Mapping[str, Json], log: Mapping[str, Json],
+                   account: str | None, region: str | None) -> Iterator[Need]:
+    """Fargate pulls the image and sends the logs with the execution role."""
+    image = container.get("image")
+    ecr = _ECR_IMAGE.match(image) if isinstance(image, str) else None
+    if ecr:
+        repo = (f"arn:{_partition(ecr.group(2))}:ecr:{ecr.group(2)}:{ecr.group(1)}:"
+                f"repository/{ecr.group(3)}")
+        yield Need("ecr:GetAuthorizationToken", "*", f"{path}.image")
+        for action in _ECR_PULL:
+            yield Need(action, repo, f"{path}.image")
+    driver = log.get("logDriver", "awslogs")
+    options = mapping(log.get("options"))
+    if driver == "awslogs":
+        group = options.get("awslogs-group") or DEFAULT_LOG_GROUP
+        where = str(options.get("awslogs-region") or region or "*")
+        # the stream's name is chosen at run time: a grant must cover every stream
+        stream = (f"arn:{_partition(region)}:logs:{where}:{account or '*'}:log-group:{group}:"
+                  "log-stream:*")
+        at = f"{path}.logConfiguration" if log else path
+        inexact = "" if account and where != "*" else (
+            "the log group's account or region is known only at deployment")
+        for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+            yield Need(action, stream, at, inexact)
+
+
+def _secret(ref: Json, account: str | None, region: str | None, path: str) -> Need | None:
     """``secretsmanager:GetSecretValue`` or ``ssm:GetParameters`` on what ``ref`` names."""
     if not isinstance(ref, str) or not ref:
         return None
@@ -121,8 +124,8 @@ def _secret(ref: Json, partition: str, account: str | None, region: str | None,
     if ref.startswith("arn:") or not (account and region):
         return None
     name = ref if ref.startswith("/") else f"/{ref}"
-    return Need("ssm:GetParameters", f"arn:{partition}:ssm:{region}:{account}:parameter{name}",
-                path)
+    return Need("ssm:GetParameters",
+                f"arn:{_partition(region)}:ssm:{region}:{account}:parameter{name}", path)
 
 
 def is_needed(jobdef: Resource, task: Task) -> bool:
