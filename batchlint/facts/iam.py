@@ -142,6 +142,14 @@ def _path(res: Resource, prefix: str) -> str | None:
 
 def _resolve(model: Model, kind: str, prefix: str, ref: str, account: str | None,
              bare_name_is_root: bool) -> Lookup:
+    """Once per model and reference: every job definition of a region names the same few
+    roles."""
+    return model.cached(f"iam:{kind}:{account}:{bare_name_is_root}:{ref}", lambda: _lookup(
+        model, kind, prefix, ref, account, bare_name_is_root))
+
+
+def _lookup(model: Model, kind: str, prefix: str, ref: str, account: str | None,
+            bare_name_is_root: bool) -> Lookup:
     arn_account, name, path = _split(ref, prefix)
     account = arn_account or account
     found = model.find(kind, ref, account) or model.find(kind, name, account)
