@@ -93,7 +93,15 @@ def _order(entry: Mapping[str, Json]) -> int:
 
 
 def queue_compute_environments(model: Model, queue: Resource) -> tuple[list[Resource], list[str]]:
-    """(environments found, references not in the data) of a queue, in order."""
+    """(environments found, references not in the data) of a queue, in order (found once
+    per model and queue: four rules ask)."""
+    found, missing = queue.cached(f"environments:{id(model)}",
+                                  lambda: _queue_environments(model, queue))
+    return list(found), list(missing)
+
+
+def _queue_environments(model: Model, queue: Resource
+                        ) -> tuple[tuple[Resource, ...], tuple[str, ...]]:
     order = queue.data.get("computeEnvironmentOrder") or []
     entries = sorted((e for e in order if isinstance(e, Mapping)), key=_order)
     found, missing = [], []
@@ -106,4 +114,4 @@ def queue_compute_environments(model: Model, queue: Resource) -> tuple[list[Reso
             missing.append(ref)
         else:
             found.append(ce)
-    return found, missing
+    return tuple(found), tuple(missing)
