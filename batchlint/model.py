@@ -93,6 +93,21 @@ class Resource:
         """Derive a value from the data once; later callers "read" what the first did."""
         return remember(self.cache, key, compute)
 
+    def own(self, key: str, compute: Callable[[Resource], T]) -> T:
+        """``compute(self)`` once, for a value derived from this resource's data alone.
+
+        Without unknown values such a computation reads nothing that is recorded, so the
+        value is kept under ``key`` as it is, and a caller every check makes may look
+        there first (``resource.cache.get(key)``); with unknown values it is remembered
+        with its reads (as :meth:`cached`), under another key."""
+        if self.unknown:
+            return remember(self.cache, "recorded:" + key, lambda: compute(self))
+        found = self.cache.get(key, _ABSENT)
+        if found is _ABSENT:
+            found = self.cache[key] = compute(self)
+        result: T = found
+        return result
+
     @property
     def tags(self) -> Mapping[str, str]:
         tags = self.cache.get("tags")
@@ -105,6 +120,9 @@ class Resource:
     @property
     def label(self) -> str:
         return f"{self.kind} `{self.name}`"
+
+
+_ABSENT = object()
 
 
 @dataclass(frozen=True)

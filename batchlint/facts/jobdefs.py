@@ -68,22 +68,23 @@ class EnvironmentVariable:
 
 def containers(jobdef: Resource) -> Iterator[Container]:
     """Every container of the job definition, in document order (found once per resource:
-    every job-definition rule asks)."""
-    return iter(jobdef.cached("containers", lambda: tuple(_find_containers(jobdef))))
+    every job-definition rule asks, so the kept answer is looked up first)."""
+    found = jobdef.cache.get("containers")
+    return iter(found if found is not None else jobdef.own("containers", _find_containers))
 
 
-def _find_containers(jobdef: Resource) -> list[Container]:
+def _find_containers(jobdef: Resource) -> tuple[Container, ...]:
     found = _containers_in(jobdef.data, "")
     node_properties = jobdef.data.get("nodeProperties")
     if node_properties is None:
-        return found
+        return tuple(found)
     for i, node_range in items(mapping(node_properties).get("nodeRangeProperties")):
         at = f"nodeProperties.nodeRangeProperties[{i}]"
         container = node_range.get("container")
         if isinstance(container, Mapping):
             found.append(Container(f"{at}.container", container, "environment"))
         found += _containers_in(node_range, f"{at}.")
-    return found
+    return tuple(found)
 
 
 def environment(jobdef: Resource, where: Callable[[str, Json], object] | None = None
@@ -210,12 +211,13 @@ def is_literal_value(value: Json) -> bool:
 
 def on_fargate(jobdef: Resource) -> bool:
     """Whether ``platformCapabilities`` names FARGATE (the default is EC2); found once per
-    resource (five rules ask)."""
-    return jobdef.cached("on_fargate", lambda: _names_fargate(jobdef.data))
+    resource (five rules ask, so the kept answer is looked up first)."""
+    found = jobdef.cache.get("on_fargate")
+    return found if found is not None else jobdef.own("on_fargate", _names_fargate)
 
 
-def _names_fargate(data: Mapping[str, Json]) -> bool:
-    platforms = data.get("platformCapabilities")
+def _names_fargate(jobdef: Resource) -> bool:
+    platforms = jobdef.data.get("platformCapabilities")
     return isinstance(platforms, list) and any(
         isinstance(p, str) and p.upper() == "FARGATE" for p in platforms)
 
