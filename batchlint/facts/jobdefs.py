@@ -92,7 +92,10 @@ def environment(jobdef: Resource, where: Callable[[str, Json], object] | None = 
     """Every environment variable with a string name, of every container; with ``where``,
     those whose name and value it accepts (the others cost no object)."""
     for container in containers(jobdef):
-        for i, entry in items(container.data.get(container.env_key)):
+        entries = container.data.get(container.env_key)
+        for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+            if not isinstance(entry, (dict, Mapping)):  # jsonvalues.items without its
+                continue  # generator: BL303 reads every variable of every job definition
             name = entry.get("name")
             if isinstance(name, str) and name:
                 value = entry.get("value")

@@ -104,7 +104,7 @@ def rejected(jobdef: Resource) -> Iterator[tuple[str, str]]:
     if isinstance(entries, list) and entries and attempts is None:
         yield "retryStrategy", ("gives evaluateOnExit without attempts, which Batch requires "
                                 "with it; set retryStrategy.attempts")
-    for i, entry in exit_conditions(jobdef):
+    for i, entry in items(entries):  # exit_conditions, from the strategy read above
         at = f"retryStrategy.evaluateOnExit[{i}]"
         action = entry.get("action")
         if not (isinstance(action, str) and action.strip().upper() in ("RETRY", "EXIT")):
