@@ -39,15 +39,11 @@ Pointer = tuple[PathPart, ...]
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
+@functools.lru_cache(maxsize=4096)  # findings of many resources point at the same paths
 def parse_path(path: str | Pointer) -> Pointer:
     """``computeResources.ec2Configuration[0].imageType`` → a pointer tuple."""
     if isinstance(path, tuple):
         return path
-    return _parse_path(path)
-
-
-@functools.lru_cache(maxsize=4096)  # findings of many resources point at the same paths
-def _parse_path(path: str) -> Pointer:
     return tuple(int(index) if index else name for name, index in _SEGMENT.findall(path))
 T = TypeVar("T")
 
@@ -93,21 +89,6 @@ class Resource:
         """Derive a value from the data once; later callers "read" what the first did."""
         return remember(self.cache, key, compute)
 
-    def own(self, key: str, compute: Callable[[Resource], T]) -> T:
-        """``compute(self)`` once, for a value derived from this resource's data alone.
-
-        Without unknown values such a computation reads nothing that is recorded, so the
-        value is kept under ``key`` as it is, and a caller every check makes may look
-        there first (``resource.cache.get(key)``); with unknown values it is remembered
-        with its reads (as :meth:`cached`), under another key."""
-        if self.unknown:
-            return remember(self.cache, "recorded:" + key, lambda: compute(self))
-        found = self.cache.get(key, _ABSENT)
-        if found is _ABSENT:
-            found = self.cache[key] = compute(self)
-        result: T = found
-        return result
-
     @property
     def tags(self) -> Mapping[str, str]:
         tags = self.cache.get("tags")
@@ -120,9 +101,6 @@ class Resource:
     @property
     def label(self) -> str:
         return f"{self.kind} `{self.name}`"
-
-
-_ABSENT = object()
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,14 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from batchlint.facts.credentials import credential_kind
 from batchlint.jsonvalues import items, mapping
 from batchlint.model import Json, Resource
 from batchlint.unknowns import GENERATED_NAME
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,20 @@ def containers(jobdef: Resource) -> Iterator[Container]:
     """Every container of the job definition, in document order (found once per resource:
     every job-definition rule asks, so the kept answer is looked up first)."""
     found = jobdef.cache.get("containers")
-    return iter(found if found is not None else jobdef.own("containers", _find_containers))
+    return iter(found if found is not None else _own(jobdef, "containers", _find_containers))
+
+
+def _own(jobdef: Resource, key: str, compute: Callable[[Resource], T]) -> T:
+    """``compute(jobdef)``, for a value (never None) derived from the resource's data alone.
+
+    Without unknown values such a computation reads nothing that is recorded, so the
+    value is kept under ``key`` as it is, where a caller every check makes looks first;
+    with unknown values it is remembered with its reads (``Resource.cached``), under
+    another key."""
+    if jobdef.unknown:
+        return jobdef.cached("recorded:" + key, lambda: compute(jobdef))
+    found = jobdef.cache[key] = compute(jobdef)
+    return found
 
 
 def _find_containers(jobdef: Resource) -> tuple[Container, ...]:
@@ -216,7 +232,7 @@ def on_fargate(jobdef: Resource) -> bool:
     """Whether ``platformCapabilities`` names FARGATE (the default is EC2); found once per
     resource (five rules ask, so the kept answer is looked up first)."""
     found = jobdef.cache.get("on_fargate")
-    return found if found is not None else jobdef.own("on_fargate", _names_fargate)
+    return found if found is not None else _own(jobdef, "on_fargate", _names_fargate)
 
 
 def _names_fargate(jobdef: Resource) -> bool:
