@@ -100,8 +100,8 @@ def _run_model(model: Model, runs: list[RuleRun], report: Report,
             if only is not None and kind != only.kind:
                 continue
             for resource in model.linted(kind) if only is None else (only,):
-                ignored = ref(resource).ignored
-                for result in _check(rule, resource, ctx):
+                for result in _check(rule, resource, ctx):  # most checks find nothing
+                    ignored = ref(resource).ignored
                     muted = rule.id in ignored or rule.name in ignored
                     if isinstance(result, NotVerified):
                         if not muted:
