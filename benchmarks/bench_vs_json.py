@@ -149,11 +149,13 @@ def small(args: argparse.Namespace, misses: list[str]) -> None:
         scan = measure(scan_cmd(files), args.small_runs, work)
         boto3 = measure([sys.executable, "-c", "import boto3"], args.small_runs, work)
         bare = measure([sys.executable, "-c", "pass"], args.small_runs, work)
+        # the floor of any command line built on typer, as batchlint's is
+        typer = measure([sys.executable, "-c", "import typer"], args.small_runs, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"     scan {scan.median * 1000:6.1f} ms  |  import boto3 {boto3.median * 1000:6.1f} ms"
-          f"  |  python -c pass {bare.median * 1000:5.1f} ms  |  scan / boto3 "
-          f"{scan.median / boto3.median:.2f}")
+          f"  |  python -c pass {bare.median * 1000:5.1f} ms  |  import typer "
+          f"{typer.median * 1000:5.1f} ms  |  scan / boto3 {scan.median / boto3.median:.2f}")
     ok = scan.median < boto3.median and scan.median < SMALL_TARGET_S
     print(f"     target: faster than importing boto3 and < {SMALL_TARGET_S * 1000:.0f} ms "
           f"(idle machine) -> {'ok' if ok else 'MISSED'}")
