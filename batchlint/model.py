@@ -30,7 +30,7 @@ from batchlint.kinds import (
     LAUNCH_TEMPLATE_VERSION,
     SERVICE_QUOTA,
 )
-from batchlint.unknowns import remember, track
+from batchlint.unknowns import isolated, remember, track
 
 Json = Any
 PathPart = str | int
@@ -91,11 +91,14 @@ class Resource:
 
     @property
     def tags(self) -> Mapping[str, str]:
+        """For the engine (the ignore tag), not a check: whenever first asked, even inside a
+        check, its reads are nobody's."""
         tags = self.cache.get("tags")
         if tags is None:
-            raw = self.data.get("tags")
-            tags = self.cache["tags"] = (
-                {str(k): str(v) for k, v in raw.items()} if isinstance(raw, Mapping) else {})
+            with isolated():
+                raw = self.data.get("tags")
+                tags = self.cache["tags"] = (
+                    {str(k): str(v) for k, v in raw.items()} if isinstance(raw, Mapping) else {})
         return tags
 
     @property
