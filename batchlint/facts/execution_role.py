@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from batchlint.facts.jobdefs import containers, on_fargate
 from batchlint.jsonvalues import mapping
@@ -24,8 +24,7 @@ _ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
              "ecr:BatchGetImage")
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(NamedTuple):  # a tuple: made and hashed for every Fargate job definition
     """One action the role must allow on one resource, and the field that needs it."""
 
     action: str
@@ -34,8 +33,7 @@ class Need:
     inexact: str = ""  # why the resource's ARN is only partly known (``*`` stands in)
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):  # a tuple, as Need: one for every ECS task
     """``path`` holds ``executionRoleArn`` (``role``, None when unset)."""
 
     path: str
