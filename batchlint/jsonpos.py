@@ -4,11 +4,12 @@ The stdlib parser gives no positions, and json-source-map (pure Python) maps
 every value of a file eagerly at about 0.45 s per MiB, far too slow for a
 10,000-job-definition snapshot. :func:`load_json` parses the outer levels of a
 document (a snapshot's accounts and regions, a file's lists of resources) member by
-member and hands every resource to the stdlib's C scanner (``scan_once``), recording
-where each member and element starts on the way: the offsets of every resource come
-with the parse. :class:`JsonLocator` answers a pointer from the deepest recorded
-offset, and inside one resource walks its text lazily, skipping earlier siblings with
-the C scanner (``scan_once``) — a few kilobytes per finding, never the whole file.
+member and has the stdlib's C scanner (``scan_once``) build every resource, recording
+where each member and element starts on the way: the data json.loads would build, and
+the offsets of every resource with it, in one parse. :class:`JsonLocator` answers a
+pointer from the deepest recorded offset, and inside one resource walks its text
+lazily, skipping earlier siblings with the C scanner (``scan_once``) — a few kilobytes
+per finding, never the whole file.
 """
 
 from __future__ import annotations
@@ -47,75 +48,73 @@ _WALKED = -1  # (*pointer, _WALKED) is recorded for each container read member b
 
 def load_json(text: str, max_depth: int | None = None) -> tuple[Any, Offsets]:
     """``json.loads(text)`` (its errors as they are), and where the members of the
-    document's outer levels start.
+    document's outer levels start: one parse.
 
-    The data is the stdlib's own parse, whose shared key strings keep a large snapshot
-    small; the offsets come from a second pass that steps over each resource with the C
-    scanner (``scan_once``), building one resource at a time and dropping it. Text the
-    pass cannot read (it parsed, so none should be) leaves the offsets empty: positions
-    are then found lazily.
+    The outer levels are built member by member, recording offsets on the way, each
+    resource by the C scanner (``scan_once``) stepping over it: the data json.loads
+    builds. Text the walk cannot read (malformed) goes to ``json.loads``, which raises
+    its own error (else gives its data, and no offsets: positions are found lazily).
 
     ``max_depth``: RecursionError if objects and lists nest deeper (as json.loads raises it
-    for nesting deeper than Python recurses); the pass bounds the nesting of each value it
+    for nesting deeper than Python recurses); the walk bounds the nesting of each value it
     steps over by its text (see :mod:`batchlint.nesting`).
     """
-    data = json.loads(text)
     offsets: Offsets = {}
     levels: Levels = []
     try:
-        _record(text, _past(_WS, text, 0), (), offsets, levels)
+        data, end = _record(text, _past(_WS, text, 0), (), offsets, levels)
+        if _past(_WS, text, end) != len(text):
+            raise ValueError("Extra data")
     except (ValueError, StopIteration, IndexError, RecursionError):
+        data = json.loads(text)
         offsets, levels = {}, [((), sys.maxsize)]
     if max_depth is not None and nests_deeper(data, levels, max_depth):
         raise RecursionError(f"nested more than {max_depth} levels deep")
     return data, offsets
 
 
-def _record(text: str, i: int, pointer: Pointer, offsets: Offsets, levels: Levels) -> int:
-    """The end of the value at ``i``, recording the members of outer containers."""
-    opener = text[i]
-    depth = len(pointer)
-    if opener == "{" and depth < _LOADED_DEPTH:
-        offsets[(*pointer, _WALKED)] = (i, i)
-        levels.append((pointer, depth + 1))
-        i = _past(_WS, text, i + 1)
-        if text[i] == "}":
-            return i + 1
-        while True:
-            key_at = i
-            key, i = scanstring(text, i + 1)
-            value_at = _past(_COLON, text, i)
-            member = (*pointer, sys.intern(key))
-            offsets[member] = (key_at, value_at)
-            i, closed = _next(text, _record(text, value_at, member, offsets, levels), "}")
-            if closed:
-                return i
-    if opener == "[" and depth <= _LOADED_DEPTH:
-        offsets[(*pointer, _WALKED)] = (i, i)
-        levels.append((pointer, depth + 1))
-        i = _past(_WS, text, i + 1)
-        if text[i] == "]":
-            return i + 1
-        size: int | None = None
-        index = 0
-        while True:
-            member = (*pointer, index)
-            offsets[member] = (i, i)
-            # an element after a small one is one resource: stepped over whole, in C
-            end = _step(text, i, member, levels) if _small(size) else \
-                _record(text, i, member, offsets, levels)
-            size, index = end - i, index + 1
-            i, closed = _next(text, end, "]")
-            if closed:
-                return i
-    return _step(text, i, pointer, levels)
+def _record(text: str, i: int, pointer: Pointer, offsets: Offsets,
+            levels: Levels) -> tuple[Any, int]:
+    """The value at ``i`` and its end, recording the members of outer containers."""
+    opener, depth = text[i], len(pointer)
+    if opener not in "{[" or depth + (opener == "{") > _LOADED_DEPTH:  # see _LOADED_DEPTH
+        return _step(text, i, pointer, levels)
+    offsets[(*pointer, _WALKED)] = (i, i)
+    levels.append((pointer, depth + 1))
+    i = _past(_WS, text, i + 1)
+    closed = text[i] == ("}" if opener == "{" else "]")
+    i += closed  # past an empty object's or list's closer
+    if opener == "{":
+        members: dict[str, Any] = {}
+        while not closed:
+            match = _KEY.match(text, i)  # the key and its colon; decoded by scanstring
+            if match is None:
+                raise ValueError("expected a key and ':'")
+            key = sys.intern(scanstring(text, i + 1)[0])
+            member = (*pointer, key)
+            offsets[member] = (i, match.end())  # a key given twice: where it is last
+            members[key], end = _record(text, match.end(), member, offsets, levels)
+            i, closed = _next(text, end, "}")
+        return members, i
+    elements: list[Any] = []
+    size: int | None = None
+    while not closed:
+        member = (*pointer, len(elements))
+        offsets[member] = (i, i)
+        # an element after a small one is one resource: stepped over whole, in C
+        value, end = _step(text, i, member, levels) if _small(size) else \
+            _record(text, i, member, offsets, levels)
+        elements.append(value)
+        size = end - i
+        i, closed = _next(text, end, "]")
+    return elements, i
 
 
-def _step(text: str, i: int, pointer: Pointer, levels: Levels) -> int:
-    """The end of the value at ``i``, stepped over in C; its nesting bounded by its text."""
-    end = int(_SCAN(text, i)[1])
+def _step(text: str, i: int, pointer: Pointer, levels: Levels) -> tuple[Any, int]:
+    """The value at ``i`` and its end, built in C; its nesting bounded by its text."""
+    value, end = _SCAN(text, i)
     levels.append((pointer, len(pointer) + text.count("{", i, end) + text.count("[", i, end)))
-    return end
+    return value, end
 
 
 def _next(text: str, i: int, closer: str) -> tuple[int, bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,21 +84,50 @@ def _pointers(node: object, pointer: tuple[object, ...] = ()) -> list[tuple[obje
     return found
 
 
-@settings(max_examples=200, deadline=None)
-@given(json_values, st.sampled_from([None, 1, 2]))
-def test_offsets_recorded_while_loading_agree_with_the_text(value: object,
-                                                            indent: int | None) -> None:
-    """load_json parses as json.loads does, and the positions it records on the way are
+# leaves json.loads reads as ints, floats and constants (NaN, Infinity), keys of any text
+exact_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner,
+                                                                max_size=4),
+    max_leaves=20,
+)
+# where a value sits: in a snapshot's resources, in an AWS CLI file's, or the document
+SHAPES: dict[str, Callable[[object], object]] = {
+    "snapshot": lambda value: {"accounts": [{"regions": [{"jobDefinitions": [value, value]}]}]},
+    "cli": lambda value: {"jobDefinitions": [value, value, [value]], "nextToken": value},
+    "bare": lambda value: value,
+    "list": lambda value: [value, {"a": [value]}],
+}
+RESOURCE = {"snapshot": ("accounts", 0, "regions", 0, "jobDefinitions", 1),
+            "cli": ("jobDefinitions", 1), "bare": (), "list": (1, "a", 0)}
+
+
+def _same(got: object, expected: object) -> bool:
+    """Equal, and of the same types all the way down, keys in the same order (NaN is NaN)."""
+    if type(got) is not type(expected):
+        return False
+    if isinstance(got, dict) and isinstance(expected, dict):
+        return list(got) == list(expected) and all(_same(got[k], expected[k]) for k in got)
+    if isinstance(got, list) and isinstance(expected, list):
+        return len(got) == len(expected) and all(map(_same, got, expected))
+    return got == expected or repr(got) == repr(expected) == "nan"
+
+
+@settings(max_examples=300, deadline=None)
+@given(exact_values, st.sampled_from([None, 1, 2]), st.sampled_from(sorted(SHAPES)))
+def test_offsets_recorded_while_loading_agree_with_the_text(value: object, indent: int | None,
+                                                            shape: str) -> None:
+    """load_json builds what json.loads builds, and the positions it records on the way are
     the ones a walk of the text finds, for every value and for parts that are not there."""
     from batchlint.jsonpos import load_json
 
-    text = json.dumps({"accounts": [{"regions": [{"jobDefinitions": [value, value]}]}]},
-                      indent=indent, ensure_ascii=False)
+    text = json.dumps(SHAPES[shape](value), indent=indent, ensure_ascii=False)
     data, offsets = load_json(text)
-    assert data == json.loads(text) and offsets
+    assert _same(data, json.loads(text))
+    assert offsets or not isinstance(data, dict | list)
     recorded, lazy = JsonLocator(text, offsets), JsonLocator(text)
     with_data = JsonLocator(text, offsets, data)  # members the data lacks are not looked for
-    resource = ("accounts", 0, "regions", 0, "jobDefinitions", 1)
+    resource = RESOURCE[shape]
     for pointer in [*_pointers(data), ("accounts", 0, "nope"), ("accounts", 3, "x"),
                     (*resource, "nope"), (*resource, 0, "x"), (*resource, "a", 5)]:
         expected = lazy.position(pointer)  # type: ignore[arg-type]
@@ -108,7 +138,8 @@ def test_offsets_recorded_while_loading_agree_with_the_text(value: object,
 def test_invalid_json_keeps_the_stdlib_error() -> None:
     from batchlint.jsonpos import load_json
 
-    for text in ('{"a": 1,}', "[1 2]", '{"a" 1}', '{"a": 1} x', "[[["):
+    for text in ('{"a": 1,}', "[1 2]", '{"a" 1}', '{"a": 1} x', "[[[", "", " ",
+                 '{"a": [1,]}', '["\\x"]', '\ufeff[]', '{a: 1}', '{"a"1}', "[1] [2]"):
         try:
             json.loads(text)
         except json.JSONDecodeError as expected:
@@ -119,3 +150,43 @@ def test_invalid_json_keeps_the_stdlib_error() -> None:
                                                             expected.colno)
                 continue
         raise AssertionError(f"{text!r} was read")
+
+
+def _outcome(load: Callable[[str], object], text: str) -> tuple[object, ...]:
+    try:
+        return ("read", load(text))
+    except json.JSONDecodeError as error:
+        return ("invalid", error.msg, error.lineno, error.colno)
+    except RecursionError:
+        return ("too deep",)
+
+
+@settings(max_examples=500, deadline=None)
+@given(exact_values, st.sampled_from(sorted(SHAPES)), st.integers(0, 10**6),
+       st.sampled_from(["drop", "insert", "cut"]), st.sampled_from(list('{}[],:"\\ 0-eNa')))
+def test_malformed_text_gets_the_stdlibs_answer(value: object, shape: str, where: int,
+                                                edit: str, char: str) -> None:
+    """A document with one character dropped or added, or cut short: json.loads' error
+    (message, line, column), or, where the text still reads, json.loads' data."""
+    from batchlint.jsonpos import load_json
+
+    text = json.dumps(SHAPES[shape](value), indent=1)
+    at = where % (len(text) + 1)
+    text = {"drop": text[:at] + text[at + 1:], "insert": text[:at] + char + text[at:],
+            "cut": text[:at]}[edit]
+    got, expected = _outcome(lambda t: load_json(t)[0], text), _outcome(json.loads, text)
+    assert got[0] == expected[0] and (_same(got[1], expected[1]) if got[0] == "read"
+                                      else got == expected)
+
+
+def test_a_key_given_twice_keeps_its_last_value_and_its_last_offset() -> None:
+    from batchlint.jsonpos import load_json
+
+    text = '{"jobDefinitions": [{"a": 1}, [2]], "x": 0, "jobDefinitions": [{"b": 2}, {"a": 3}]}'
+    data, offsets = load_json(text)
+    assert _same(data, json.loads(text))
+    last = text.rindex('"jobDefinitions"')
+    assert offsets[("jobDefinitions",)] == (last, text.index("[", last))
+    assert offsets[("jobDefinitions", 1)] == (text.rindex('{"a": 3}'),) * 2
+    lazy = JsonLocator(text, offsets, data)
+    assert lazy.position(("jobDefinitions", 1, "a")) == (1, text.rindex('"a"') + 1)
