@@ -74,3 +74,21 @@ def quoted(names: Iterable[str], limit: int | None = None) -> str:
     listed = list(names)
     shown = ", ".join(f"`{name}`" for name in listed[:limit])
     return shown + (f" and {len(listed) - limit} more" if limit and len(listed) > limit else "")
+
+
+class Written(str):
+    """A value in the API's terms that its source does not state as such, and how messages
+    name it: CloudFormation's ``!GetAtt LT.LatestVersionNumber`` is version ``"1"`` of the
+    template the stack creates, and the image of an ECS-optimized AMI's SSM parameter has a
+    name of its family (``loaders/cfn_images.py``), but the template states neither. Rules
+    read the value; a message names it by ``words``."""
+
+    words: str
+
+    def __new__(cls, value: str, words: str) -> Written:
+        made = super().__new__(cls, value)
+        made.words = words
+        return made
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]  # copy, pickle
+        return str(self), self.words

@@ -19,6 +19,7 @@ from batchlint.facts.compute import resources_of
 from batchlint.facts.jobdefs import REDACTED
 from batchlint.jsonvalues import integer
 from batchlint.model import Absent, Json, Lookup, Model, Resource, Unknown
+from batchlint.syntax import Written
 
 AL1 = "ECS_AL1"
 ROOT_DEVICE = "/dev/xvda"  # AL2 and AL2023: one root volume that also holds Docker's data
@@ -39,8 +40,12 @@ def reference(ce: Resource) -> Mapping[str, Json] | None:
 
 
 def describe(ce: Resource) -> str:
-    """``launch template `lt-0abc` version $Default``, for messages."""
+    """``launch template `lt-0abc` version $Default``, for messages; a version its source
+    writes in words (``!GetAtt LT.LatestVersionNumber``) is named in those."""
     spec = reference(ce) or {}
+    version = spec.get("version")
+    if isinstance(version, Written):
+        return f"{version.words} of launch template `{_ref(spec)}`"
     return f"launch template `{_ref(spec)}` version {_version(spec)}"
 
 

@@ -17,6 +17,7 @@ from batchlint.facts import launch_templates as lt
 from batchlint.facts.compute import family, instance_types, is_managed_ec2
 from batchlint.facts.instance_catalog import known_architecture
 from batchlint.model import Absent, Json, Model, Resource, Unknown
+from batchlint.syntax import Written
 
 XVDA, XVDCZ = lt.ROOT_DEVICE, lt.AL1_DOCKER_DEVICE
 
@@ -45,11 +46,12 @@ class Ami:
 
     @property
     def label(self) -> str:
-        """``AMI `ami-1` (its name)`` for a pinned AMI, else Batch's AMI for the image type."""
+        """``AMI `ami-1` (its name)`` for a pinned AMI, else Batch's AMI for the image type; an
+        image whose name stands for another (a template's SSM parameter) by the source's words."""
         if self.image.image_id is None:
             return self.image.batch_ami
         name = self.described.data.get("Name", "no name") if self.described else "not known"
-        return f"AMI `{self.image.image_id}` ({name})"
+        return name.words if isinstance(name, Written) else f"AMI `{self.image.image_id}` ({name})"
 
 
 @dataclass(frozen=True)

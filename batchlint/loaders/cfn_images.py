@@ -7,7 +7,8 @@ names an image family as surely as an image id would: Amazon Linux 1 (``amazon-l
 2023 (``amazon-linux-2023``, likewise). The image is added under the parameter's path, with
 a name of that family and its disk layout (AL1: 8 GiB root and Docker's 22 GiB
 ``/dev/xvdcz``; AL2/AL2023: one 30 GiB root at ``/dev/xvda``), so the image rules read it
-like an AMI from ``ec2 describe-images``.
+like an AMI from ``ec2 describe-images``. That name is a representative of the family, not
+the image the parameter resolves to: messages name the image by its parameter instead.
 
 https://docs.aws.amazon.com/AmazonECS/latest/developerguide/retrieve-ecs-optimized_AMI.html
 https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-ami-storage-config.html
@@ -22,6 +23,7 @@ from batchlint import model as m
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.loaders.cfn_intrinsics import SSM_IMAGE_TYPE
 from batchlint.model import Json
+from batchlint.syntax import Written
 
 _ECS_PATH = re.compile(r"^/aws/service/ecs/optimized-ami/(amazon-linux(?:-2023|-2)?)(/[^/]+)*"
                        r"/recommended(?:/image_id)?$")
@@ -63,5 +65,7 @@ def add_public_images(doc: Document, builder: ModelBuilder, template: Mapping[st
             continue
         default = param.get("Default")
         image = image_for(default) if isinstance(default, str) else None
-        if image is not None:
+        if image is not None:  # its name stands for the family's: messages name the parameter
+            image["Name"] = Written(str(image["Name"]),
+                                    f"the AMI of parameter `{name}` (default `{default}`)")
             builder.add(doc, m.IMAGE, ("Parameters", name, "Default"), image)

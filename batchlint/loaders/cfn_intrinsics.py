@@ -28,6 +28,7 @@ from batchlint.loaders.cfn_values import (
     text_of,
 )
 from batchlint.model import Json
+from batchlint.syntax import Written
 from batchlint.unknowns import generated_name
 
 IAM_ROLE = "AWS::IAM::Role"
@@ -41,6 +42,7 @@ ECR_REPOSITORY = "AWS::ECR::Repository"
 _OWN_NAMES = {ECR_REPOSITORY: "RepositoryName", "AWS::Logs::LogGroup": "LogGroupName",
               "AWS::S3::Bucket": "BucketName", "AWS::SSM::Parameter": "Name"}
 SSM_IMAGE_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+_VERSION_WORDS = {"LatestVersionNumber": "latest", "DefaultVersionNumber": "default"}
 # VPC resources (batchlint.loaders.cfn_network): a Ref, or a GetAtt of the id, is the
 # logical ID, which is how the model names them
 SUBNET, ROUTE_TABLE, ROUTE = "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::Route"
@@ -172,9 +174,9 @@ class Resolver:
         kind = resource.get("Type")
         if kind in (IAM_ROLE, INSTANCE_PROFILE) and attribute == "Arn":
             return self.role_arn(logical_id)
-        if kind == LAUNCH_TEMPLATE and attribute in ("LatestVersionNumber",
-                                                     "DefaultVersionNumber"):
-            return "1"
+        if kind == LAUNCH_TEMPLATE and attribute in _VERSION_WORDS:
+            # the one version the stack creates; the template states no number
+            return Written("1", f"the {_VERSION_WORDS[attribute]} version (`{attribute}`)")
         if isinstance(kind, str) and kind.startswith(BATCH_PREFIX):
             return logical_id
         if kind in NETWORK_TYPES and attribute in _NETWORK_IDS and not (

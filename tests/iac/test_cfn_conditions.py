@@ -216,12 +216,15 @@ Resources:
     assert "${unknown" not in text and "UNKNOWN" not in text
 
 
-def test_public_ecs_ami_parameters_name_the_image_family(tmp_path: Path) -> None:
-    code, report = scan(tmp_path, """
+@pytest.mark.parametrize(("family", "rule", "linux"), [
+    ("amazon-linux", "BL104", "Amazon Linux 1"), ("amazon-linux-2", "BL105", "Amazon Linux 2")])
+def test_public_ecs_ami_parameters_name_the_image_family(tmp_path: Path, family: str,
+                                                         rule: str, linux: str) -> None:
+    code, report = scan(tmp_path, f"""
 Parameters:
   LatestAmi:
     Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>
-    Default: /aws/service/ecs/optimized-ami/amazon-linux/recommended/image_id
+    Default: /aws/service/ecs/optimized-ami/{family}/recommended/image_id
 Resources:
   Compute:
     Type: AWS::Batch::ComputeEnvironment
@@ -233,9 +236,14 @@ Resources:
         InstanceTypes: [optimal]
         Subnets: [subnet-1]
         ImageId: !Ref LatestAmi
-""", "--select", "BL103,BL104")
+""", "--select", f"BL103,{rule}")
     found, gaps = results(report)
-    assert "amzn-ami-2018.03" in found[("BL104", "Compute")]  # Amazon Linux 1
+    # the family's image, named by the parameter: the image's name in batchlint is a
+    # representative of the family, not the image the parameter resolves to
+    assert found[(rule, "Compute")].startswith(
+        "compute environment `Compute` runs the AMI of parameter `LatestAmi` (default "
+        f"`/aws/service/ecs/optimized-ami/{family}/recommended/image_id`), an {linux} ")
+    assert "-ami-" not in found[(rule, "Compute")]
     assert "Compute" in {name for _, name in found} and not gaps
     assert code == 1
 

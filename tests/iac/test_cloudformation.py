@@ -164,6 +164,19 @@ def test_launch_template_disk_is_read(template: Path) -> None:
     assert found == {"BL103": ["Compute", "Imported"]}
 
 
+@pytest.mark.parametrize(("attribute", "words"), [("LatestVersionNumber", "latest"),
+                                                  ("DefaultVersionNumber", "default")])
+def test_a_computed_version_is_named_as_the_template_writes_it(
+        template: Path, attribute: str, words: str) -> None:
+    # the version the stack creates (1) is the one read; the template states no number
+    template.write_text(TEMPLATE.replace("Disk.LatestVersionNumber", f"Disk.{attribute}"))
+    report = run(load_files([str(template)]).models, [RuleRun(RULES["BL103"], "warning", {})])
+    [finding] = [f for f in report.findings if f.resource.name == "Compute"]
+    assert finding.message.startswith(f"compute environment `Compute` uses the {words} "
+                                      f"version (`{attribute}`) of launch template `Disk`, "
+                                      "which maps /dev/xvda to 20 GiB")
+
+
 def test_suppressions_by_metadata_and_tags(template: Path, cli) -> None:
     doc = json.loads(cli("scan", str(template), "--select", "BL109,BL305", "--format",
                          "json").stdout)
