@@ -13,6 +13,7 @@ from typing import Any
 
 from batchlint.loaders.tfplan_refs import Instance, Outside, PlanIndex, Target
 from batchlint.model import Json, Pointer
+from batchlint.syntax import Written
 
 # blocks written at most once: `compute_resources.instance_role`, not `compute_resources[0]…`
 SINGLE_BLOCKS = {
@@ -63,7 +64,9 @@ def identity(target: Target) -> str | None:
             return inst.address
         if attribute == "latest_version" or (attribute == "default_version"
                                              and inst.actions == ("create",)):
-            return str(LAUNCH_TEMPLATE_VERSION)  # the version the plan describes
+            which = "latest" if attribute == "latest_version" else "default"
+            # the version the plan describes, named in messages as the configuration does
+            return Written(str(LAUNCH_TEMPLATE_VERSION), f"the {which} version (`{attribute}`)")
         return None
     if inst.type.startswith("aws_batch_") and attribute in ("", "arn", "id", "name"):
         return inst.address  # Batch resources of a plan are named by their address

@@ -316,3 +316,40 @@ def test_cli_on_a_directory(tmp_path: Path, cli: Any) -> None:
     result = cli("scan", str(tmp_path), "--select", "BL103", "--format", "json")
     assert result.exit_code == 1
     assert f'"{tmp_path / "main.tf"}"' in result.stdout or "main.tf" in result.stdout
+
+
+@pytest.mark.parametrize("attribute", ["latest_version", "default_version"])
+def test_a_launch_template_version_by_attribute_is_named_as_written(tmp_path: Path,
+                                                                    attribute: str) -> None:
+    """`version = aws_launch_template.x.latest_version` is the version the configuration
+    creates: judged as such, and named in the message as the configuration names it (the
+    configuration states no number)."""
+    root = write(tmp_path, {"main.tf": ROLES + f'''
+resource "aws_launch_template" "small" {{
+  block_device_mappings {{
+    device_name = "/dev/xvda"
+    ebs {{ volume_size = 20 }}
+  }}
+}}
+resource "aws_batch_compute_environment" "ce" {{
+  type         = "MANAGED"
+  service_role = aws_iam_role.service.arn
+  compute_resources {{
+    type          = "EC2"
+    max_vcpus     = 16
+    instance_type = ["m5"]
+    subnets       = ["subnet-0123456789abcdef0"]
+    instance_role = aws_iam_instance_profile.instance.arn
+    launch_template {{
+      launch_template_id = aws_launch_template.small.id
+      version            = aws_launch_template.small.{attribute}
+    }}
+  }}
+}}
+'''})
+    _, report = lint([str(root)], "BL103")
+    [finding] = report.findings
+    which = attribute.split("_")[0]
+    assert (f"uses the {which} version (`{attribute}`) of launch template "
+            "`aws_launch_template.small`, which maps /dev/xvda to 20 GiB") in finding.message
+    assert "version 1" not in finding.message
