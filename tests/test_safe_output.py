@@ -80,7 +80,7 @@ def test_a_run_that_fails_while_writing_keeps_the_old_file(tmp_path: Path, cli, 
     def broken(*args: Any) -> None:
         raise BatchlintError("the reporter gave up half way")
 
-    monkeypatch.setattr(json_report, "_location", broken)
+    monkeypatch.setattr(json_report._Encoder, "location", broken)  # after the first lines
     result = cli("scan", _scan_file(write_json), "-f", "json", "-o", str(report))
     assert (result.exit_code, result.stderr) == (
         2, "batchlint: error: the reporter gave up half way\n")
