@@ -324,29 +324,17 @@ def test_a_launch_template_version_by_attribute_is_named_as_written(tmp_path: Pa
     """`version = aws_launch_template.x.latest_version` is the version the configuration
     creates: judged as such, and named in the message as the configuration names it (the
     configuration states no number)."""
-    root = write(tmp_path, {"main.tf": ROLES + f'''
-resource "aws_launch_template" "small" {{
-  block_device_mappings {{
+    root = write(tmp_path, {"main.tf": ROLES + """
+resource "aws_launch_template" "small" {
+  block_device_mappings {
     device_name = "/dev/xvda"
-    ebs {{ volume_size = 20 }}
-  }}
-}}
-resource "aws_batch_compute_environment" "ce" {{
-  type         = "MANAGED"
-  service_role = aws_iam_role.service.arn
-  compute_resources {{
-    type          = "EC2"
-    max_vcpus     = 16
-    instance_type = ["m5"]
-    subnets       = ["subnet-0123456789abcdef0"]
-    instance_role = aws_iam_instance_profile.instance.arn
-    launch_template {{
+    ebs { volume_size = 20 }
+  }
+}
+""" + ce("ce", f"""launch_template {{
       launch_template_id = aws_launch_template.small.id
       version            = aws_launch_template.small.{attribute}
-    }}
-  }}
-}}
-'''})
+    }}""")})
     _, report = lint([str(root)], "BL103")
     [finding] = report.findings
     which = attribute.split("_")[0]
