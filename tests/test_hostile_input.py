@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from batchlint.jsonpos import JsonLocator
+from batchlint.jsonlocator import JsonLocator
 
 LIMITED_MEMORY = 1024 * 1024 * 1024  # address space for a child scan: 1 GiB
 TEMPLATE = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Queue:\n"

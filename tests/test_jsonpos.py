@@ -8,7 +8,7 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batchlint.jsonpos import JsonLocator
+from batchlint.jsonlocator import JsonLocator
 
 TEXT = """{
   "a": [1, {"b\\"q": "x,]}"}, [ ]],

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 from batchlint import model as m
 from batchlint import shapes
 from batchlint.errors import InputError
-from batchlint.jsonpos import JsonLocator, Offsets
+from batchlint.jsonlocator import JsonLocator
+from batchlint.jsonpos import Offsets
 from batchlint.model import Json, Origin, Pointer, Resource, Scope, parse_arn
 
 # kind -> (shape, name field, ARN field)
