@@ -25,6 +25,9 @@ from batchlint.jsonpos import _COLON, _KEY, _SCAN, _WALKED, _WS, Offsets, _past,
 from batchlint.model import PathPart, Pointer
 from batchlint.textlines import LineTable
 
+# a key written the same in JSON and in Python: no escapes, quotes or control characters
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")
+
 _COMMA = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")  # after a member, before the next
 # Objects this shallow are walked member by member when skipped: a snapshot's
 # root, accounts and regions. Deeper objects are single resources, decoded whole.
@@ -82,14 +85,40 @@ class JsonLocator:
         # below a recorded member that load_json stepped over whole (one resource, or
         # deeper than it walks), every sibling is small: skipped whole by the C scanner
         whole = known > 0
+        end = self._span_end(pointer[:known]) if whole and self._data is not None else None
         for depth, part in enumerate(pointer[known:], known):
             if value_at >= len(self.text) or self.text[value_at] not in "{[":
                 break
-            found = self._member(value_at, depth, part, whole)
+            found = self._unique_key(part, value_at, end) if end is not None else None
+            found = found or self._member(value_at, depth, part, whole)
             if found is None:
                 break
             mark, value_at = found
         return mark
+
+    def _span_end(self, resource: Pointer) -> int | None:
+        """Where the recorded resource's text ends at the latest: where the next element of
+        its list starts (None for the last element, or a member of an object)."""
+        if not resource or type(resource[-1]) is not int:
+            return None
+        following = self._offsets.get((*resource[:-1], resource[-1] + 1))
+        return following[0] if following is not None else None
+
+    def _unique_key(self, part: PathPart, start: int, end: int) -> tuple[int, int] | None:
+        """The member ``part`` of the object at ``start`` (the data has it) when its quoted
+        name occurs once between ``start`` and ``end``, which hold the object, and nothing
+        there is escaped: that one occurrence is the member's key. (key, value) offsets;
+        None to read the members instead."""
+        if type(part) is not str or not _PLAIN.fullmatch(part):
+            return None
+        quoted = f'"{part}"'
+        text = self.text
+        if text[start] != "{" or text.count(quoted, start, end) != 1 or \
+                text.find("\\", start, end) >= 0:  # a key may be written with escapes
+            return None
+        at = text.find(quoted, start, end)
+        colon = _COLON.match(text, at + len(quoted))
+        return (at, colon.end()) if colon else None
 
     def _member(self, start: int, depth: int, part: PathPart,
                 whole: bool) -> tuple[int, int] | None:

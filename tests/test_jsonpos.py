@@ -190,3 +190,42 @@ def test_a_key_given_twice_keeps_its_last_value_and_its_last_offset() -> None:
     assert offsets[("jobDefinitions", 1)] == (text.rindex('{"a": 3}'),) * 2
     lazy = JsonLocator(text, offsets, data)
     assert lazy.position(("jobDefinitions", 1, "a")) == (1, text.rindex('"a"') + 1)
+
+
+# few names, used as keys at every depth and as string values: a name's first occurrence in
+# a resource's text is often not its member's key
+_NAMES = st.sampled_from(["a", "b", "", "a b", "é", 'q"', "x\\"])
+colliding_values = st.recursive(
+    st.none() | st.integers(0, 2) | _NAMES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=4),
+    max_leaves=16,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(colliding_values, st.sampled_from([None, 1]), st.booleans())
+def test_a_member_found_by_its_name_is_the_one_a_walk_finds(value: object, indent: int | None,
+                                                            ascii_only: bool) -> None:
+    """Inside a resource, a member whose quoted name occurs once in the resource's text is
+    found without reading its siblings: where the name recurs (deeper, as a value, escaped),
+    the members are read; the position is the same either way."""
+    from batchlint.jsonpos import load_json
+
+    text = json.dumps({"jobDefinitions": [value, {"x": value}, value]}, indent=indent,
+                      ensure_ascii=ascii_only)
+    data, offsets = load_json(text)
+    with_data, lazy = JsonLocator(text, offsets, data), JsonLocator(text)
+    for pointer in _pointers(data):
+        expected = lazy.position(pointer)  # type: ignore[arg-type]
+        assert with_data.position(pointer) == expected, pointer  # type: ignore[arg-type]
+
+
+def test_a_name_written_with_escapes_is_found_by_reading_the_members() -> None:
+    """`"\\u0061"` is the key `a`: the one literal `"a"` of the resource is another member's."""
+    from batchlint.jsonpos import load_json
+
+    text = '{"jobDefinitions": [{}, {"b": {"a": 1}, "\\u0061": 2}, {}]}'
+    data, offsets = load_json(text)
+    assert data["jobDefinitions"][1]["a"] == 2
+    located = JsonLocator(text, offsets, data).position(("jobDefinitions", 1, "a"))
+    assert located == (1, text.index('"\\u0061"') + 1)
