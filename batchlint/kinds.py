@@ -57,3 +57,7 @@ DATASET_WORDS = {
     SECURITY_GROUPS: "security groups (ec2 describe-security-groups)",
     OFFERINGS: "instance type offerings (ec2 describe-instance-type-offerings)",
 }
+
+# infrastructure as code, by Origin.source: a view of one holds what it defines, never the
+# account's data (quotas, offerings, roles made elsewhere)
+IAC_WORDS = {"cloudformation": "CloudFormation template", "terraform": "Terraform configuration"}

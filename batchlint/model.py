@@ -21,6 +21,7 @@ from typing import Any, Protocol, TypeVar
 from batchlint.kinds import *  # noqa: F403  (the kinds and datasets, read as m.JOB_QUEUE)
 from batchlint.kinds import (
     DATASET_WORDS,
+    IAC_WORDS,
     IAM,
     IAM_POLICIES,
     IAM_ROLE,
@@ -209,9 +210,8 @@ class Model:
         return [r for r in self.of_kind(kind) if _in_scope(r, account, region)]
 
     # -- lookups -----------------------------------------------------------
-    def find(
-        self, kind: str, ref: str, account: str | None = None, region: str | None = None
-    ) -> Resource | None:
+    def find(self, kind: str, ref: str, account: str | None = None,
+             region: str | None = None) -> Resource | None:
         """The resource of ``kind`` named, identified or ARN'd by ``ref``.
 
         IAM names are unique regardless of case, so IAM lookups ignore it.
@@ -222,20 +222,13 @@ class Model:
                 return res
         return None
 
-    def find_all(
-        self, kind: str, ref: str, account: str | None = None, region: str | None = None
-    ) -> list[Resource]:
+    def find_all(self, kind: str, ref: str, account: str | None = None,
+                 region: str | None = None) -> list[Resource]:
         key = ref.lower() if kind in _CASE_INSENSITIVE else ref
         return [r for r in self._by_key.get((kind, key), ()) if _in_scope(r, account, region)]
 
-    def lookup(
-        self,
-        kind: str,
-        ref: str,
-        dataset: str,
-        account: str | None,
-        region: str | None = None,
-    ) -> Lookup:
+    def lookup(self, kind: str, ref: str, dataset: str, account: str | None,
+               region: str | None = None) -> Lookup:
         found = self.find(kind, ref, account, region)
         if found is not None:
             return found
@@ -248,6 +241,11 @@ class Model:
         for scope in ((dataset, account, region), (dataset, account, None), (dataset, None, None)):
             if scope in self.unavailable:
                 return Unknown(f"{what}: {self.unavailable[scope]}")
+        source = self.cached("iac", lambda: next((r.origin.source for r in self.resources
+                                                   if r.origin.source in IAC_WORDS), ""))
+        if source:  # no file can add the account's data to a template's view
+            return Unknown(f"{what} is not in the {IAC_WORDS[source]}: only the account has "
+                           "it (scan the account, live or from a snapshot)")
         where = f" for account {account}" if account else ""
         if region and dataset not in (IAM, IAM_POLICIES):
             where += f" in {region}"

@@ -39,7 +39,6 @@ def subnet_zones(model: Model, ce: Resource) -> Zones:
     return Zones(zones, tuple(unknown))
 
 
-_IAC_WORDS = {"cloudformation": "CloudFormation template", "terraform": "Terraform configuration"}
 
 
 def offered_zones(model: Model, instance_type: str, account: str | None,
@@ -53,9 +52,9 @@ def offered_zones(model: Model, instance_type: str, account: str | None,
              and isinstance(o.data.get("Location"), str)}
     if zones or model.is_complete(m.OFFERINGS, account, region):
         return zones
-    if source in _IAC_WORDS:
+    if source in m.IAC_WORDS:
         return Unknown(f"which Availability Zones offer instance type `{instance_type}` is "
-                       f"not in a {_IAC_WORDS[source]}: only the account says (a live scan, "
+                       f"not in a {m.IAC_WORDS[source]}: only the account says (a live scan, "
                        "or `ec2 describe-instance-type-offerings --location-type "
                        "availability-zone` output scanned with the account's subnets)")
     lookup = model.missing(m.OFFERINGS, account, region,

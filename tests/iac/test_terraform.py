@@ -201,7 +201,7 @@ def test_module_ec2_example_with_existing_subnets(plans: dict[str, Path]) -> Non
             "`compute_resources.security_group_ids` is known only after apply")
         # the existing VPC's subnets are outside the plan
         assert gaps.pop(("BL114", f'{CE}["{ce}"]')).startswith(
-            "subnet `subnet-0a1b2c3d4e5f60711` is not in the data given")
+            "subnet `subnet-0a1b2c3d4e5f60711` is not in the Terraform configuration")
     for queue in ("high_priority", "low_priority"):
         for rule in QUEUE_RULES:
             assert "and the plan does not say which" in gaps.pop((rule, f'{JQ}["{queue}"]'))
@@ -266,7 +266,7 @@ def test_handwritten_plan(plans: dict[str, Path]) -> None:
     # the subnets and security group are literal ids of a VPC outside the plan
     for ce in ("bare", "ec2[0]", "ec2[1]", 'fargate["a"]', 'fargate["b"]'):
         assert gaps.pop(("BL113", f"aws_batch_compute_environment.{ce}")).startswith(
-            "subnet `subnet-0a1b2c3d4e5f60711` is not in the data given")
+            "subnet `subnet-0a1b2c3d4e5f60711` is not in the Terraform configuration")
     assert gaps == {}
 
 

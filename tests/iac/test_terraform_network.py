@@ -66,8 +66,8 @@ CLOSED = (f"compute environment `{CE}closed`: its security groups "
           "(`aws_security_group.closed`) allow no outbound TCP 443, so its instances never "
           "join the cluster; add an outbound rule for TCP 443 to "
           "compute_resources.security_group_ids")
-OUTSIDE = ("subnet `subnet-0a1b2c3d4e5f6071{}` is not in the data given: no complete subnets "
-           "(ec2 describe-subnets) were provided")
+OUTSIDE = ("subnet `subnet-0a1b2c3d4e5f6071{}` is not in the Terraform configuration: only "
+           "the account has it (scan the account, live or from a snapshot)")
 # private subnets whose table has only the local route, in a VPC without endpoints
 ISOLATED = _no_path("isolated", [(f"aws_subnet.isolated[{i}]",
                                   'aws_route_table.private["isolated"]') for i in (0, 1)],

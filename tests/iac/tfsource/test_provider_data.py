@@ -66,7 +66,7 @@ def test_a_partition_is_known_where_the_provider_sets_its_region(
     if why is None:
         # the profile's ARN is known, in the China partition; the profile is not in the files
         assert ("instance-profile `arn:aws-cn:iam::123456789012:instance-profile/i` is not "
-                "in the data given") in gap.reason
+                "in the Terraform configuration") in gap.reason
     else:
         assert gap.reason == ("it depends on values not known before deployment: "
                               "`compute_resources.instance_role` comes from "
