@@ -163,7 +163,9 @@ def docker_disk(nodes: Nodes, ami: Ami) -> DockerDisk:
         data = ami.described.data
         root = data.get("RootDeviceName")
         device = XVDCZ if lt.is_al1_image(ami.described) else str(root or device)
-        own, name = lt.volume_gib(lt.block_device(data, device)), f"AMI `{image.image_id}`"
+        named = data.get("Name")  # a template's SSM parameter: named as the template does
+        name = named.words if isinstance(named, Written) else f"AMI `{image.image_id}`"
+        own = lt.volume_gib(lt.block_device(data, device))
         unknown = f"{name} gives no VolumeSize for {device}"
     mapped = lt.volume_gib(lt.block_device(nodes.template, device))
     if mapped is not None:

@@ -131,6 +131,11 @@ MESSAGE_WORDS: list[Words] = [
           "parameter resolves to; it says 'the AMI of parameter `AMI` (default `/aws/service/"
           "ecs/optimized-ami/amazon-linux/recommended/image_id`)'",
           template="batch-large-scale.yaml"),
+    Words("BL103", r"disk of AMI `/aws/service/",
+          "'keeps the 22 GiB default disk of AMI `/aws/service/ecs/optimized-ami/amazon-linux/"
+          "recommended/image_id`': an SSM parameter's path is not an AMI; it says 'the AMI of "
+          "parameter `AMI` (default `/aws/service/…`)', as BL104 does",
+          template="batch-large-scale.yaml"),
 ]
 
 MESSAGE_DEFECTS: list[Words] = []  # none today
