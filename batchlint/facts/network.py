@@ -157,7 +157,9 @@ def _template_public_ip(model: Model, ce: Resource) -> tuple[bool | None, str]:
 def _egress(model: Model, ce: Resource, subnets: tuple[SubnetPath, ...]) -> tuple[bool | None,
                                                                                  str]:
     ids = [g for g in resources_of(ce).get("securityGroupIds") or [] if isinstance(g, str)]
+    whose = "its security groups"
     if not ids and compute_type(ce) not in FARGATE_TYPES:
+        whose = "its launch template's security groups"
         version = lt.resolve_version(model, ce)
         data = lt.template_data(version) if isinstance(version, Resource) else {}
         ids = [g for g in data.get("SecurityGroupIds") or [] if isinstance(g, str)]
@@ -177,7 +179,7 @@ def _egress(model: Model, ce: Resource, subnets: tuple[SubnetPath, ...]) -> tupl
     if unknown:
         return None, unknown[0]
     named = ", ".join(f"`{g}`" for g in dict.fromkeys(ids))
-    return False, f"its security groups ({named}) allow no outbound TCP {HTTPS}"
+    return False, f"{whose} ({named}) allow no outbound TCP {HTTPS}"
 
 
 def allows_https(group: Mapping[str, Json]) -> bool:

@@ -8,8 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from batchlint.loaders.tfplan_netids import GROUP
+from batchlint.loaders.tfplan_network import environment_lists
 from batchlint.loaders.tfplan_refs import Instance, PlanIndex, Target
 from batchlint.loaders.tfplan_values import LAUNCH_TEMPLATE_VERSION, Reader, identity
+
+# a launch template's security groups: the instances' own, or each network interface's
+_GROUPS = (("vpc_security_group_ids", "SecurityGroupIds", GROUP),)
+_NIC_GROUPS = (("security_groups", "Groups", GROUP),)
 
 
 def _refers_to(index: PlanIndex, inst: Instance, attribute: str, target: Instance) -> bool:
@@ -138,6 +144,8 @@ def launch_template(r: Reader) -> dict[str, Any]:
         r.put(market, "MarketType", (*at, "InstanceMarketOptions", "MarketType"),
               "instance_market_options", 0, "market_type")
         lt["InstanceMarketOptions"] = market
+    r.put(lt, "SecurityGroupIds", (*at, "SecurityGroupIds"), "vpc_security_group_ids")
+    environment_lists(r, lt, at, (), _GROUPS)  # the plan's own groups, known after apply
     interfaces = r.blocks((*at, "NetworkInterfaces"), "network_interfaces")
     if interfaces:
         lt["NetworkInterfaces"] = []
@@ -145,6 +153,10 @@ def launch_template(r: Reader) -> dict[str, Any]:
             nic: dict[str, Any] = {}
             r.put(nic, "SubnetId", (*at, "NetworkInterfaces", i, "SubnetId"),
                   "network_interfaces", i, "subnet_id", text=True)
+            r.put(nic, "Groups", (*at, "NetworkInterfaces", i, "Groups"),
+                  "network_interfaces", i, "security_groups")
+            environment_lists(r, nic, (*at, "NetworkInterfaces", i), ("network_interfaces", i),
+                              _NIC_GROUPS)
             public = r.get((*at, "NetworkInterfaces", i, "AssociatePublicIpAddress"),
                            "network_interfaces", i, "associate_public_ip_address")
             if isinstance(public, str) and public in ("true", "false"):

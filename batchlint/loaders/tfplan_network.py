@@ -38,14 +38,17 @@ from batchlint.loaders.tfplan_refs import Instance, PlanIndex
 from batchlint.loaders.tfplan_values import Reader
 from batchlint.model import Json, Pointer
 
+ENVIRONMENT_LISTS = (("subnets", "subnets", SUBNET),
+                     ("security_group_ids", "securityGroupIds", GROUP))
 
-def environment_lists(r: Reader, out: dict[str, Any], at: Pointer,
-                      cr: tuple[str | int, ...]) -> None:
-    """A compute environment's ``subnets`` and ``securityGroupIds`` known only after apply,
-    when they are the plan's subnets and security groups."""
+
+def environment_lists(r: Reader, out: dict[str, Any], at: Pointer, cr: tuple[str | int, ...],
+                      fields: tuple[tuple[str, str, str], ...] = ENVIRONMENT_LISTS) -> None:
+    """Lists of ids known only after apply, when they are the plan's subnets and security
+    groups: (attribute, API key, resource type) of ``fields``, by default a compute
+    environment's ``subnets`` and ``securityGroupIds``."""
     ids: Ids | None = None  # read only for a list not fully known: most are
-    for field, api, kind in (("subnets", "subnets", SUBNET),
-                             ("security_group_ids", "securityGroupIds", GROUP)):
+    for field, api, kind in fields:
         value = out.get(api)
         partial = isinstance(value, list) and not all(isinstance(v, str) for v in value)
         if not partial and (*at, api) not in r.unknown:

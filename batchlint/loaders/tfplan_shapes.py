@@ -86,7 +86,8 @@ def _compute_resources(r: Reader) -> dict[str, Any]:
                            ("launch_template_name", "launchTemplateName"),
                            ("version", "version")):
             if r.inst.value(*path, field) is not None or r.inst.is_unknown(*path, field):
-                r.put(lt, api, (*at, "launchTemplate", api), *path, field, text=True, ref=True)
+                r.put(lt, api, (*at, "launchTemplate", api), *path, field, text=True, ref=True,
+                      whole=field != "version")
         if "launchTemplateId" not in lt and "launchTemplateName" in lt:
             r.unknown.pop((*at, "launchTemplate", "launchTemplateId"), None)
         if isinstance(lt.get("version"), int):

@@ -124,12 +124,14 @@ class Reader:
         self.fields: dict[Pointer, tuple[str | int, ...]] = {}
 
     def get(self, api: Pointer, *path: str | int, text: bool = False,
-            ref: bool = False) -> Json:
+            ref: bool = False, whole: bool = True) -> Json:
         """The planned value (None when null or unknown). Known only after apply, an
         attribute that is a reference (``ref``) to one resource of the plan is that
         resource; else it is recorded as unknown at ``api`` and, for a string (``text``),
         written as the user's reference (``${aws_iam_role.x.arn}``). An attribute the
-        configuration leaves out is the provider's to compute: not set."""
+        configuration leaves out is the provider's to compute: not set. ``whole``: a
+        reference that names no attribute stands for the resource (``x[each.key].id``
+        reaches a plan as ``x`` alone); not so for a value such as a version number."""
         self.fields.setdefault(api, path)
         inst = self.inst
         if not inst.is_unknown(*path):
@@ -137,7 +139,8 @@ class Reader:
         if self.unset(*path):
             return None
         origins = self.index.origins(inst, *path)
-        if ref and len(origins) == 1 and isinstance(origins[0], Target):
+        if ref and len(origins) == 1 and isinstance(origins[0], Target) and (
+                origins[0].attribute or whole):
             found = identity(origins[0])
             if found is not None:
                 return found
@@ -163,9 +166,9 @@ class Reader:
         return block is not None and step not in block
 
     def put(self, out: dict[str, Any], key: str, api: Pointer, *path: str | int,
-            text: bool = False, ref: bool = False) -> None:
+            text: bool = False, ref: bool = False, whole: bool = True) -> None:
         """``out[key]`` = the attribute, when it has a value."""
-        value = self.get(api, *path, text=text, ref=ref)
+        value = self.get(api, *path, text=text, ref=ref, whole=whole)
         if value is not None:
             out[key] = value
 

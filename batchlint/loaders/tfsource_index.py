@@ -73,8 +73,8 @@ class SourceReader(Reader):
         self.fields = fields
 
     def get(self, api: Pointer, *path: str | int, text: bool = False,
-            ref: bool = False) -> Json:
-        value = super().get(api, *path, text=text, ref=ref)
+            ref: bool = False, whole: bool = True) -> Json:
+        value = super().get(api, *path, text=text, ref=ref, whole=whole)
         self._better(api, path)
         return value
 

@@ -68,6 +68,10 @@ CLOSED = (f"compute environment `{CE}closed`: its security groups "
           "compute_resources.security_group_ids")
 OUTSIDE = ("subnet `subnet-0a1b2c3d4e5f6071{}` is not in the Terraform configuration: only "
            "the account has it (scan the account, live or from a snapshot)")
+# no groups of its own: its launch template's group has no egress rule
+LT_CLOSED = (f"compute environment `{CE}lt_closed`: its launch template's security groups "
+             "(`aws_security_group.closed`) allow no outbound TCP 443, so its instances never "
+             "join the cluster; add an outbound rule for TCP 443 to them")
 # private subnets whose table has only the local route, in a VPC without endpoints
 ISOLATED = _no_path("isolated", [(f"aws_subnet.isolated[{i}]",
                                   'aws_route_table.private["isolated"]') for i in (0, 1)],
@@ -88,6 +92,7 @@ def test_plan_network_paths(network_plan: Path) -> None:
         ("BL113", f"{CE}isolated"): ISOLATED,
         # Terraform removed AWS's allow-all egress rule of a group without egress blocks
         ("BL113", f"{CE}closed"): CLOSED,
+        ("BL113", f"{CE}lt_closed"): LT_CLOSED,  # lt_open's group allows egress
     }
     assert gaps == {
         # the VPC module's subnets name their VPC through a local value, which a plan does
@@ -140,6 +145,7 @@ def test_source_network_paths(tmp_path: Path) -> None:
     assert found == {
         ("BL113", f"{CE}isolated"): ISOLATED,
         ("BL113", f"{CE}closed"): CLOSED,
+        ("BL113", f"{CE}lt_closed"): LT_CLOSED,
         ("BL113", f"{CE}module_private"): _no_path("module_private", [
             (f"module.vpc_private.aws_subnet.private[{i}]",
              f"module.vpc_private.aws_route_table.private[{i}]") for i in (0, 1)],
@@ -222,3 +228,42 @@ def test_what_a_plan_leaves_open_is_not_guessed(tmp_path: Path) -> None:
         "`aws_subnet.a` is not known: `route_table_id` is known only after apply (of "
         "route-table `aws_route_table_association.a (aws_subnet.a)`); the target of "
         "`route[0]` is not in the plan (of route-table `aws_route_table.main`)")}
+
+
+def test_a_version_through_a_dynamic_index_is_not_the_template(tmp_path: Path) -> None:
+    """``aws_launch_template.lt[each.key].latest_version`` reaches a plan as a reference to
+    ``aws_launch_template.lt`` alone: the instance is known (the environment's own key) but
+    not which attribute is read. The id is the template; the version is not known, not the
+    template's address read as a version."""
+    lt_data = {"name": "a", "vpc_security_group_ids": None}
+    ce_data = {"type": "MANAGED", "compute_resources": [{
+        "type": "EC2", "max_vcpus": 4, "instance_type": ["m6i"],
+        "launch_template": [{"launch_template_id": None, "version": None}]}]}
+    each = {"references": ["aws_launch_template.lt", "each.key"]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({
+        "format_version": "1.2", "terraform_version": "1.11.4",
+        "planned_values": {"root_module": {"resources": [
+            {"address": 'aws_launch_template.lt["a"]', "mode": "managed",
+             "type": "aws_launch_template", "name": "lt", "index": "a", "values": lt_data},
+            {"address": 'aws_batch_compute_environment.ce["a"]', "mode": "managed",
+             "type": "aws_batch_compute_environment", "name": "ce", "index": "a",
+             "values": ce_data}]}},
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_launch_template.lt", "expressions": {
+                "vpc_security_group_ids": _refs("aws_security_group.x.id")}},
+            {"address": "aws_batch_compute_environment.ce", "expressions": {
+                "compute_resources": [{"launch_template": [
+                    {"launch_template_id": each, "version": each}]}]}}]}}}))
+    [model] = load_files([str(path)]).templates
+    ce = model.find(m.COMPUTE_ENVIRONMENT, 'aws_batch_compute_environment.ce["a"]')
+    assert ce is not None
+    assert ce.data["computeResources"]["launchTemplate"] == {  # the version as written
+        "launchTemplateId": 'aws_launch_template.lt["a"]',
+        "version": '${aws_launch_template.lt["a"]}'}
+    assert ce.unknown == {("computeResources", "launchTemplate", "version"):
+                          "`compute_resources.launch_template.version` is known only after apply"}
+    lt = model.find(m.LAUNCH_TEMPLATE_VERSION, 'aws_launch_template.lt["a"]')
+    assert lt is not None and lt.unknown == {
+        ("LaunchTemplateData", "SecurityGroupIds"):
+            "`vpc_security_group_ids` is known only after apply"}  # a group outside the plan

@@ -7,6 +7,9 @@
 #   endpoints  private subnets, ECS/ECR interface + S3 gateway endpoints → passes
 #   closed     natted's subnets, a security group with no egress (Terraform removes AWS's
 #              default allow-all rule)                        → BL113 finding
+#   lt_closed  natted's subnets, no security groups of its own: its launch template's group
+#              has no egress                                 → BL113 finding
+#   lt_open    the same with the launch template's group allowing egress → passes
 #   outside    subnet ids from a variable (a VPC outside the plan) → not verified
 #   module_nat / module_private  the VPC module's private_subnets with and without
 #              enable_nat_gateway (single_nat_gateway)
@@ -280,6 +283,50 @@ resource "aws_batch_compute_environment" "closed" {
     instance_role      = "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole"
     subnets            = [aws_subnet.natted[0].id]
     security_group_ids = [aws_security_group.closed.id]
+  }
+}
+
+resource "aws_launch_template" "closed" {
+  name                   = "groups-closed"
+  vpc_security_group_ids = [aws_security_group.closed.id]
+}
+
+resource "aws_launch_template" "open" {
+  name                   = "groups-open"
+  vpc_security_group_ids = [aws_security_group.by_rule.id]
+}
+
+resource "aws_batch_compute_environment" "lt_closed" {
+  compute_environment_name = "lt-closed"
+  type                     = "MANAGED"
+  service_role             = aws_iam_role.service.arn
+  compute_resources {
+    type          = "EC2"
+    max_vcpus     = 16
+    instance_type = ["m6i"]
+    instance_role = "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole"
+    subnets       = [aws_subnet.natted[0].id]
+    launch_template {
+      launch_template_id = aws_launch_template.closed.id
+      version            = aws_launch_template.closed.latest_version
+    }
+  }
+}
+
+resource "aws_batch_compute_environment" "lt_open" {
+  compute_environment_name = "lt-open"
+  type                     = "MANAGED"
+  service_role             = aws_iam_role.service.arn
+  compute_resources {
+    type          = "EC2"
+    max_vcpus     = 16
+    instance_type = ["m6i"]
+    instance_role = "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole"
+    subnets       = [aws_subnet.natted[0].id]
+    launch_template {
+      launch_template_id = aws_launch_template.open.id
+      version            = aws_launch_template.open.latest_version
+    }
   }
 }
 
