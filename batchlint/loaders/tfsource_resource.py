@@ -99,6 +99,8 @@ class SourceInstance(Lazy):
         body = self.node.block.body
         if name in body.attrs and name not in META:
             value = self._attr(name)
+            if isinstance(value, Unknown):  # still this resource's attribute
+                return Unknown((Target(self.inst, name),), value.why)
             if value is not None:
                 return value  # else null: the provider's to compute, perhaps
         elif any(b.type == name or (b.type == "dynamic" and b.labels == [name])

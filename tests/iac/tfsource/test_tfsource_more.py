@@ -138,3 +138,31 @@ def test_every_data_source_reference_is_unknown_naming_the_data_source(
                           "`compute_resources.instance_role` " + (why or (
                               "comes from `data.aws_iam_instance_profile.p`, which is read "
                               "only at apply")))
+
+
+def test_a_reference_to_an_attribute_not_known_is_still_that_resource(tmp_path: Path) -> None:
+    """A module scanned on its own names its roles and launch template from variables
+    without values: ``aws_iam_role.service.name`` is not known, but it is still that role's
+    name, so the policy attached through it is the role's (no false BL101) and the
+    environment's ``launch_template_name = aws_launch_template.lt.name`` is that template."""
+    roles = ROLES.replace('name = "service"', 'name = "${var.prefix}-service"').replace(
+        'name = "instance"', 'name = "${var.prefix}-instance"')
+    write(tmp_path, {"iam.tf": 'variable "prefix" {\n  type = string\n}\n' + roles,
+                     "main.tf": ce(body="launch_template {\n      launch_template_name = "
+                                        "aws_launch_template.lt.name\n    }") + '''
+resource "aws_launch_template" "lt" {
+  name = "${var.prefix}-lt"
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_size = 100
+    }
+  }
+}
+'''})
+    loaded, report = lint([str(tmp_path)], "BL101", "BL102", "BL103")
+    assert report.findings == []
+    assert report.not_verified == []
+    data = resource(loaded, m.COMPUTE_ENVIRONMENT, "aws_batch_compute_environment.this").data
+    assert data["computeResources"]["launchTemplate"] == {
+        "launchTemplateName": "aws_launch_template.lt"}
