@@ -54,6 +54,10 @@ def iam_role(r: Reader, index: PlanIndex) -> dict[str, Any]:
             if (name and isinstance(roles, list) and name in roles) or \
                     _refers_to(index, other, "roles", inst):
                 _attach(index, other, policies, inline, r)
+        elif other.type == "aws_iam_role_policy_attachments_exclusive" and (
+                (name and other.value("role_name") == name) or
+                _refers_to(index, other, "role_name", inst)):
+            _attach_all(index, other, policies, inline, r)
         elif other.type == "aws_iam_role_policy" and (
                 (name and other.value("role") == name) or _refers_to(index, other, "role", inst)):
             inline.append({"PolicyName": str(other.value("name") or other.address),
@@ -79,6 +83,26 @@ def _attach(index: PlanIndex, attachment: Instance, policies: list[dict[str, Any
                            "PolicyDocument": policy.value("policy")})
             return
     policies.append(_attached(index, attachment, len(policies), role))
+
+
+def _attach_all(index: PlanIndex, attachment: Instance, policies: list[dict[str, Any]],
+                inline: list[dict[str, Any]], role: Reader) -> None:
+    """``aws_iam_role_policy_attachments_exclusive``: every ARN of ``policy_arns``; the
+    plan's ``aws_iam_policy`` resources it references with their documents. An element
+    known only after apply that is none of those leaves the role's policies unknown."""
+    other = Reader(index, attachment)
+    arns = other.get(("AttachedManagedPolicies",), "policy_arns")
+    known = [a for a in arns if isinstance(a, str)] if isinstance(arns, list) else []
+    policies += [{"PolicyArn": a} for a in known]
+    made = [o.instance for o in index.origins(attachment, "policy_arns")
+            if isinstance(o, Target) and o.instance.type == "aws_iam_policy"]
+    inline += [{"PolicyName": str(p.value("name") or p.address),
+                "PolicyDocument": p.value("policy")} for p in made]
+    count = len(arns) if isinstance(arns, list) else None
+    if count is None or len(known) + len(made) < count:
+        why = other.unknown.get(("AttachedManagedPolicies",), "`policy_arns` is known only "
+                                                              "after apply")
+        role.unknown[("AttachedManagedPolicies",)] = f"{why} (`{attachment.address}`)"
 
 
 def _attached(index: PlanIndex, attachment: Instance, i: int, role: Reader) -> dict[str, Any]:

@@ -166,3 +166,38 @@ resource "aws_launch_template" "lt" {
     data = resource(loaded, m.COMPUTE_ENVIRONMENT, "aws_batch_compute_environment.this").data
     assert data["computeResources"]["launchTemplate"] == {
         "launchTemplateName": "aws_launch_template.lt"}
+
+
+@pytest.mark.parametrize(("arns", "verdict"), [
+    ('["arn:aws:iam::aws:policy/service-role/AWSBatchServiceRole"]', "passes"),
+    ('["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]', "fails"),
+    ("var.policy_arns", "not verified"),
+])
+def test_exclusive_policy_attachments_are_the_roles(tmp_path: Path, arns: str,
+                                                   verdict: str) -> None:
+    """``aws_iam_role_policy_attachments_exclusive`` (AWS provider 5.x) attaches its
+    ``policy_arns`` to ``role_name``, like one attachment each."""
+    roles = ROLES.replace('''resource "aws_iam_role_policy_attachment" "service" {
+  role       = aws_iam_role.service.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSBatchServiceRole"
+}''', f'''variable "policy_arns" {{
+  type = list(string)
+}}
+resource "aws_iam_role_policy_attachments_exclusive" "service" {{
+  role_name   = aws_iam_role.service.name
+  policy_arns = {arns}
+}}''')
+    assert roles != ROLES
+    write(tmp_path, {"iam.tf": roles, "main.tf": ce()})
+    _, report = lint([str(tmp_path)], "BL101")
+    found = [f.message for f in report.findings]
+    gaps = [n.reason for n in report.not_verified]
+    if verdict == "passes":
+        assert (found, gaps) == ([], [])
+    elif verdict == "fails":
+        assert found == ["compute environment `aws_batch_compute_environment.this`: service "
+                         "role `aws_iam_role.service` lacks the managed policy "
+                         "AWSBatchServiceRole; attach arn:aws:iam::aws:policy/service-role/"
+                         "AWSBatchServiceRole"] and gaps == []
+    else:
+        assert found == [] and len(gaps) == 1 and "policy_arns" in gaps[0], gaps
