@@ -78,7 +78,9 @@ class Ids:
         origins = self.index.origins(inst, *path)
         found = self._pick(inst, path, origins, types)
         if found is None:
-            r.unknown[api] = reason(display(path), origins)
+            why = self.index.why(inst, path) or reason(display(path), origins)
+            earlier = r.unknown.get(api)  # another element of the same list
+            r.unknown[api] = why if earlier is None or why in earlier else f"{earlier}; {why}"
         return found
 
     def _pick(self, inst: Instance, path: tuple[str | int, ...],

@@ -173,6 +173,12 @@ class PlanIndex:
         return {}
 
     # -- references --------------------------------------------------------------
+    def why(self, inst: Instance, path: tuple[str | int, ...]) -> str:
+        """What the configuration says of an unknown value beyond the plan's words ("" here:
+        a plan's wording fits; Terraform source says more, such as a variable's missing
+        default)."""
+        return ""
+
     def origins(self, inst: Instance, *path: str | int) -> list[Origin]:
         """Where the value of one of ``inst``'s attributes comes from, first reference first."""
         expression = inst.expression(*path)

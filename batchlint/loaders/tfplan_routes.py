@@ -132,8 +132,8 @@ def _route(ids: Ids, r: Reader, at: tuple[str | int, ...],
     unknown: dict[str, str] = {}
     dest = inst.value(*at, destination)
     if inst.is_unknown(*at, destination):
-        unknown["DestinationCidrBlock"] = reason(display((*at, destination)),
-                                                 ids.index.origins(inst, *at, destination))
+        unknown["DestinationCidrBlock"] = ids.index.why(inst, (*at, destination)) or reason(
+            display((*at, destination)), ids.index.origins(inst, *at, destination))
     elif isinstance(dest, str) and dest:
         route["DestinationCidrBlock"] = dest
     for attribute, api in _TARGETS.items():
@@ -159,7 +159,7 @@ def _route(ids: Ids, r: Reader, at: tuple[str | int, ...],
             if kind is not None:
                 route[GATEWAY_KIND] = kind
         elif api == "GatewayId":  # an internet gateway or not: the plan does not say
-            unknown[api] = reason(display(path), origins)
+            unknown[api] = ids.index.why(inst, path) or reason(display(path), origins)
         else:  # a NAT gateway, transit gateway, …: its kind is the attribute's
             route[api] = _words(origins, display(path))
     if not unknown and not any(api in route for api in _TARGETS.values()):

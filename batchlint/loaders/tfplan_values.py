@@ -144,7 +144,7 @@ class Reader:
             found = identity(origins[0])
             if found is not None:
                 return found
-        self.unknown[api] = reason(display(path), origins)
+        self.unknown[api] = self.index.why(inst, path) or reason(display(path), origins)
         return hcl(origins) if text else None
 
     def encoded(self, api: Pointer, *path: str | int) -> Json:
