@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.compute import FARGATE_TYPES, compute_type, is_managed, resources_of
+from batchlint.facts.compute import FARGATE_TYPES, compute_type, is_managed
 from batchlint.facts.network import NONE, network_path
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
@@ -79,8 +79,7 @@ class ComputeWithoutNetworkPath(Rule):
                                "ecr.api, ecr.dkr and s3 VPC endpoints",
                                "computeResources.subnets")
         if verdict.egress is False:
-            own = "securityGroupIds" in resources_of(resource)  # else the launch template's
-            where = spell(resource, "computeResources.securityGroupIds") if own else "them"
+            where = spell(resource, verdict.fix_groups) if verdict.fix_groups else "them"
             yield self.finding(resource, f"compute environment `{name}`: {verdict.egress_why}, "
                                f"so its {result}; add an outbound rule for TCP 443 to {where}",
                                "computeResources.securityGroupIds")

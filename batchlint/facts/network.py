@@ -54,6 +54,7 @@ class NetworkVerdict:
     subnets: tuple[SubnetPath, ...]
     egress: bool | None  # the security groups together allow outbound TCP 443
     egress_why: str
+    fix_groups: str = ""  # the API field of its own groups ("": the launch template's)
 
     @property
     def reaches(self) -> bool | None:
@@ -86,7 +87,9 @@ def _verdict(model: Model, ce: Resource) -> NetworkVerdict:
     public = (False, "") if fargate else _template_public_ip(model, ce)
     subnets = tuple(_subnet(model, ce, sid, fargate, public) for sid in dict.fromkeys(ids))
     egress, egress_why = _egress(model, ce, subnets)
-    return NetworkVerdict(subnets, egress, egress_why)
+    own = "securityGroupIds" in cr  # else its launch template's groups, if any
+    return NetworkVerdict(subnets, egress, egress_why,
+                          "computeResources.securityGroupIds" if own else "")
 
 
 def _subnet(model: Model, ce: Resource, sid: str, fargate: bool,

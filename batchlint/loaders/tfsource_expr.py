@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from batchlint.loaders import tfsource_eval as ev
 from batchlint.loaders import tfsource_funcs as funcs
 from batchlint.loaders import tfsource_hcl as hcl
+from batchlint.loaders.tfsource_conditional import Branch, branches, conditional
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
 from batchlint.loaders.tfsource_hcl import HclFile, Node
 
@@ -19,8 +20,9 @@ class Scope(Protocol):
     def decide(self, condition: str, value: Unknown) -> bool | None:
         """The branch of an undecided condition in this world, None when not decided."""
 
-    def module_dir(self) -> str:
-        """``path.module``."""
+    def work_dir(self) -> str:
+        """Terraform's working directory, the root module's: relative paths in ``file()``
+        are read from it, in every module (``path.module`` is relative to it)."""
 
 
 class Locals:
@@ -35,8 +37,8 @@ class Locals:
     def decide(self, condition: str, value: Unknown) -> bool | None:
         return self.outer.decide(condition, value)
 
-    def module_dir(self) -> str:
-        return self.outer.module_dir()
+    def work_dir(self) -> str:
+        return self.outer.work_dir()
 
 
 class Evaluator:
@@ -167,7 +169,7 @@ class Evaluator:
             if not isinstance(last, list):
                 raise EvalError("`...` needs a list")
             values = values[:-1] + last
-        return funcs.call(name, [ev.plain(v) for v in values], self.scope.module_dir())
+        return funcs.call(name, [ev.plain(v) for v in values], self.scope.work_dir())
 
     def _try(self, name: str, args: list[Node]) -> Any:
         for arg in args:
@@ -181,24 +183,19 @@ class Evaluator:
         raise EvalError("no argument of try() could be evaluated")
 
     def _conditional(self, node: Node) -> Any:
-        condition, yes, no = hcl.kids(node)
+        return self._choose(*conditional(node))
+
+    def _choose(self, condition: Node, yes: Branch, no: Branch) -> Any:
         decided = ev.boolean(self(condition))
         if isinstance(decided, Unknown):
             picked = self.scope.decide(self.file.source(condition), decided)
             if picked is None:
-                return Unknown.of(decided, *self._branches(yes, no))
+                return Unknown.of(decided, *branches(self._branch, yes, no))
             decided = picked
-        return self(yes) if decided else self(no)
+        return self._branch(yes if decided else no)
 
-    def _branches(self, yes: Node, no: Node) -> list[Any]:
-        """Both branches, for the unknowns (and the undecided conditions) inside them."""
-        out = []
-        for branch in (yes, no):
-            try:
-                out.append(self(branch))
-            except EvalError:
-                continue
-        return out
+    def _branch(self, branch: Branch) -> Any:
+        return self._choose(*branch) if isinstance(branch, tuple) else self(branch)
 
     def _binary_operation(self, node: Node) -> Any:
         children = [c for c in node.children if c.type != "comment"]

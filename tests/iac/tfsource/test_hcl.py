@@ -29,7 +29,7 @@ class Scope:
     def decide(self, condition: str, value: Unknown) -> bool | None:
         return None
 
-    def module_dir(self) -> str:
+    def work_dir(self) -> str:
         return "."
 
 
@@ -62,6 +62,13 @@ def value(expression: str) -> Any:
     ("{ a = 1, \"b c\" = 2, (var.names[1]) = 3, d: 4 }", {"a": 1, "b c": 2, "b": 3, "d": 4}),
     ("{ # a comment\n  a = 1 // another\n  b = 2 /* and a third */\n}", {"a": 1, "b": 2}),
     ("null", None),
+    # conditionals are right-associative, as Terraform reads them (tree-sitter-hcl's tree
+    # is turned round): a ? b : (c ? d : e), never (a ? b : c) ? d : e
+    ("true ? 1 : false ? 2 : 3", 1),
+    ("true ? false : true ? 2 : 3", False),
+    ("false ? 1 : var.flag ? 2 : 3", 2),
+    ("false ? 1 : false ? 2 : var.n > 5 ? 3 : 4", 4),
+    ("(true ? false : true) ? 2 : 3", 3),
 ])
 def test_expressions(expression: str, expected: Any) -> None:
     assert value(expression) == expected
