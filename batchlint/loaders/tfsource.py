@@ -145,7 +145,7 @@ class _NoScope:
     def decide(self, condition: str, value: Unknown) -> bool | None:
         return None
 
-    def module_dir(self) -> str:
+    def work_dir(self) -> str:
         return "."
 
 
@@ -275,6 +275,8 @@ def _build(builder: ModelBuilder, shaped: list[Shaped], loader: Loader, all_revi
             tags["batchlint:ignore"] = ",".join(filter(None, [tags.get("batchlint:ignore"),
                                                               *ignored]))
             data["tags"] = tags
+        if kind == m.COMPUTE_ENVIRONMENT and node.file.ignore_changes(node.block):  # for BL108
+            data["terraformIgnoreChanges"] = node.file.ignore_changes(node.block)
         aliases = tuple(dict.fromkeys([*names, *(a for n in names for a in arns.get(n, ()))]))
         pointer = ("resources", address)
         try:

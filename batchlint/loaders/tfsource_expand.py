@@ -38,8 +38,8 @@ class InstanceScope:
     def decide(self, condition: str, value: Unknown) -> bool | None:
         return self.module.decide(condition, value)
 
-    def module_dir(self) -> str:
-        return self.module.module_dir()
+    def work_dir(self) -> str:
+        return self.module.work_dir()
 
 
 @dataclass

@@ -148,8 +148,10 @@ def _zipmap(keys: Any, values: Any) -> dict[str, Any]:
     return {to_string(k): v for k, v in zip(keys, values, strict=True)}
 
 
-def _file(directory: str, name: Any) -> str:
-    path = os.path.join(directory, to_string(name))
+def _file(work_dir: str, name: Any) -> str:
+    """``file(name)``: a relative name is read from the working directory (the root
+    module's), as Terraform reads it, whatever directory batchlint runs in."""
+    path = os.path.join(work_dir, to_string(name))
     try:
         if os.path.getsize(path) > MAX_FILE:
             raise EvalError(f"file() of {name!r}: larger than {MAX_FILE} bytes")
@@ -202,12 +204,12 @@ _PLAIN: dict[str, Callable[..., Any]] = {
 _LATER = {"timestamp", "uuid", "bcrypt", "plantimestamp"}
 
 
-def call(name: str, args: list[Any], module_dir: str) -> Any:
+def call(name: str, args: list[Any], work_dir: str) -> Any:
     short = name.rsplit("::", 1)[-1]
     if short in _LATER:
         return Unknown(why=f"comes from `{short}()`, known only after apply")
     if short == "file":
-        return args[0] if isinstance(args[0], Unknown) else _file(module_dir, *args)
+        return args[0] if isinstance(args[0], Unknown) else _file(work_dir, *args)
     function = _PLAIN.get(short)
     if function is None:
         raise EvalError(f"`{short}()` is not evaluated by batchlint")

@@ -92,6 +92,18 @@ class HclFile:
                 found += [p.strip() for p in match.group(1).split(",") if p.strip()]
         return found
 
+    @staticmethod
+    def ignore_changes(block: Block) -> list[str]:
+        """What the block's ``lifecycle { ignore_changes = … }`` names, as written without
+        quotes or comments (``all``, ``compute_resources[0].desired_vcpus``)."""
+        for inner in block.body.blocks:
+            attr = inner.body.attrs.get("ignore_changes") if inner.type == "lifecycle" else None
+            if attr is not None:
+                text = re.sub(rb"(?:#|//)[^\n]*|/\*.*?\*/", b"", attr.expr.text or b"", flags=re.S)
+                return re.findall(r"[A-Za-z_][\w-]*(?:\[\d+\]|\.\d+|\.[A-Za-z_][\w-]*)*",
+                                  text.decode("utf-8", "replace"))
+        return []
+
 
 def position(data: bytes, offset: int, point: tuple[int, int]) -> tuple[int, int]:
     """1-based line and column in characters (tree-sitter counts bytes)."""

@@ -87,8 +87,9 @@ class Module:
             return _Namespace(lambda n: self.call(n).value())
         if name == "data":
             return _Namespace(lambda t: _Namespace(lambda n: self.data(t, n)))
-        if name == "path":
-            return {"module": self.definition.directory, "root": self.run.root_dir,
+        if name == "path":  # as `terraform` run in the root module's directory has them
+            found = os.path.relpath(self.definition.directory, self.run.root_dir)
+            return {"module": found.replace(os.sep, "/"), "root": ".",
                     "cwd": os.path.abspath(self.run.root_dir)}
         if name == "terraform":
             return {"workspace": "default"}
@@ -100,8 +101,8 @@ class Module:
         label = f"`{condition}`" + (f" in `{self.prefix[:-1]}`" if self.prefix else "")
         return self.run.decide(label, value)
 
-    def module_dir(self) -> str:
-        return self.definition.directory
+    def work_dir(self) -> str:
+        return self.run.root_dir
 
     # -- names ------------------------------------------------------------------------
     def _once(self, table: dict[str, Any], key: str, make: Thunk) -> Any:

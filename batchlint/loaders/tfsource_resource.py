@@ -20,6 +20,7 @@ from batchlint.loaders.tfsource_expand import META, Expansion, InstanceScope, ex
 from batchlint.loaders.tfsource_expr import Scope, evaluate
 from batchlint.loaders.tfsource_hcl import Attr, Block, Body, HclFile, Node
 from batchlint.loaders.tfsource_registry import Downloads
+from batchlint.loaders.tfsource_schema import conform
 
 if TYPE_CHECKING:
     from batchlint.loaders.tfsource_module import Module, ModuleDef
@@ -138,7 +139,7 @@ class SourceInstance(Lazy):
                 self._body(self.node.block.body, self.scope, (), raw, expressions)
             finally:
                 self._busy = False
-            self.raw = raw = _as_strings(raw)
+            self.raw = raw = conform(self.node.type, _as_strings(raw))
             values, unknown = split(raw)
             self.inst.values, self.inst.unknown = values, unknown or {}
             self.inst.expressions = expressions
