@@ -8,8 +8,13 @@ from batchlint import model as m
 from batchlint.facts.compute import resources_of
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
+from batchlint.unknowns import because
 
 IAC_SOURCES = {"cloudformation": "DesiredvCpus", "terraform": "desired_vcpus"}
+# `lifecycle { ignore_changes = [...] }` entries (Terraform source) that leave desired_vcpus
+# to Batch: Terraform sets it on create only, so updates never fight Batch's value
+UNMANAGED = {"all", "compute_resources", "compute_resources[0]",
+             "compute_resources[0].desired_vcpus"}
 
 
 class DesiredVcpusPinned(Rule):
@@ -48,6 +53,8 @@ class DesiredVcpusPinned(Rule):
           MaxvCpus: 256
     ```
     In Terraform, drop `desired_vcpus` (or add it to `lifecycle.ignore_changes`).
+    Terraform source whose `ignore_changes` names `compute_resources[0].desired_vcpus`,
+    `compute_resources` or `all` is not reported (a plan does not carry `lifecycle`).
 
     ## References
     - [ComputeResource: desiredvCpus](https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html)
@@ -69,7 +76,13 @@ class DesiredVcpusPinned(Rule):
         desired = resources_of(resource).get("desiredvCpus")
         if desired is None and ("computeResources", "desiredvCpus") in resource.unknown:
             desired = "a value known only at deploy time"  # set, whatever its value
-        if field is None or desired is None:
+        ignored = resource.data.get("terraformIgnoreChanges") or []  # only the source has it
+        if field is None or any(str(p).replace(".0", "[0]") in UNMANAGED for p in ignored):
+            return
+        if desired is None and ("computeResources",) in resource.unknown:  # not read at all
+            unread = resource.unknown[("computeResources",)]
+            yield self.not_verified(resource, because([((), unread, "")], resource.label))
+        if desired is None:
             return
         yield self.finding(
             resource, f"compute environment `{resource.name}` pins {field} to {desired}; Batch "

@@ -4,11 +4,10 @@ from collections.abc import Iterable
 
 from batchlint import model as m
 from batchlint.facts.compute import resources_of
-from batchlint.facts.launch_templates import user_data_type
+from batchlint.facts.launch_templates import user_data
 from batchlint.facts.node_images import ignored_fields, nodes
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
-from batchlint.unknowns import known_text
 
 
 class LaunchTemplateIgnoredFields(Rule):
@@ -22,7 +21,9 @@ class LaunchTemplateIgnoredFields(Rule):
     `InstanceMarketOptions` and `DisableApiTermination`. It also reports
     `UserData` that is not a MIME multi-part archive (its `Content-Type` header
     is not `multipart/...`; a snapshot keeps just these headers). A launch
-    template version that is not in the data given makes the check not verified.
+    template version that is not in the data given makes the check not verified, and
+    so does user data whose MIME header is not known before deployment (a parameter, a
+    variable, `templatefile(…)`, a data source); its body alone may be unknown.
 
     ## Why is this bad?
     Batch builds its own launch template from yours and takes these settings
@@ -85,9 +86,11 @@ class LaunchTemplateIgnoredFields(Rule):
             yield self.finding(resource, f"{scope.uses}, which sets what Batch ignores: "
                                f"{'; '.join(ignored)}; remove {them} from the template",
                                "computeResources.launchTemplate")
-        with known_text():  # the MIME header of user data built from values not known
-            kind = user_data_type(scope.template)
-        if kind is not None and not kind.startswith("multipart/"):
+        kind, unsure = user_data(scope.version)
+        if unsure:
+            yield self.not_verified(resource, f"{scope.uses}, whose user data's MIME header is "
+                                              f"not known: {unsure}")
+        elif kind is not None and not kind.startswith("multipart/"):
             what = f"Content-Type {kind}" if kind else "no MIME Content-Type header"
             yield self.finding(resource, f"{scope.uses}, whose user data is not a MIME "
                                f"multi-part archive ({what}), so Batch cannot merge it with its "

@@ -20,6 +20,7 @@ from batchlint.facts.jobdefs import REDACTED
 from batchlint.jsonvalues import integer
 from batchlint.model import Absent, Json, Lookup, Model, Resource, Unknown
 from batchlint.syntax import Written
+from batchlint.unknowns import known_text, plain
 
 AL1 = "ECS_AL1"
 ROOT_DEVICE = "/dev/xvda"  # AL2 and AL2023: one root volume that also holds Docker's data
@@ -221,7 +222,6 @@ def _version(spec: Mapping[str, Json]) -> str:
     return version.strip() if isinstance(version, str) and version.strip() else "$Default"
 
 
-
 # -- Amazon Linux 2, AMI devices and user data (BL105, BL106, BL112) ------------------
 
 # Amazon's AL2 AMIs by name: ECS-optimized (amzn2-ami-ecs-hvm-*, -gpu-, -inf-,
@@ -263,29 +263,38 @@ def maps_device(data: Mapping[str, Json], device: str) -> bool:
 def user_data_type(data: Mapping[str, Json]) -> str | None:
     """The MIME content type of a launch template's ``UserData``; None without user data.
 
-    ``UserData`` is base64 (a value that is not is read as the text itself). Only
-    the header block is read, so a snapshot, which keeps just the MIME headers,
-    gives the same answer as the full text. ``""`` means no ``Content-Type``
-    header: a plain script or cloud-config, binary (gzip) data, or the snapshot's
-    ``<redacted>`` marker, which the exporter writes when it found no such header.
-    """
+    ``UserData`` is base64 (a value that is not is read as the text itself). Only the header
+    block is read, so a snapshot, which keeps just the MIME headers, gives the same answer.
+    ``""`` means no ``Content-Type`` header: a plain script or cloud-config, binary (gzip)
+    data, or the snapshot's ``<redacted>`` marker (the exporter found no such header)."""
     raw = data.get("UserData")
-    if not isinstance(raw, str) or not raw.strip():
-        return None
-    return _content_type(raw)
+    return _content_type(raw) if isinstance(raw, str) and raw.strip() else None
 
 
 @functools.lru_cache(maxsize=256)  # many templates' versions carry the same user data
 def _content_type(raw: str) -> str:
-    if raw == REDACTED:
-        return ""
+    from email.parser import HeaderParser  # the email package costs 5 ms at start-up
+    headers = HeaderParser().parsestr(_text(raw), headersonly=True)
+    return headers.get_content_type() if "Content-Type" in headers else ""
+
+
+def _text(raw: str) -> str:  # "" for binary data or the snapshot's marker
     try:
-        text = base64.b64decode("".join(raw.split()), validate=True).decode("utf-8")
+        return base64.b64decode("".join(raw.split()), validate=True).decode("utf-8")
     except UnicodeDecodeError:  # binary, such as gzip
         return ""
-    except ValueError:  # not base64 (binascii.Error, or not ASCII)
-        text = raw
-    from email.parser import HeaderParser  # the email package costs 5 ms at start-up
+    except ValueError:  # not base64 (binascii.Error, or not ASCII): the text itself
+        return "" if raw == REDACTED else raw
 
-    headers = HeaderParser().parsestr(text, headersonly=True)
-    return headers.get_content_type() if "Content-Type" in headers else ""
+
+def user_data(version: Resource | None) -> tuple[str | None, str]:
+    """:func:`user_data_type` of a version, or why its headers are not known: a part not known
+    (``${…}``) comes before their end (a line cut where it may be a header is one, with ":")."""
+    from email.parser import HeaderParser as Parser  # the email package costs 5 ms at start-up
+    why = version.unknown.get(("LaunchTemplateData", "UserData"), "") if version else ""
+    cut = _text(raw).split("${", 1) if why and isinstance(
+        raw := plain(template_data(version)).get("UserData"), str) else []
+    if why and not (cut[1:] and Parser().parsestr(cut[0] + ":", headersonly=True).get_payload()):
+        return None, why  # the known text ends before the headers do: nothing follows them
+    with known_text():  # the headers known, a later part of the user data not
+        return user_data_type(template_data(version)), ""

@@ -152,8 +152,8 @@ def test_module_ec2_example_as_published(plans: dict[str, Path]) -> None:
         ("BL307", f'{JD}["example"]'),  # evaluate_on_exit: EXIT on 0, RETRY on 1, no catch-all
     }
     for ce in ("a_ec2", "b_ec2_spot"):  # every rule reading compute_resources waits for apply
-        for rule in ("BL102", "BL103", "BL104", "BL105", "BL106", "BL112", "BL113", "BL114",
-                     "BL115", "BL116", "BL401"):
+        for rule in ("BL102", "BL103", "BL104", "BL105", "BL106", "BL108", "BL112", "BL113",
+                     "BL114", "BL115", "BL116", "BL401"):
             # BL401 sums the region's environments: it names the other one's too
             assert gaps.pop((rule, f'{CE}["{ce}"]')).startswith(
                 "it depends on values not known before deployment: `compute_resources` is "
