@@ -1,5 +1,8 @@
 """Generate batchlint/data/terraform_blocks.json: which keys of a Terraform JSON-syntax
-(``*.tf.json``) resource body are nested blocks, for the resource types batchlint reads.
+(``*.tf.json``) resource body are nested blocks, for the resource types batchlint reads;
+and batchlint/data/terraform_types.json: their number and bool attributes at every block
+depth, which Terraform converts a string to (``max_vcpus = "256"``), as the source loader
+does (batchlint/loaders/tfsource_schema.py).
 
 HCL's JSON syntax writes a nested block and a map attribute alike (``{"compute_resources":
 {…}}``, ``{"tags": {…}}``); Terraform tells them apart by the provider's schema. This
@@ -24,6 +27,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "batchlint" / "data" / "terraform_blocks.json"
+TYPES_OUTPUT = REPO / "batchlint" / "data" / "terraform_types.json"
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 RESOURCES = (
     "aws_batch_compute_environment", "aws_batch_job_definition", "aws_batch_job_queue",
@@ -37,6 +41,7 @@ RESOURCES = (
     "aws_vpc_endpoint", "aws_vpc_peering_connection", "aws_vpc_security_group_egress_rule",
     "aws_vpn_gateway")
 DATA = ("aws_iam_policy_document", "aws_partition", "aws_region")
+_KEPT = ("number", "bool")
 
 
 def _blocks(block: dict[str, Any]) -> dict[str, Any]:
@@ -44,13 +49,38 @@ def _blocks(block: dict[str, Any]) -> dict[str, Any]:
             for name, nested in sorted(block.get("block_types", {}).items())}
 
 
+def _kept(kind: Any) -> bool:
+    """A number or bool, or a list, set or map of them."""
+    return kind in _KEPT or (isinstance(kind, list) and len(kind) == 2
+                             and kind[0] in ("list", "set", "map") and kind[1] in _KEPT)
+
+
+def _types(block: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {name: attr["type"] for name, attr
+                           in sorted(block.get("attributes", {}).items())
+                           if _kept(attr.get("type"))}
+    for name, nested in sorted(block.get("block_types", {}).items()):
+        inner = _types(nested.get("block", {}))
+        if inner:
+            out[name] = inner
+    return out
+
+
+def types_table(schema: dict[str, Any]) -> dict[str, Any]:
+    """terraform_types.json's content, from ``terraform providers schema -json``."""
+    resources = schema["provider_schemas"][PROVIDER]["resource_schemas"]
+    return {"resource": {t: _types(resources[t]["block"]) for t in RESOURCES}}
+
+
 def main(schema_path: str) -> None:
-    schema = json.loads(Path(schema_path).read_text())["provider_schemas"][PROVIDER]
+    whole = json.loads(Path(schema_path).read_text())
+    schema = whole["provider_schemas"][PROVIDER]
     table = {"resource": {t: _blocks(schema["resource_schemas"][t]["block"])
                           for t in RESOURCES},
              "data": {t: _blocks(schema["data_source_schemas"][t]["block"]) for t in DATA}}
-    OUTPUT.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {OUTPUT}")
+    for path, content in ((OUTPUT, table), (TYPES_OUTPUT, types_table(whole))):
+        path.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

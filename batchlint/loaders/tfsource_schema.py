@@ -4,8 +4,8 @@ Terraform converts each attribute to its schema type before the provider sees it
 ``max_vcpus = "256"`` (or a ``type = string`` variable holding ``"256"``) is the number
 256, ``"true"`` and ``"1"`` the bool true. The number and bool attributes of the resource
 types batchlint reads are in ``batchlint/data/terraform_types.json``, extracted from
-``terraform providers schema -json`` of hashicorp/aws (``tests/iac/tfsource/
-schema_types.py``). A value that does not convert (``"abc"``) is one Terraform rejects:
+``terraform providers schema -json`` of hashicorp/aws (``scripts/
+gen_terraform_blocks.py``). A value that does not convert (``"abc"``) is one Terraform rejects:
 it is left unknown, saying why (``is "abc", which is not a number``).
 """
 

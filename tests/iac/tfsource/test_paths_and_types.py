@@ -5,6 +5,7 @@ schema's number and bool types as Terraform converts them (a plan of the same co
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -13,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from batchlint import model as m
+from tests.conftest import REPO
 
-from .schema_types import OUTPUT, table
 from .test_policy_document import root_module
 from .test_tfsource import ROLES, ce, lint, resource, results, write
 
@@ -157,6 +158,11 @@ def test_the_types_data_is_the_provider_schemas(tmp_path: Path) -> None:
     the provider from the local mirror (the data file's source)."""
     from tests.iac.terraform.planner import Planner, unavailable
 
+    spec = importlib.util.spec_from_file_location(
+        "gen_terraform_blocks", REPO / "scripts" / "gen_terraform_blocks.py")
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
     why = unavailable()
     if why is not None:
         pytest.skip(f"no provider schema: {why}")
@@ -167,4 +173,5 @@ def test_the_types_data_is_the_provider_schemas(tmp_path: Path) -> None:
     shown = subprocess.run(["terraform", "providers", "schema", "-json"], cwd=config,
                            env=planner.env(config / ".terraform"), capture_output=True,
                            text=True, timeout=300, check=True)
-    assert table(json.loads(shown.stdout)) == json.loads(OUTPUT.read_text())
+    assert generator.types_table(json.loads(shown.stdout)) == json.loads(
+        generator.TYPES_OUTPUT.read_text())
