@@ -80,7 +80,7 @@ class LaunchTemplateIgnoredFields(Rule):
                                                   f"{scope.unknown}")
             return
         ignored = ignored_fields(scope.template,
-                                 lambda: resources_of(resource).get("instanceRole"))
+                                 lambda: resources_of(resource).get("instanceRole"), ctx.model)
         if ignored:
             them = "them" if len(ignored) > 1 else "it"
             yield self.finding(resource, f"{scope.uses}, which sets what Batch ignores: "

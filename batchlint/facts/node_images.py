@@ -224,7 +224,21 @@ def _profile_name(ref: object) -> str:
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else ""
 
 
-def ignored_fields(data: Mapping[str, Json], instance_role: Callable[[], object]) -> list[str]:
+def _same_profile(model: Model | None, named: str, role: object) -> bool:
+    """Two references to one instance profile: by name, or (a template of the model) the
+    same profile resource, which a configuration names by its name or by its ARN."""
+    if _profile_name(named) == _profile_name(role):
+        return True
+    if model is None or not isinstance(role, str):
+        return False
+    found = [model.find(m.INSTANCE_PROFILE, ref) or model.find(m.INSTANCE_PROFILE,
+                                                               _profile_name(ref))
+             for ref in (named, role)]
+    return found[0] is not None and found[0] is found[1]
+
+
+def ignored_fields(data: Mapping[str, Json], instance_role: Callable[[], object],
+                   model: Model | None = None) -> list[str]:
     """Each field of ``LaunchTemplateData`` Batch ignores, with its value and where Batch
     takes the setting from. ``instance_role`` reads the environment's ``instanceRole``
     (only when the template names a profile): a profile naming the same one changes
@@ -235,7 +249,7 @@ def ignored_fields(data: Mapping[str, Json], instance_role: Callable[[], object]
                    "environment's instanceTypes)")
     profile = data.get("IamInstanceProfile")
     named = profile.get("Arn") or profile.get("Name") if isinstance(profile, Mapping) else None
-    if isinstance(named, str) and named and _profile_name(named) != _profile_name(instance_role()):
+    if isinstance(named, str) and named and not _same_profile(model, named, instance_role()):
         out.append(f"IamInstanceProfile `{named}` (instances "
                    "get the compute environment's instanceRole)")
     interfaces = data.get("NetworkInterfaces")

@@ -201,3 +201,27 @@ resource "aws_iam_role_policy_attachments_exclusive" "service" {{
                          "AWSBatchServiceRole"] and gaps == []
     else:
         assert found == [] and len(gaps) == 1 and "policy_arns" in gaps[0], gaps
+
+
+@pytest.mark.parametrize(("role", "found"), [("p", False), ("q", True)])
+def test_a_template_profile_named_as_the_environments_is_not_ignored(
+        tmp_path: Path, role: str, found: bool) -> None:
+    """A launch template's ``iam_instance_profile { name = …p.name }`` (known: the name) is
+    the profile of ``instance_role = …p.arn`` (known only after apply): the same resource,
+    so nothing Batch ignores (AlexsLemonade/scpca-portal); another profile is reported."""
+    profiles = "".join(f'resource "aws_iam_instance_profile" "{n}" {{\n  name = "batch-{n}"\n'
+                       f'  role = "some-role"\n}}\n' for n in ("p", "q"))
+    write(tmp_path, {"main.tf": profiles + ce(
+        body="launch_template {\n      launch_template_id = aws_launch_template.lt.id\n"
+             "      version = aws_launch_template.lt.latest_version\n    }").replace(
+        "aws_iam_instance_profile.instance.arn", f"aws_iam_instance_profile.{role}.arn") + '''
+resource "aws_launch_template" "lt" {
+  iam_instance_profile {
+    name = aws_iam_instance_profile.p.name
+  }
+}
+'''})
+    _, report = lint([str(tmp_path)], "BL112")
+    assert [f.message.split(", which sets")[1] for f in report.findings] == ([
+        " what Batch ignores: IamInstanceProfile `batch-p` (instances get the compute "
+        "environment's instanceRole); remove it from the template"] if found else [])
