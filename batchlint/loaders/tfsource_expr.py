@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from batchlint.loaders import tfsource_eval as ev
 from batchlint.loaders import tfsource_funcs as funcs
 from batchlint.loaders import tfsource_hcl as hcl
+from batchlint.loaders import tfsource_template as template
 from batchlint.loaders.tfsource_conditional import Branch, branches, conditional
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
 from batchlint.loaders.tfsource_hcl import HclFile, Node
@@ -169,6 +170,8 @@ class Evaluator:
             if not isinstance(last, list):
                 raise EvalError("`...` needs a list")
             values = values[:-1] + last
+        if name == "templatefile":
+            return template.render([ev.plain(v) for v in values], self.scope, evaluate)
         return funcs.call(name, [ev.plain(v) for v in values], self.scope.work_dir())
 
     def _try(self, name: str, args: list[Node]) -> Any:

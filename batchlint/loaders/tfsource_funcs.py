@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from batchlint.errors import InputError
 from batchlint.loaders.tfsource_eval import (
     EvalError,
     TfSet,
@@ -148,7 +149,7 @@ def _zipmap(keys: Any, values: Any) -> dict[str, Any]:
     return {to_string(k): v for k, v in zip(keys, values, strict=True)}
 
 
-def _file(work_dir: str, name: Any) -> str:
+def read_file(work_dir: str, name: Any) -> str:
     """``file(name)``: a relative name is read from the working directory (the root
     module's), as Terraform reads it, whatever directory batchlint runs in."""
     path = os.path.join(work_dir, to_string(name))
@@ -161,6 +162,16 @@ def _file(work_dir: str, name: Any) -> str:
         raise EvalError(f"file() cannot read {name!r}") from None
 
 
+def _yamldecode(text: Any) -> Any:
+    """``yamldecode()``, with the guards of a YAML input file (aliases, depth)."""
+    from batchlint.loaders.yamlpos import load_yaml  # PyYAML only when a module decodes YAML
+
+    try:
+        return load_yaml("yamldecode()", to_string(text))[0]
+    except InputError:
+        raise EvalError("yamldecode() of text that is not YAML batchlint reads") from None
+
+
 _PLAIN: dict[str, Callable[..., Any]] = {
     "format": _format,
     "formatlist": lambda spec, *lists: [_format(spec, *row) for row in zip(*lists, strict=True)],
@@ -170,7 +181,7 @@ _PLAIN: dict[str, Callable[..., Any]] = {
     "tonumber": lambda v: None if v is None else number(v),
     "tobool": lambda v: None if v is None else boolean(v),
     "tolist": lambda v: list(v), "toset": _toset, "tomap": lambda v: dict(mapping(v)),
-    "jsonencode": _jsonencode, "jsondecode": _jsondecode,
+    "jsonencode": _jsonencode, "jsondecode": _jsondecode, "yamldecode": _yamldecode,
     "length": _length, "keys": lambda v: sorted(mapping(v)),
     "values": lambda v: [mapping(v)[k] for k in sorted(mapping(v))],
     "element": _element, "flatten": _flatten, "distinct": lambda v: list(dict.fromkeys(v)),
@@ -209,7 +220,7 @@ def call(name: str, args: list[Any], work_dir: str) -> Any:
     if short in _LATER:
         return Unknown(why=f"comes from `{short}()`, known only after apply")
     if short == "file":
-        return args[0] if isinstance(args[0], Unknown) else _file(work_dir, *args)
+        return args[0] if isinstance(args[0], Unknown) else read_file(work_dir, *args)
     function = _PLAIN.get(short)
     if function is None:
         raise EvalError(f"`{short}()` is not evaluated by batchlint")

@@ -114,9 +114,8 @@ MESSAGES: dict[tuple[str, str, str], tuple[str, str, int]] = {
 # ---------------------------------------------------------------------------
 _NO_DEFAULT = "which has no default and no value in a tfvars file"
 _SSM_AMI = "`compute_resources.image_id` comes from `data.aws_ssm_parameter.swipe_batch_ami`"
-_TEMPLATEFILE = ("`container_properties` comes from `local.container_config`, which batchlint "
-                 "cannot evaluate: `templatefile()` is not evaluated by batchlint")
-_TRUST_TEMPLATE = "`templatefile()` is not evaluated by batchlint (of iam-role"
+# templatefile() renders the container's YAML, whose image is a variable without default
+_TEMPLATEFILE = f"`container_properties` comes from `var.batch_job_docker_image`, {_NO_DEFAULT}"
 _SCPCA_AMI = "`image_id` comes from `module.batch.data.aws_ami.ecs_optimized_amazon_linux`"
 _SCPCA_SECRET = ("`container_properties.secrets[0].valueFrom` is "
                  "`aws_secretsmanager_secret.django_secret_key.arn`, known only after apply")
@@ -164,10 +163,6 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL401", "aws_batch_compute_environment.sample"): _QUOTA,
     },
     "swipe": {
-        ("BL101", 'aws_batch_compute_environment.swipe_main["on_demand"]'): _TRUST_TEMPLATE,
-        ("BL101", 'aws_batch_compute_environment.swipe_main["spot"]'): _TRUST_TEMPLATE,
-        ("BL102", 'aws_batch_compute_environment.swipe_main["on_demand"]'): _TRUST_TEMPLATE,
-        ("BL102", 'aws_batch_compute_environment.swipe_main["spot"]'): _TRUST_TEMPLATE,
         ("BL103", 'aws_batch_compute_environment.swipe_main["on_demand"]'): _SSM_AMI,
         ("BL103", 'aws_batch_compute_environment.swipe_main["spot"]'): _SSM_AMI,
         ("BL104", 'aws_batch_compute_environment.swipe_main["on_demand"]'): _SSM_AMI,

@@ -259,14 +259,14 @@ def test_suppression_by_comment_and_tag(tmp_path: Path) -> None:
 
 def test_unsupported_construct_costs_the_attribute(tmp_path: Path) -> None:
     write(tmp_path, {"iam.tf": ROLES, "main.tf": ce("odd").replace(
-        "aws_iam_instance_profile.instance.arn", 'templatefile("x.tpl", {})') + ce("fine")})
+        "aws_iam_instance_profile.instance.arn", 'cidrsubnet("10.0.0.0/16", 8, 1)') + ce("fine")})
     _, report = lint([str(tmp_path)], "BL102")
     found, gaps = results(report)
     assert found == set()
     assert gaps == {("BL102", "aws_batch_compute_environment.odd"): (
         "it depends on values not known before deployment: `compute_resources.instance_role` "
-        "is `templatefile(\"x.tpl\", {})`, which batchlint cannot evaluate: `templatefile()` "
-        "is not evaluated by batchlint")}
+        "is `cidrsubnet(\"10.0.0.0/16\", 8, 1)`, which batchlint cannot evaluate: "
+        "`cidrsubnet()` is not evaluated by batchlint")}
 
 
 def test_unknown_count_costs_the_resource(tmp_path: Path) -> None:

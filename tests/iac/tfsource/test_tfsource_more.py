@@ -225,3 +225,55 @@ resource "aws_launch_template" "lt" {
     assert [f.message.split(", which sets")[1] for f in report.findings] == ([
         " what Batch ignores: IamInstanceProfile `batch-p` (instances get the compute "
         "environment's instanceRole); remove it from the template"] if found else [])
+
+
+def test_templatefile_and_yamldecode_are_evaluated(tmp_path: Path) -> None:
+    """``templatefile()`` renders the file with the variables given (``for`` and functions
+    inside ``${…}`` included); ``yamldecode()`` reads YAML with the guards of a YAML file.
+    A template that cannot be read, or names a variable not given, costs the attribute."""
+    write(tmp_path, {"iam.tf": ROLES, "main.tf": '''
+resource "aws_batch_job_definition" "yaml" {
+  name                 = "yaml"
+  type                 = "container"
+  container_properties = jsonencode(yamldecode(templatefile("${path.module}/c.yaml", {
+    image = "repo/app", tag = "1.2", cpus = 2 })))
+}
+resource "aws_batch_job_definition" "plain" {
+  name                 = "plain"
+  type                 = "container"
+  container_properties = jsonencode(yamldecode(templatefile("plain.yaml", {
+    image = "repo/app", tags = ["1.2"] })))
+}
+resource "aws_batch_job_definition" "broken" {
+  name                 = "broken"
+  type                 = "container"
+  container_properties = templatefile("broken.tpl", {})
+}
+resource "aws_batch_job_definition" "stranger" {
+  name                 = "stranger"
+  type                 = "container"
+  container_properties = templatefile("c.yaml", { image = "x" })
+}
+''', "c.yaml": "image: ${image}:${tag}\nresourceRequirements:\n"
+               "%{ for t, v in { VCPU = cpus, MEMORY = 2048 } ~}\n"
+               "  - {type: ${t}, value: \"${v}\"}\n%{ endfor ~}\n",
+        "plain.yaml": "image: ${image}:${tags[0]}\nprivileged: true\n"
+                      "command: ${jsonencode([for t in tags : \"v${t}\"])}\n",
+        "broken.tpl": "${unclosed"})
+    loaded = load_files([str(tmp_path)])
+    [model] = loaded.templates
+    plain = model.find(m.JOB_DEFINITION, "aws_batch_job_definition.plain")
+    assert plain is not None and plain.unknown == {}
+    assert plain.data["containerProperties"] == {"image": "repo/app:1.2", "privileged": True,
+                                                 "command": ["v1.2"]}
+    yaml_jd = model.find(m.JOB_DEFINITION, "aws_batch_job_definition.yaml")
+    assert yaml_jd is not None
+    assert yaml_jd.unknown == {("containerProperties",): yaml_jd.unknown[("containerProperties",)]}
+    assert "directive" in yaml_jd.unknown[("containerProperties",)]  # %{ for } is not read
+    broken = model.find(m.JOB_DEFINITION, "aws_batch_job_definition.broken")
+    stranger = model.find(m.JOB_DEFINITION, "aws_batch_job_definition.stranger")
+    assert broken is not None and stranger is not None
+    assert "a template batchlint cannot read" in broken.unknown[("containerProperties",)]
+    assert "`tag` is not a variable given to templatefile()" in \
+        stranger.unknown[("containerProperties",)]
+    assert loaded.failures == []

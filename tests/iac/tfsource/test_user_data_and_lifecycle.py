@@ -54,9 +54,9 @@ def _not_known(name: str, why: str) -> str:
 
 def test_bl112_user_data_not_known_is_not_verified(tmp_path: Path) -> None:
     cases = {
-        "tpl": ('base64encode(templatefile("${path.module}/ud.tpl", { x = 1 }))',
-                "`user_data` is `base64encode(templatefile(\"${path.module}/ud.tpl\", { x = …`, "
-                "which batchlint cannot evaluate: `templatefile()` is not evaluated by batchlint"),
+        "tpl": ('base64encode(templatefile("${path.module}/ud.tpl", { x = var.user_data }))',
+                "`user_data` comes from `var.user_data`, which has no default and no value in a "
+                "tfvars file"),
         "rendered": ("data.template_file.ud.rendered",
                      "`user_data` comes from `data.template_file.ud`, which is read only at apply"),
         "cloudinit": ("data.template_cloudinit_config.ci.rendered",
@@ -67,7 +67,7 @@ def test_bl112_user_data_not_known_is_not_verified(tmp_path: Path) -> None:
                      "in a tfvars file"),
     }
     files = {"main.tf": SOURCES + "".join(with_user_data(n, ud) for n, (ud, _) in cases.items()),
-             "ud.tpl": MIME.replace("\\n", "\n").replace('\\"', '"')}
+             "ud.tpl": "${x}\n" + MIME.replace("\\n", "\n").replace('\\"', '"')}
     _, report = lint([str(write(tmp_path, files))], "BL112")
     found, unsure = results(report)
     assert found == set()
@@ -85,6 +85,20 @@ def test_bl112_known_user_data_is_still_judged(tmp_path: Path) -> None:
         "multi-part archive (no MIME Content-Type header), so Batch cannot merge it with its "
         "own and the environment goes INVALID; wrap it in a `Content-Type: multipart/mixed` "
         "document"]
+    assert report.not_verified == []
+
+
+def test_bl112_reads_the_template_of_templatefile(tmp_path: Path) -> None:
+    """``templatefile()`` renders the file with the variables given: a MIME document's
+    header is known, and a plain script is a script."""
+    files = {"main.tf": "".join(with_user_data(n, f'base64encode(templatefile('
+                                                  f'"${{path.module}}/{n}.tpl", {{ x = 1 }}))')
+                                for n in ("mime", "script")),
+             "mime.tpl": MIME.replace("\\n", "\n").replace('\\"', '"').replace("hi", "${x}"),
+             "script.tpl": "#!/bin/bash\necho ${x}\n"}
+    _, report = lint([str(write(tmp_path, files))], "BL112")
+    assert [(f.resource.name, f.message.split(", whose ")[1][:30]) for f in report.findings] == [
+        ("aws_batch_compute_environment.script", "user data is not a MIME multi-")]
     assert report.not_verified == []
 
 
