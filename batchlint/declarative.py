@@ -18,7 +18,8 @@ doc = '''
 In ``message``, ``{name}`` is the resource's name, ``{field:timeout.attemptDurationSeconds}``
 that field as the resource's source spells it (``Timeout.AttemptDurationSeconds`` in
 CloudFormation, ``timeout.attempt_duration_seconds`` in Terraform), and any other
-``{expression}`` is a jmespath expression evaluated on the resource.
+``{expression}`` is a jmespath expression evaluated on the resource as a message may show
+it (:func:`batchlint.rule.shown`: no environment value, no credential-shaped string).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from jmespath.exceptions import JMESPathError
 
 from batchlint.errors import BatchlintError
 from batchlint.model import Pointer, Resource
-from batchlint.rule import Context, Result, Rule
+from batchlint.rule import Context, Result, Rule, no_secret, shown
 from batchlint.syntax import spell
 from batchlint.unknowns import because, plain, recording, value_at
 
@@ -46,6 +47,9 @@ _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _FIELD = "field:"
 _REQUIRED = ("id", "name", "severity", "kinds", "summary", "condition", "message", "doc")
 _OPTIONAL = ("tags", "references", "path", "enabled_by_default", "precision")
+_TYPES: dict[str, type] = {"kinds": list, "tags": list, "references": list,
+                           "enabled_by_default": bool}  # any other key: a string
+_TYPE_NAMES = {list: "a list", bool: "true or false", str: "a string"}
 
 
 class DeclarativeRule(Rule):
@@ -131,6 +135,7 @@ class DeclarativeRule(Rule):
     def _render(self, resource: Resource) -> str:
         # the message split at its placeholders: text, expression, text, …, text
         parts = self._parts
+        data = shown(resource) if self._placeholders else None
         out = [parts[0]]
         for i in range(1, len(parts), 2):
             expr = parts[i]
@@ -139,8 +144,8 @@ class DeclarativeRule(Rule):
             elif expr.startswith(_FIELD):  # a field, named as the resource's source names it
                 out.append(spell(resource, expr.removeprefix(_FIELD)))
             else:
-                found = self._placeholders[expr](resource.data)
-                out.append("(none)" if found is None else str(found))
+                found = self._placeholders[expr](data)
+                out.append("(none)" if found is None else no_secret(str(found), shape=False))
             out.append(parts[i + 1])
         return "".join(out)
 
@@ -266,6 +271,8 @@ def load_declarative(path: str) -> DeclarativeRule:
     unknown = sorted(set(spec) - set(_REQUIRED) - set(_OPTIONAL))
     if unknown:
         raise BatchlintError(f"{path}: unknown key(s) {', '.join(unknown)} in declarative rule")
-    if not isinstance(spec["kinds"], list):
-        raise BatchlintError(f"{path}: kinds must be a list")
+    for key, value in spec.items():
+        wanted = _TYPES.get(key, str)
+        if not isinstance(value, wanted):
+            raise BatchlintError(f"{path}: {key} must be {_TYPE_NAMES[wanted]}")
     return DeclarativeRule(spec, path)

@@ -9,15 +9,25 @@ read-only model and yields :class:`Finding` and :class:`NotVerified` values.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from batchlint.facts.credentials import credential_kind, redacted
+from batchlint.facts.jobdefs import REDACTED
 from batchlint.locations import Location
-from batchlint.model import JOB, LINTED_KINDS, Model, Pointer, Resource, parse_path
+from batchlint.model import JOB, JOB_DEFINITION, LINTED_KINDS, Model, Pointer, Resource, parse_path
+from batchlint.redact import (
+    credential_shaped,
+    environment_value,
+    is_reference,
+    redact_job_definition,
+    redact_tags,
+)
 from batchlint.refs import ResourceRef, ref
-from batchlint.unknowns import remember
+from batchlint.unknowns import plain, remember
 
 SEVERITIES = ("note", "warning", "error")  # ascending
 RULE_KINDS = (*LINTED_KINDS, JOB)  # the kinds the engine runs rules on
@@ -71,10 +81,34 @@ Result = Finding | NotVerified
 
 @dataclass(frozen=True)
 class Option:
-    """A typed rule option that configuration may override."""
+    """A typed rule option that configuration may override; a number may be given the
+    range it must lie in (``minimum``, ``maximum``, both included)."""
 
     default: int | float | str | bool
     description: str
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+
+    def allows(self, value: Any) -> bool:
+        """Whether ``value`` (of the option's type) lies in its range: a number must be
+        finite (nan and inf are never an option's value)."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return True
+        if isinstance(value, float) and not math.isfinite(value):
+            return False
+        return ((self.minimum is None or value >= self.minimum)
+                and (self.maximum is None or value <= self.maximum))
+
+    @property
+    def range(self) -> str:
+        """What ``allows`` asks, in words: ``between 0 and 100``, ``at least 1``, …"""
+        if self.minimum is not None and self.maximum is not None:
+            return f"between {self.minimum} and {self.maximum}"
+        if self.minimum is not None:
+            return f"at least {self.minimum}"
+        if self.maximum is not None:
+            return f"at most {self.maximum}"
+        return "a finite number"
 
 
 @dataclass
@@ -133,6 +167,7 @@ class Rule:
 
 
 _URL = re.compile(r"https?://[^\s)>\]]+")
+WEB_URL = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)  # what a reference may be
 
 
 def doc_references(doc: str) -> tuple[str, ...]:
@@ -171,12 +206,48 @@ def metadata_problems(rule: Rule) -> list[str]:
             isinstance(name, str) and isinstance(opt, Option)
             for name, opt in rule.options.items()):
         problems.append("options must map names to Option(default, description)")
+    else:
+        problems += [f"option {name} default {opt.default!r} is not {opt.range}"
+                     for name, opt in rule.options.items() if not opt.allows(opt.default)]
     unknown_tags = [t for t in rule.tags if t not in TAGS]
     if unknown_tags:
         problems.append(f"unknown tags {unknown_tags}")
+    not_web = [r for r in rule.references if not (isinstance(r, str) and WEB_URL.match(r))]
+    if not_web:  # a report links them: javascript:, data: or file: must not be a link
+        problems.append(f"references {not_web} are not http or https URLs")
     if rule.precision not in PRECISIONS:
         problems.append(f"precision {rule.precision!r} is not one of {', '.join(PRECISIONS)}")
     return problems
+
+
+def shown(resource: Resource) -> Any:
+    """The resource's data as a message may show it (SPEC: secrets never reach output):
+    what a snapshot keeps of it (batchlint.redact), every environment value redacted,
+    and no string that has the shape of a credential."""
+    data = plain(resource.data)  # a copy
+    if resource.kind in (JOB, JOB_DEFINITION):
+        redact_job_definition(data, keep_env_values=False)
+    redact_tags(data)
+    return no_secret(data)
+
+
+def no_secret(value: Any, key: str = "", shape: bool = True) -> Any:
+    """``value`` with the value of every environment entry redacted as a snapshot redacts
+    it, and every string with a credential's shape redacted: BL303's precise shapes, and
+    with ``shape`` the broader ones a snapshot redacts. A whole ARN or ``{{resolve:…}}``
+    stays."""
+    if isinstance(value, dict):
+        return {k: no_secret(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [no_secret(item) for item in value]
+        if key in ("environment", "env"):  # a job's container, an EKS container
+            return [{**i, "value": environment_value(i["value"])}
+                    if isinstance(i, dict) and "value" in i else i for i in items]
+        return items
+    if not isinstance(value, str) or is_reference(value):
+        return value
+    kind = credential_kind(value)  # BL303's shapes; then the broader ones export redacts
+    return redacted(kind) if kind else REDACTED if shape and credential_shaped(value) else value
 
 
 def option_values(rule: Rule, overrides: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from batchlint.engine import RuleRun
 from batchlint.errors import BatchlintError
 from batchlint.fileio import DEFAULT_LIMITS, Limits
 from batchlint.registry import load_rules
+from batchlint.rule import Rule
 from batchlint.selectors import check_selectors
 
 if TYPE_CHECKING:
@@ -78,6 +79,18 @@ def resolve(options: ScanOptions, config: cfg.Config) -> Settings:
         given = "--select is empty" if select == () else "the selection names no enabled rule"
         warnings.append(f"{given}: no rule was run, nothing was checked")
     return Settings(
-        tuple(RuleRun(rule, *cfg.settings_for(rule, config)) for rule in chosen),
+        tuple(_run(rule, config) for rule in chosen),
         config.excludes, options.fail_on or config.fail_on or "warning",
         options.strict or bool(config.strict), tuple(warnings))
+
+
+def _run(rule: Rule, config: cfg.Config) -> RuleRun:
+    """The rule with the severity and options the config gives it, each option checked
+    against the range the rule declares (its type is checked by ``settings_for``)."""
+    severity, options = cfg.settings_for(rule, config)
+    for name, value in options.items():
+        option = rule.options[name]
+        if not option.allows(value):
+            raise BatchlintError(f"{config.path or 'config'}: option {name} of rule {rule.id} "
+                                 f"must be {option.range}")
+    return RuleRun(rule, severity, options)

@@ -90,7 +90,8 @@ class JobExceedsCapacity(Rule):
     precision = "high"  # memory just below an instance's size is judged on an estimate
     options: Mapping[str, Option] = {"kernel_memory_percent": Option(
         KERNEL_PERCENT, "Share (%) of an instance's memory the kernel keeps before the ECS "
-        "agent registers it; 0 reports only jobs that need more than the memory less 32 MiB.")}
+        "agent registers it; 0 reports only jobs that need more than the memory less 32 MiB.",
+        minimum=0, maximum=100)}
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         kernel = float(ctx.option("kernel_memory_percent"))

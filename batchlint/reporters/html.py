@@ -20,7 +20,7 @@ from typing import IO
 from batchlint import __version__
 from batchlint.reporters import ReportInput
 from batchlint.reporters.common import findings_of, split_fix, summary
-from batchlint.rule import SEVERITIES, Finding, NotVerified, Rule
+from batchlint.rule import SEVERITIES, WEB_URL, Finding, NotVerified, Rule
 from batchlint.terminal import escape_keeping_newlines
 
 _RANK = {severity: -i for i, severity in enumerate(SEVERITIES)}  # errors first
@@ -212,11 +212,18 @@ def _where(gap: NotVerified) -> str:
     return "/".join(part or "-" for part in (res.account, res.region))
 
 
+def _reference(url: object) -> str:
+    """A link for an http or https URL; anything else (``javascript:``, ``data:``) is only
+    text (rules are checked when they load: this is the page's own guard)."""
+    if isinstance(url, str) and WEB_URL.match(url):
+        return f"<a href=\"{_e(url)}\" rel=\"noreferrer\">{_e(url)}</a>"
+    return _e(url)
+
+
 def _docs(rules: Iterable[Rule]) -> str:
     parts = []
     for rule in rules:
-        refs = "".join(f"<li><a href=\"{_e(url)}\" rel=\"noreferrer\">{_e(url)}</a></li>"
-                       for url in rule.references)
+        refs = "".join(f"<li>{_reference(url)}</li>" for url in rule.references)
         parts.append(f"<details id=\"rule-{_e(rule.id)}\"><summary>{_e(rule.id)} "
                      f"{_e(rule.name)} — {_e(rule.summary)}</summary>\n"
                      f"<pre>{_e(rule.doc)}</pre>\n"
