@@ -8,7 +8,8 @@ resource body is a nested block where the provider's schema says so
 (``batchlint/data/terraform_blocks.json``, from ``scripts/gen_terraform_blocks.py``),
 else an attribute (``tags``). ``variable`` defaults are literal values, ``type`` a type
 expression; ``terraform``, ``moved``, ``import`` and ``check`` blocks and ``//``
-comments are left out, as are ``lifecycle``, provisioners and ``depends_on``.
+comments are left out, as are provisioners, ``depends_on`` and ``lifecycle`` but for its
+``ignore_changes`` (which BL108 reads).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _LABELLED = {"variable", "output", "module", "provider"}
 _LEFT_OUT = {"lifecycle", "provisioner", "connection", "depends_on"}
 _TOP = ("resource", "data", "module")
+_PATH = re.compile(r"[A-Za-z_][\w-]*(?:\[\d+\]|\.\d+|\.[A-Za-z_][\w-]*)*")  # ignore_changes
 _PROVIDER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)?")
 
 
@@ -159,6 +161,8 @@ class _Writer:
 
     def body(self, body: J, kind: str, schema: dict[str, Any]) -> None:
         for name, at, value in body.members or []:
+            if name == "lifecycle" and kind == "resource":
+                self._lifecycle(value)
             if not _NAME.fullmatch(name) or (kind in _TOP and name in _LEFT_OUT):
                 continue
             if kind == "variable":
@@ -180,6 +184,18 @@ class _Writer:
                     self.block(name, one.at, one, "nested", schema[name])
             else:
                 self.line(f"{name} = {_expr(value)}", at)
+
+    def _lifecycle(self, value: J) -> None:
+        """Only ``ignore_changes`` (for BL108): ``"all"`` or a list of attribute paths."""
+        for one in _bodies(value):
+            for name, at, inner in one.members or []:
+                paths = [i.value for i in inner.items or []]
+                if name == "ignore_changes" and (inner.value == "all" or (paths and all(
+                        isinstance(p, str) and _PATH.fullmatch(p) for p in paths))):
+                    written = "all" if inner.value == "all" else f"[{', '.join(paths)}]"
+                    self.line("lifecycle {", one.at)
+                    self.line(f"ignore_changes = {written}", at)
+                    self.line("}", one.at)
 
     def _dynamic(self, value: J, schema: dict[str, Any]) -> None:
         for label, at, spec in value.members or []:

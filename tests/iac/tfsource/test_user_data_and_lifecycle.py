@@ -159,3 +159,19 @@ def test_bl108_environment_not_read_is_not_verified(tmp_path: Path) -> None:
     assert results(report) == (set(), {("BL108", "aws_batch_compute_environment.x"): (
         "it depends on values not known before deployment: `count` comes from `var.n`, which "
         "has no default and no value in a tfvars file")})
+
+
+def test_bl108_reads_ignore_changes_in_json_syntax(tmp_path: Path) -> None:
+    """``*.tf.json``: ``"lifecycle": {"ignore_changes": [...]}`` (or ``"all"``) is read as
+    the native block is; other lifecycle arguments change nothing."""
+    body = ('"type": "MANAGED", "compute_resources": {"type": "EC2", "max_vcpus": 4, '
+            '"desired_vcpus": 2, "instance_type": ["optimal"], "subnets": ["s"], '
+            '"instance_role": "r"}')
+    lifecycles = {"listed": '{"ignore_changes": ["compute_resources[0].desired_vcpus"]}',
+                  "other": '{"create_before_destroy": true}',
+                  "everything": '[{"ignore_changes": "all"}]'}
+    ces = ", ".join(f'"{n}": {{{body}, "lifecycle": {lc}}}' for n, lc in lifecycles.items())
+    write(tmp_path, {"main.tf.json": '{"resource": {"aws_batch_compute_environment": {'
+                                     + ces + "}}}"})
+    _, report = lint([str(tmp_path)], "BL108")
+    assert [f.resource.name for f in report.findings] == ["aws_batch_compute_environment.other"]
