@@ -3,6 +3,7 @@ unexpected error too, naming where it happened but never its message."""
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -32,11 +33,26 @@ def user_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        stdout = sys.stdout
+        sys.stdout = _GuardedStdout(stdout)
         try:
-            return func(*args, **kwargs)
+            try:
+                result = func(*args, **kwargs)
+            finally:
+                sys.stdout = stdout
+            _flush(stdout)
+            return result
+        except StdoutError as exc:
+            raise _stdout_failed(stdout, exc) from None
         except BatchlintError as exc:
             raise fail(str(exc)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except typer.Exit:
+            try:
+                _flush(stdout)  # the report written before a non-zero exit status
+            except StdoutError as exc:
+                raise _stdout_failed(stdout, exc) from None
+            raise
+        except (typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
             if os.environ.get("BATCHLINT_DEBUG"):
@@ -44,6 +60,55 @@ def user_errors(func: F) -> F:
             raise fail(internal_error(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+class StdoutError(OSError):
+    """Standard output could not be written: a full disk, a closed pipe, a closed stdout."""
+
+
+class _GuardedStdout:
+    """``sys.stdout`` while a command runs: its write errors become :class:`StdoutError`, so
+    they are told apart from any other OSError (which would be a bug)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if self._stream is None:  # started with stdout closed (`>&-`)
+            raise StdoutError(errno.EBADF, "standard output is closed")
+        try:
+            return int(self._stream.write(text))
+        except OSError as exc:
+            raise StdoutError(exc.errno, exc.strerror) from None
+
+    def flush(self) -> None:
+        _flush(self._stream)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _flush(stream: Any) -> None:
+    try:
+        if stream is not None:
+            stream.flush()
+    except OSError as exc:
+        raise StdoutError(exc.errno, exc.strerror) from None
+
+
+def _stdout_failed(stream: Any, exc: StdoutError) -> typer.Exit:
+    """A closed pipe (``batchlint scan | head -1``) ends the run quietly with exit 1, as click
+    (and so black) does; any other write error is one line and exit 2. Either way stdout
+    becomes /dev/null, so the unwritten rest is not tried again, and reported, at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):  # no file descriptor: a test's stream
+        pass
+    if exc.errno == errno.EPIPE:
+        return typer.Exit(1)
+    return fail(f"<stdout>: cannot write: {exc.strerror or exc}")
 
 
 def internal_error(exc: BaseException) -> str:

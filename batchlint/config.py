@@ -51,7 +51,7 @@ def find_config(start: str | None = None) -> str | None:
         if os.path.isfile(candidate):
             return candidate
         pyproject = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(pyproject) and "batchlint" in _read_toml(pyproject).get("tool", {}):
+        if os.path.isfile(pyproject) and _pyproject_section(pyproject) is not None:
             return pyproject
         parent = os.path.dirname(folder)
         if parent == folder:
@@ -66,7 +66,7 @@ def load_config(path: str | None) -> Config:
         raise BatchlintError(f"{path}: config file not found")
     data = _read_toml(path)
     if os.path.basename(path) == "pyproject.toml":
-        data = data.get("tool", {}).get("batchlint", {})
+        data = _pyproject_section(path) or {}
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise BatchlintError(f"{path}: unknown setting(s) {', '.join(unknown)}; "
@@ -97,12 +97,38 @@ def load_config(path: str | None) -> Config:
     )
 
 
+def _pyproject_section(path: str) -> dict[str, Any] | None:
+    """``[tool.batchlint]`` of a pyproject.toml; None when it has none. A ``tool`` or
+    ``tool.batchlint`` that is not a table is an error, as ruff's for ``tool.ruff``: the
+    file is not a valid pyproject.toml, and a setting in it may be meant for batchlint."""
+    tool = _read_toml(path).get("tool", {})
+    if not isinstance(tool, dict):
+        raise BatchlintError(f"{path}: tool must be a table ([tool]), not {_toml_type(tool)}")
+    section = tool.get("batchlint")
+    if section is not None and not isinstance(section, dict):
+        raise BatchlintError(f"{path}: tool.batchlint must be a table ([tool.batchlint]), "
+                             f"not {_toml_type(section)}")
+    return section
+
+
+def _toml_type(value: Any) -> str:
+    for kind, name in ((bool, "a boolean"), (int, "an integer"), (float, "a float"),
+                       (str, "a string"), (list, "an array")):
+        if isinstance(value, kind):
+            return name
+    return "a date or time"
+
+
 def _read_toml(path: str) -> dict[str, Any]:
     import tomllib
 
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            raw = fh.read()
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BatchlintError(f"{path}: not UTF-8 text (undecodable byte at offset "
+                             f"{exc.start}); TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise BatchlintError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:

@@ -51,17 +51,25 @@ _NUL_PATTERNS = (("000x", "UTF-32-BE"), ("x000", "UTF-32-LE"), ("0x0x", "UTF-16-
                  ("x0x0", "UTF-16-LE"))
 
 
+# the largest --max-file-size: larger sizes mean "no limit" and are taken as this one, which
+# no file reaches and which Python's reads accept (a size must fit in a C ssize_t)
+MAX_FILE_SIZE = 1 << 60
+
+
 def parse_size(text: str) -> int:
-    """``256MiB``, ``1G``, ``500k``, ``1000000`` → bytes (binary multiples)."""
+    """``256MiB``, ``1G``, ``500k``, ``1000000`` → bytes (binary multiples), at most
+    :data:`MAX_FILE_SIZE`."""
     units = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": MiB, "mb": MiB,
              "mib": MiB, "g": 1024 * MiB, "gb": 1024 * MiB, "gib": 1024 * MiB}
     number = text.strip().lower()
     unit = number.lstrip("0123456789")
-    digits = number[:len(number) - len(unit)]
-    if not digits or unit.strip() not in units or int(digits) <= 0:
+    digits = number[:len(number) - len(unit)].lstrip("0")
+    if not digits or unit.strip() not in units:
         raise BatchlintError(f"--max-file-size: {printable(text)!r} is not a size such as "
                              "256MiB, 1G or 500000")
-    return int(digits) * units[unit.strip()]
+    if len(digits) > len(str(MAX_FILE_SIZE)):  # int() refuses 4300 digits and more
+        return MAX_FILE_SIZE
+    return min(int(digits) * units[unit.strip()], MAX_FILE_SIZE)
 
 
 def describe_size(size: int) -> str:
@@ -115,15 +123,32 @@ def _decode_limited(path: str, raw: IO[bytes], limit: int) -> str:
     # decoded while read, so a large file is never held as bytes and text at once
     text = io.TextIOWrapper(raw, encoding=encoding, newline="")
     try:
-        content = text.read(limit + 1)  # characters: never fewer than bytes / 4
+        # characters: never fewer than bytes / 4; in chunks, as read(n) would first ask
+        # the buffer for n bytes at once
+        parts: list[str] = []
+        left = limit + 1
+        while left > 0 and (part := text.read(min(left, MiB))):
+            parts.append(part)
+            left -= len(part)
+        content = "".join(parts)
         if len(content) > limit or raw.read(1):  # a file that grew, or /proc's size 0
             raise _too_large(path, limit)
     except UnicodeDecodeError:
         raw.seek(0)
-        return decode(path, raw.read(limit))  # raises, naming the byte offset
+        return decode(path, read_at_most(raw, limit))  # raises, naming the byte offset
     finally:
         text.detach()
     return content
+
+
+def read_at_most(raw: IO[bytes], limit: int) -> bytes:
+    """Up to ``limit`` bytes, in chunks: ``read(limit)`` would allocate ``limit`` bytes."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0 and (chunk := raw.read(min(left, MiB))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _encoding(path: str, head: bytes) -> str:

@@ -20,4 +20,6 @@ def identity(finding: Finding) -> str:
 
 
 def fingerprint(finding: Finding) -> str:
-    return hashlib.sha256(identity(finding).encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a lone surrogate (JSON's "\ud800", a non-UTF-8 file name's escaped
+    # byte) hashes as itself; every other string as its UTF-8, as before
+    return hashlib.sha256(identity(finding).encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -67,11 +67,18 @@ def load_python(path: str) -> list[Rule]:
     sys.modules[module_name] = module  # dataclasses and pickling look modules up here
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:  # a user's rule file may fail in any way
+    # a user's rule file may fail in any way: sys.exit(3) or a KeyboardInterrupt raised by
+    # the import is the file failing, not batchlint's exit status or a Ctrl-C
+    except BaseException as exc:
         del sys.modules[module_name]
-        raise BatchlintError(f"{path}: rule file failed to load: "
-                             f"{type(exc).__name__}: {exc}") from None
+        raise BatchlintError(f"{path}: rule file failed to load: {_described(exc)}") from None
     return _rules_in_module(module, path)
+
+
+def _described(exc: BaseException) -> str:
+    """``ValueError: bad``; ``SystemExit: 3``; ``KeyboardInterrupt`` (no message)."""
+    message = str(exc)
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def _rules_in_module(module: types.ModuleType, source: str) -> list[Rule]:
@@ -120,9 +127,9 @@ def _from_entry_points() -> list[Rule]:
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         try:
             target = ep.load()
-        except Exception as exc:  # a broken plugin must not look like a batchlint crash
+        except BaseException as exc:  # a broken plugin must not look like a batchlint crash
             raise BatchlintError(f"entry point {ep.name} ({ep.value}) failed to load: "
-                                 f"{type(exc).__name__}: {exc}") from None
+                                 f"{_described(exc)}") from None
         rules.extend(_rules_from_object(target, f"entry point {ep.name}"))
     return rules
 

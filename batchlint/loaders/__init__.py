@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from batchlint.errors import InputError
-from batchlint.fileio import DEFAULT_LIMITS, Limits, describe_size, read_text
+from batchlint.fileio import DEFAULT_LIMITS, Limits, decode, describe_size, read_at_most, read_text
 from batchlint.loaders import detect, walk
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.loaders.table import SOURCE_LOADERS, DocumentLoader, Session, document_loader
@@ -176,13 +176,20 @@ SYNTAXES = (
 
 
 def read_stdin(limits: Limits = DEFAULT_LIMITS) -> str:
-    """Standard input as text, within the size limit."""
-    stream = sys.stdin
-    text = stream.read(limits.max_file_size + 1)
-    if len(text) > limits.max_file_size:
+    """Standard input as text, within the size limit, decoded as a file is (binary data or
+    a byte that is not UTF-8 is the same one-line error)."""
+    stream = getattr(sys.stdin, "buffer", None)  # None when closed (`<&-`)
+    if stream is None:
+        raise InputError(STDIN, "cannot read: standard input is closed")
+    try:
+        raw = read_at_most(stream, limits.max_file_size + 1)
+    except (OSError, ValueError) as exc:  # a directory (`< /`), a closed stream
+        raise InputError(STDIN, f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+                         ) from None
+    if len(raw) > limits.max_file_size:
         raise InputError(STDIN, f"larger than the {describe_size(limits.max_file_size)} limit "
                                 "for one file (raise it with --max-file-size)")
-    return text
+    return decode(STDIN, raw)
 
 
 def _too_deep(path: str, limits: Limits) -> InputError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from typing import IO, Any
 from urllib.parse import quote
@@ -66,7 +67,8 @@ def write(result: ReportInput, out: IO[str]) -> None:
                 for g in gaps],
         }],
     }
-    json.dump({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, out, indent=2)
+    json.dump(_valid_unicode({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}), out,
+              indent=2)
     out.write("\n")
 
 
@@ -126,11 +128,28 @@ def _physical(location: Location) -> dict[str, Any]:
 
 
 def _relative_uri(path: str) -> str:
-    """A URI reference: ``my dir#1/ce 100%.json`` is ``my%20dir%231/ce%20100%25.json``."""
+    """A URI reference: ``my dir#1/ce 100%.json`` is ``my%20dir%231/ce%20100%25.json``; a
+    name that is not UTF-8 (``tmpl\\xff.yaml``) is its bytes, ``tmpl%FF.yaml``."""
     relative = os.path.relpath(os.path.abspath(path))
-    return quote(relative.replace(os.sep, "/"), safe="/")
+    return quote(os.fsencode(relative.replace(os.sep, "/")), safe="/")
 
 
 def _root_uri() -> str:
     root = os.getcwd().replace(os.sep, "/")
-    return "file://" + quote(root if root.startswith("/") else "/" + root, safe="/:") + "/"
+    root = root if root.startswith("/") else "/" + root
+    return "file://" + quote(os.fsencode(root), safe="/:") + "/"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(value: Any) -> Any:
+    """``value`` with each lone surrogate (JSON's ``"\\ud800"``, a non-UTF-8 file name's
+    byte) as U+FFFD: SARIF is I-JSON, which has none. Fingerprints keep them apart."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid_unicode(v) for v in value]
+    return value
