@@ -61,7 +61,8 @@ def add_public_images(doc: Document, builder: ModelBuilder, template: Mapping[st
     if not isinstance(parameters, Mapping):
         return
     for name, param in parameters.items():
-        if not isinstance(param, Mapping) or param.get("Type") != SSM_IMAGE_TYPE:
+        if not isinstance(param, Mapping) or param.get("Type") != SSM_IMAGE_TYPE or \
+                str(param.get("NoEcho")).lower() == "true":  # NoEcho: its value is not read
             continue
         default = param.get("Default")
         image = image_for(default) if isinstance(default, str) else None

@@ -13,18 +13,20 @@ each combination of the undecided conditions it uses).
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Callable, Mapping
 
 from batchlint.jsonvalues import mapping
 from batchlint.loaders.cfn_values import (
     NO_VALUE,
+    UNREADABLE,
     Unk,
-    first_why,
+    base64_of,
     has_unk,
     is_scalar,
     join_whys,
+    select,
+    split,
     text_of,
 )
 from batchlint.model import Json
@@ -67,6 +69,7 @@ class Resolver:
         self.world: Mapping[str, bool] = world or {}
         self._decided: dict[str, bool | None] = {}
         self._deciding: set[str] = set()
+        self._referring: set[str] = set()  # the Refs being resolved: a cycle is not followed
         self.role_arn: Callable[[str], str] = lambda lid: lid  # set by the loader
 
     # -- conditions ----------------------------------------------------------
@@ -80,8 +83,12 @@ class Resolver:
             if name in self._deciding:  # a cycle: CloudFormation rejects it
                 return None
             self._deciding.add(name)
-            self._decided[name] = self._evaluate(self.conditions.get(name))
-            self._deciding.discard(name)
+            try:
+                self._decided[name] = self._evaluate(self.conditions.get(name))
+            except UNREADABLE:  # a condition batchlint cannot evaluate is undecided
+                self._decided[name] = None
+            finally:
+                self._deciding.discard(name)
         return self._decided[name]
 
     def _evaluate(self, expr: Json) -> bool | None:
@@ -136,11 +143,24 @@ class Resolver:
             return _PSEUDO[name]
         if name.startswith("AWS::"):
             return Unk(f"${{{name}}}", f"`{name}`, known only at deployment")
+        if name in self._referring:  # a parameter or a name that refers to itself
+            return Unk(f"${{{name}}}", f"`{name}`, whose value refers to itself")
+        self._referring.add(name)
+        try:
+            return self._named(name)
+        finally:
+            self._referring.discard(name)
+
+    def _named(self, name: str) -> Json:
+        """A parameter's value, or a resource's ``Ref``."""
         if name in self.parameters:
             param = mapping(self.parameters[name])
             default = param.get("Default")
             if default is None:
                 return Unk(f"${{{name}}}", f"parameter `{name}`, which has no default")
+            if text_of(param.get("NoEcho")).lower() == "true":  # a secret: never read
+                return Unk(f"${{{name}}}", f"parameter `{name}`, which is NoEcho: its value "
+                           "is not read")
             if param.get("Type") == SSM_IMAGE_TYPE and isinstance(default, str):
                 return default  # the public parameter's path: the loader knows its image
             if str(param.get("Type", "")).startswith("AWS::SSM::Parameter::Value"):
@@ -232,32 +252,6 @@ class Resolver:
         return Unk("${FindInMap}", join_whys(whys) if whys else "an `Fn::FindInMap` whose "
                    "keys are not in `Mappings`")
 
-    def select(self, arg: Json) -> Json:
-        resolved = self.resolve(arg)
-        if isinstance(resolved, list) and len(resolved) == 2 and isinstance(resolved[1], list):
-            try:
-                return resolved[1][int(resolved[0])]
-            except (ValueError, IndexError, TypeError):
-                pass
-        return Unk("${Select}", first_why(resolved, "an `Fn::Select` resolved at deployment"))
-
-    def base64(self, arg: Json) -> Json:
-        text = self.resolve(arg)
-        if isinstance(text, str):
-            return base64.b64encode(text.encode("utf-8")).decode("ascii")
-        if isinstance(text, Unk):  # its known parts (a MIME header) can still be read
-            return Unk(base64.b64encode(text.text.encode("utf-8")).decode("ascii"), text.why)
-        return Unk("${Base64}", "an `Fn::Base64` of a value not known")
-
-    def split(self, arg: Json) -> Json:
-        resolved = self.resolve(arg)
-        if isinstance(resolved, list) and len(resolved) == 2 and \
-                isinstance(resolved[0], str) and isinstance(resolved[1], str):
-            return resolved[1].split(resolved[0])
-        return Unk("${Split}", first_why(resolved[1] if isinstance(resolved, list) and
-                                          len(resolved) == 2 else resolved,
-                                          "an `Fn::Split` of a value not known"))
-
     def if_(self, arg: Json) -> Json:
         if not (isinstance(arg, list) and len(arg) == 3):
             return Unk("${If}", "an `Fn::If` CloudFormation rejects")
@@ -283,12 +277,12 @@ _FUNCTIONS: dict[str, Callable[[Resolver, Json], Json]] = {
     "Fn::Sub": Resolver.sub,
     "Fn::Join": Resolver.join,
     "Fn::FindInMap": Resolver.find_in_map,
-    "Fn::Select": Resolver.select,
-    "Fn::Base64": Resolver.base64,
+    "Fn::Select": lambda self, arg: select(self.resolve(arg)),
+    "Fn::Base64": lambda self, arg: base64_of(self.resolve(arg)),
     "Fn::If": Resolver.if_,
     "Fn::ImportValue": Resolver.import_value,
     "Fn::GetAZs": _deployment("GetAZs"),
-    "Fn::Split": Resolver.split,
+    "Fn::Split": lambda self, arg: split(self.resolve(arg)),
     "Fn::Cidr": _deployment("Cidr"),
     "Fn::Transform": _deployment("Transform"),
     "Fn::Length": _deployment("Length"),

@@ -36,7 +36,7 @@ from batchlint.loaders.cfn_intrinsics import (
     Resolver,
 )
 from batchlint.loaders.cfn_settle import settle
-from batchlint.loaders.cfn_values import Unk
+from batchlint.loaders.cfn_values import UNREADABLE, Unk
 from batchlint.model import Json, Pointer
 
 _ALLOW_ALL = {"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}
@@ -112,7 +112,7 @@ def _props(resolver: Resolver, resource: Mapping[str, Json]) -> Mapping[str, Jso
     raw = resource.get("Properties")
     try:
         resolved = resolver.resolve(raw) if isinstance(raw, Mapping) else {}
-    except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError):
+    except UNREADABLE:
         return {}
     return resolved if isinstance(resolved, Mapping) else {}
 

@@ -27,14 +27,14 @@ from typing import Any
 
 from batchlint import model as m
 from batchlint import shapes
-from batchlint.loaders import cfn_images, cfn_network
+from batchlint.loaders import cfn_foreach, cfn_images, cfn_network
 from batchlint.loaders.builder import KIND_FIELDS, Document, ModelBuilder
 from batchlint.loaders.cfn_iam import iam_arn, iam_path, role
 from batchlint.loaders.cfn_intrinsics import IAM_ROLE, INSTANCE_PROFILE, LAUNCH_TEMPLATE, Resolver
 from batchlint.loaders.cfn_positions import Fields, Trace
 from batchlint.loaders.cfn_positions import TemplateDocument as TemplateDocument  # table.py
 from batchlint.loaders.cfn_settle import field_name, settle
-from batchlint.loaders.cfn_values import Unk, conditions_used
+from batchlint.loaders.cfn_values import UNREADABLE, Unk, conditions_used
 from batchlint.model import Json, Pointer
 from batchlint.unknowns import value_at
 
@@ -68,7 +68,9 @@ def load(doc: Document, all_revisions: bool = False) -> list[m.Model]:
     mapped = [(lid, r) for lid, r in resources.items()
               if isinstance(r, Mapping) and isinstance(r.get("Type"), str)
               and r["Type"] in MAPPED_TYPES]
-    if not any(r["Type"] in BATCH_TYPES for _, r in mapped):
+    looped = [(lid, BATCH_TYPES[kind], at, loop)
+              for lid, kind, at, loop in cfn_foreach.generated(resources) if kind in BATCH_TYPES]
+    if not looped and not any(r["Type"] in BATCH_TYPES for _, r in mapped):
         return []
     undecided = set(Resolver(template).undecided())
     used = [c for _, r in mapped
@@ -97,6 +99,9 @@ def load(doc: Document, all_revisions: bool = False) -> list[m.Model]:
                        if not (path and value_at(data, path) in names)}
             builder.add(doc, kind, ("Resources", logical_id, "Properties"), data,
                         unknown=unknown, aliases=aliases)
+        for logical_id, kind, at, loop in looped:  # not expanded: each is not verified
+            builder.add(doc, kind, at, {KIND_FIELDS[kind][1]: logical_id},
+                        unknown={(): cfn_foreach.why(logical_id, loop)})
         cfn_images.add_public_images(doc, builder, template)
         cfn_network.add(doc, builder, resolver)
         label = ", ".join(f"condition `{c}` is {str(v).lower()}" for c, v in world.items())
@@ -131,12 +136,23 @@ def _shape(resolver: Resolver, logical_id: str, resource: Mapping[str, Json],
         problem = shapes.shape_error(data, _SPECS[kind])
         if problem:
             raise ValueError(f"{field_name(problem[0])} must be {problem[1]}")
-    except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError) as exc:
+    except UNREADABLE as exc:
         # a resource of a shape batchlint cannot read costs that resource, not the file
-        detail = str(exc) if isinstance(exc, ValueError) else "properties of an unexpected shape"
+        detail = _detail(exc)
         data, unknown = {KIND_FIELDS[kind][1]: logical_id}, {
             (): f"`{logical_id}` could not be read: {detail}"}
     return kind, logical_id, data, unknown, aliases
+
+
+def _detail(exc: BaseException) -> str:
+    """Why a resource could not be read, in words that quote none of its values."""
+    if isinstance(exc, UnicodeError):
+        return "text that is not valid Unicode"
+    if isinstance(exc, OverflowError):
+        return "a number out of range"
+    if isinstance(exc, ValueError):
+        return str(exc)
+    return "properties of an unexpected shape"
 
 
 _SPECS: dict[str, Any] = {
