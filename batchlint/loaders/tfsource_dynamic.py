@@ -6,14 +6,17 @@ from typing import Any
 
 from batchlint.loaders import tfsource_eval as ev
 from batchlint.loaders import tfsource_hcl as hcl
-from batchlint.loaders.tfsource_expr import Locals, Scope
-from batchlint.loaders.tfsource_hcl import Block, HclFile
+from batchlint.loaders import tfsource_limits as limits
+from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
+from batchlint.loaders.tfsource_hcl import Block, HclFile, Node
+from batchlint.loaders.tfsource_scope import Locals, Scope
 
 
 def dynamic_blocks(file: HclFile, block: Block, scope: Scope,
                    for_each: Any) -> list[tuple[Block, Scope]] | None:
-    """The content block once per element of ``for_each`` (already evaluated, known), with
-    the iterator (the block's label, or ``iterator``) bound; None without content."""
+    """The content block once per element of ``for_each`` (already evaluated, known, and
+    checked by :func:`checked_for_each`), with the iterator (the block's label, or
+    ``iterator``) bound; None without content."""
     name = block.labels[0]
     content = next((b for b in block.body.blocks if b.type == "content"), None)
     if content is None:
@@ -21,7 +24,43 @@ def dynamic_blocks(file: HclFile, block: Block, scope: Scope,
     iterator = name
     if "iterator" in block.body.attrs:
         iterator = hcl.bare_name(file, block.body.attrs["iterator"].expr) or name
+    if not isinstance(for_each, dict | list):
+        raise EvalError(f"`for_each` of dynamic block `{name}` is not a collection")
+    blocks = (scope.blocks if isinstance(scope, _Blocks) else 1) * len(for_each)
     items = list(for_each.items()) if isinstance(for_each, dict) else \
-        [(v if isinstance(for_each, ev.TfSet) else i, v) for i, v in enumerate(for_each)] \
-        if isinstance(for_each, list) else []
-    return [(content, Locals(scope, {iterator: {"key": k, "value": v}})) for k, v in items]
+        [(v if isinstance(for_each, ev.TfSet) else i, v) for i, v in enumerate(for_each)]
+    return [(content, _Blocks(scope, {iterator: {"key": k, "value": v}}, blocks))
+            for k, v in items]
+
+
+class _Blocks(Locals):
+    """A dynamic block's iterator, knowing how many blocks the dynamic blocks it is in
+    stand for (nested ones multiply)."""
+
+    def __init__(self, outer: Scope, names: dict[str, Any], blocks: int):
+        super().__init__(outer, names)
+        self.blocks = blocks
+
+
+def checked_for_each(file: HclFile, node: Node, scope: Scope, value: Any) -> Any:
+    """``value``, or an unknown saying why, when ``node`` is the ``for_each`` of a dynamic
+    block: Terraform rejects one that is not a collection (null, a number, a string), and
+    batchlint expands at most ``MAX_ELEMENTS`` blocks (nested dynamic blocks multiplied)."""
+    attribute = node.parent
+    block = attribute.parent.parent if attribute is not None and attribute.parent else None
+    if attribute is None or block is None or attribute.type != "attribute" \
+            or block.type != "block" or file.raw(attribute.children[0]) != "for_each" \
+            or file.raw(block.children[0]) != "dynamic":
+        return value
+    plain = ev.plain(value)
+    if isinstance(plain, Unknown | Lazy):
+        return value
+    if not isinstance(plain, dict | list):
+        shown = "null" if plain is None else "a bool" if isinstance(plain, bool) else \
+            "a number" if isinstance(plain, int | float) else "a string"
+        return Unknown(why=f"has a `for_each` of {shown}, which Terraform rejects")
+    blocks = (scope.blocks if isinstance(scope, _Blocks) else 1) * len(plain)
+    if blocks > limits.MAX_ELEMENTS:
+        return Unknown(why=f"stands for {blocks:,} blocks: batchlint expands at most "
+                           f"{limits.MAX_ELEMENTS:,} blocks of a dynamic block")
+    return value

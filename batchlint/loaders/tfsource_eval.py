@@ -11,6 +11,7 @@ attribute, never the file.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -95,14 +96,24 @@ def number(value: Any) -> Any:
     value = plain(value)
     if isinstance(value, Unknown) or (isinstance(value, int | float)
                                       and not isinstance(value, bool)):
-        return value
+        return in_range(value)
     if isinstance(value, str):
         try:
-            parsed = float(value)
+            parsed = in_range(float(value), value)
         except ValueError:
             raise EvalError(f"{value!r} is not a number") from None
         return int(parsed) if parsed.is_integer() and "." not in value else parsed
     raise EvalError("a number is required")
+
+
+def in_range(value: Any, text: str = "") -> Any:
+    """A number batchlint computes with: finite (Python's floats overflow to infinity past
+    1.8e308, where Terraform's numbers do not) and of at most 1024 bits."""
+    if (isinstance(value, float) and not math.isfinite(value)) or \
+            (isinstance(value, int) and value.bit_length() > 1024):
+        shown = f"the number {text}" if text else "a number"
+        raise EvalError(f"{shown} is out of range for batchlint")
+    return value
 
 
 def boolean(value: Any) -> Any:
@@ -145,9 +156,11 @@ def binary(op: str, left: Any, right: Any) -> Any:
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return Unknown.of(a, b)
     try:
-        return tidy(_ARITHMETIC[op](a, b))
+        return tidy(in_range(_ARITHMETIC[op](a, b)))
     except ZeroDivisionError:
         raise EvalError("division by zero") from None
+    except OverflowError:
+        raise EvalError("a number is out of range for batchlint") from None
 
 
 def attribute(value: Any, name: str) -> Any:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from batchlint.loaders import tfsource_eval as ev
+from batchlint.loaders import tfsource_limits as limits
 from batchlint.loaders.tfplan_refs import Key, Outside
 from batchlint.loaders.tfsource_eval import EvalError, Unknown
 from batchlint.loaders.tfsource_expr import evaluate
@@ -73,26 +74,33 @@ def expand(module: Module, block: Block, file: HclFile, address: str) -> Expansi
                                                   and not isinstance(value, dict)):
                     unknown = Unknown.of(value)
                     return Expansion(Unknown((Outside(address),), why(arg, unknown)))
-                return _expanded(module, arg, value)
+                return _expanded(module, arg, value, address)
             except EvalError as exc:
                 return Expansion(Unknown((Outside(address),),
                                          f"`{arg}` cannot be evaluated by batchlint: {exc}"))
     return Expansion([None], [InstanceScope(module)])
 
 
-def _expanded(module: Module, arg: str, value: Any) -> Expansion:
+def _expanded(module: Module, arg: str, value: Any, address: str) -> Expansion:
     if arg == "count":
         n = ev.number(value)
         if not isinstance(n, int) or n < 0:
             raise EvalError("`count` must be a whole number")
+        refused = limits.instances(arg, n, n, module.run)
+        if refused:
+            return Expansion(Unknown((Outside(address),), refused))
         return Expansion(list(range(n)), [InstanceScope(module, count=i) for i in range(n)],
                          "count")
+    if not isinstance(value, dict | list):
+        raise EvalError("`for_each` needs a map or a set of strings")
+    refused = limits.instances(arg, f"a collection of {len(value):,} elements", len(value),
+                               module.run)
+    if refused:
+        return Expansion(Unknown((Outside(address),), refused))
     if isinstance(value, dict):
         pairs = sorted(value.items())
-    elif isinstance(value, list):
+    else:
         pairs = [(ev.to_string(v), v) for v in value]
         pairs = sorted(dict(pairs).items())
-    else:
-        raise EvalError("`for_each` needs a map or a set of strings")
     return Expansion([k for k, _ in pairs],
                      [InstanceScope(module, each=(k, v)) for k, v in pairs], "for_each")

@@ -3,56 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from batchlint.loaders import tfsource_eval as ev
 from batchlint.loaders import tfsource_funcs as funcs
 from batchlint.loaders import tfsource_hcl as hcl
+from batchlint.loaders import tfsource_limits as limits
 from batchlint.loaders import tfsource_template as template
 from batchlint.loaders.tfsource_conditional import Branch, branches, conditional
+from batchlint.loaders.tfsource_dynamic import checked_for_each
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
 from batchlint.loaders.tfsource_hcl import HclFile, Node
-
-
-class Scope(Protocol):
-    def root(self, name: str) -> Any:
-        """``var``, ``local``, ``each``, a resource type…: the value a traversal starts at."""
-
-    def decide(self, condition: str, value: Unknown) -> bool | None:
-        """The branch of an undecided condition in this world, None when not decided."""
-
-    def work_dir(self) -> str:
-        """Terraform's working directory, the root module's: relative paths in ``file()``
-        are read from it, in every module (``path.module`` is relative to it)."""
-
-
-class Locals:
-    """Names a ``for`` expression introduces, over the scope it is written in."""
-
-    def __init__(self, outer: Scope, names: dict[str, Any]):
-        self.outer, self.names = outer, names
-
-    def root(self, name: str) -> Any:
-        return self.names[name] if name in self.names else self.outer.root(name)
-
-    def decide(self, condition: str, value: Unknown) -> bool | None:
-        return self.outer.decide(condition, value)
-
-    def work_dir(self) -> str:
-        return self.outer.work_dir()
+from batchlint.loaders.tfsource_scope import Locals, Scope
 
 
 class Evaluator:
-    def __init__(self, file: HclFile, scope: Scope, depth: int = 0):
+    def __init__(self, file: HclFile, scope: Scope, depth: int = 0,
+                 steps: list[int] | None = None):
         self.file, self.scope, self.depth = file, scope, depth
+        self.steps = [limits.MAX_STEPS] if steps is None else steps  # shared with inner ones
 
     def __call__(self, node: Node) -> Any:
         handler = _HANDLERS.get(node.type)
         if handler is None:
             raise EvalError(f"`{self.file.source(node)}` is not an expression batchlint reads")
         self.depth += 1
+        self.steps[0] -= 1
         if self.depth > MAX_DEPTH:
             raise EvalError(f"an expression nested more than {MAX_DEPTH} deep")
+        if self.steps[0] < 0:
+            raise EvalError(f"an expression of more than {limits.MAX_STEPS:,} steps, which "
+                            "batchlint does not evaluate")
         try:
             return handler(self, node)
         finally:
@@ -102,7 +83,7 @@ class Evaluator:
 
     def _numeric_lit(self, node: Node) -> Any:
         text = self.file.raw(node)
-        return int(text) if text.isdigit() else ev.tidy(float(text))
+        return ev.in_range(int(text) if text.isdigit() else ev.tidy(float(text)), text)
 
     def _bool_lit(self, node: Node) -> Any:
         return self.file.raw(node) == "true"
@@ -236,11 +217,12 @@ class Evaluator:
             pairs = [(v if isinstance(source, ev.TfSet) else i, v) for i, v in enumerate(source)]
         else:
             raise EvalError("`for` needs a list, set or object")
+        limits.elements(len(pairs), "the collection of a `for` expression")
         items: list[Any] = []
         out: dict[str, Any] = {}
         for key, value in pairs:
             bound = dict(zip(names, [key, value] if len(names) == 2 else [value], strict=True))
-            inner = Evaluator(self.file, Locals(self.scope, bound), self.depth)
+            inner = Evaluator(self.file, Locals(self.scope, bound), self.depth, self.steps)
             if cond is not None:
                 keep = ev.boolean(inner(hcl.kids(cond)[0]))
                 if isinstance(keep, Unknown):
@@ -281,13 +263,16 @@ def _join(parts: list[Any]) -> Any:
     texts = [ev.to_string(p) for p in parts]
     if any(isinstance(t, Unknown) for t in texts):
         return Unknown.of(*texts)
+    limits.built(texts, "a string template's result")
     return "".join(texts)
 
 
 def evaluate(file: HclFile, scope: Scope, node: Node) -> Any:
     """The value of an expression; EvalError when batchlint cannot read it."""
     try:
-        return Evaluator(file, scope)(node)
+        value = Evaluator(file, scope)(node)
+        limits.weight(value, "its value")
+        return checked_for_each(file, node, scope, value)
     except RecursionError:
         raise EvalError("an expression nested too deeply") from None
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:

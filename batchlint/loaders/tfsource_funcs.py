@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from batchlint.errors import InputError
+from batchlint.loaders import tfsource_limits as limits
 from batchlint.loaders.tfsource_eval import (
     EvalError,
     TfSet,
@@ -28,7 +29,7 @@ from batchlint.loaders.tfsource_eval import (
     unknowns,
 )
 
-MAX_FILE = 1 << 20  # file(): what a container_properties document may weigh
+read_file = limits.read_file
 
 
 def _format(spec: Any, *args: Any) -> str:
@@ -48,9 +49,13 @@ def _format(spec: Any, *args: Any) -> str:
             elif verb == "q":
                 out.append(json.dumps(to_string(value)))
             else:
+                if any(int(n) > limits.MAX_WIDTH for n in re.findall(r"\d+", token)):
+                    raise EvalError(f"format() of {token!r}: batchlint pads numbers to at "
+                                    f"most {limits.MAX_WIDTH:,} characters")
                 out.append(("%" + token[1:].replace("v", "s")) % number(value))
         else:
             out.append(token)
+    limits.built(out, "format()'s result")
     return "".join(out)
 
 
@@ -145,21 +150,40 @@ def _flatten(value: Any) -> list[Any]:
     return out
 
 
+def _formatlist(spec: Any, *lists: Any) -> list[str]:
+    rows = list(zip(*lists, strict=True))
+    limits.elements(len(rows), "formatlist()")
+    out: list[str] = []
+    for row in rows:
+        out.append(_format(spec, *row))
+        limits.built(out, "formatlist()'s result")
+    return out
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    if not (old.startswith("/") and old.endswith("/") and len(old) > 1):
+        grows = text.count(old) if old else len(text) + 1
+        limits.length(len(text) + grows * (len(new) - len(old)), "replace()'s result")
+        return text.replace(old, new)
+    total = [len(text)]
+
+    def expand(match: re.Match[str]) -> str:
+        found = match.expand(new)
+        total[0] += len(found) - len(match.group(0))
+        limits.length(total[0], "replace()'s result")
+        return found
+
+    return re.sub(old[1:-1], expand, text)
+
+
+def _range(*bounds: Any) -> list[int]:
+    found = range(*(int(number(x)) for x in bounds))
+    limits.elements(len(found), "range()")
+    return list(found)
+
+
 def _zipmap(keys: Any, values: Any) -> dict[str, Any]:
     return {to_string(k): v for k, v in zip(keys, values, strict=True)}
-
-
-def read_file(work_dir: str, name: Any) -> str:
-    """``file(name)``: a relative name is read from the working directory (the root
-    module's), as Terraform reads it, whatever directory batchlint runs in."""
-    path = os.path.join(work_dir, to_string(name))
-    try:
-        if os.path.getsize(path) > MAX_FILE:
-            raise EvalError(f"file() of {name!r}: larger than {MAX_FILE} bytes")
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError):
-        raise EvalError(f"file() cannot read {name!r}") from None
 
 
 def _yamldecode(text: Any) -> Any:
@@ -174,7 +198,7 @@ def _yamldecode(text: Any) -> Any:
 
 _PLAIN: dict[str, Callable[..., Any]] = {
     "format": _format,
-    "formatlist": lambda spec, *lists: [_format(spec, *row) for row in zip(*lists, strict=True)],
+    "formatlist": _formatlist,
     "merge": _merge, "concat": _concat, "lookup": _lookup, "coalesce": _coalesce,
     "coalescelist": _coalescelist,
     "tostring": lambda v: None if v is None else to_string(v),
@@ -191,14 +215,13 @@ _PLAIN: dict[str, Callable[..., Any]] = {
     "trimprefix": lambda v, p: v[len(p):] if v.startswith(p) else v,
     "trimsuffix": lambda v, s: v[:-len(s)] if s and v.endswith(s) else v,
     "startswith": str.startswith, "endswith": str.endswith,
-    "replace": lambda v, a, b: v.replace(a, b) if not (a.startswith("/") and a.endswith("/"))
-    else re.sub(a[1:-1], b, v),
+    "replace": _replace,
     "substr": lambda v, o, n: v[int(o):] if int(n) < 0 else v[int(o):int(o) + int(n)],
     "min": lambda *v: tidy(min(number(x) for x in v)),
     "max": lambda *v: tidy(max(number(x) for x in v)),
     "abs": lambda v: abs(number(v)), "ceil": lambda v: math.ceil(number(v)),
     "floor": lambda v: math.floor(number(v)),
-    "range": lambda *v: list(range(*(int(number(x)) for x in v))),
+    "range": _range,
     "zipmap": _zipmap, "compact": lambda v: [x for x in v if x not in (None, "")],
     "sort": lambda v: sorted(v), "reverse": lambda v: list(reversed(v)),
     "slice": lambda v, a, b: v[int(a):int(b)], "index": lambda v, x: v.index(x),
@@ -215,6 +238,21 @@ _PLAIN: dict[str, Callable[..., Any]] = {
 _LATER = {"timestamp", "uuid", "bcrypt", "plantimestamp"}
 
 
+# functions whose work grows with their arguments' nested elements and characters
+_WALKS = {"flatten", "join", "base64encode", "jsondecode", "yamldecode", "formatlist"}
+
+
+def _checked(short: str, result: Any) -> Any:
+    """A function's result within batchlint's bounds (:mod:`tfsource_limits`)."""
+    if isinstance(result, str):
+        limits.length(len(result), f"`{short}()`'s result")
+    elif isinstance(result, list) and short in ("concat", "flatten"):
+        limits.elements(len(result), f"`{short}()`'s result")
+    elif short in ("jsondecode", "yamldecode") or isinstance(result, float):
+        limits.finite(result, f"`{short}()`'s result")
+    return result
+
+
 def call(name: str, args: list[Any], work_dir: str) -> Any:
     short = name.rsplit("::", 1)[-1]
     if short in _LATER:
@@ -226,13 +264,18 @@ def call(name: str, args: list[Any], work_dir: str) -> Any:
         raise EvalError(f"`{short}()` is not evaluated by batchlint")
     if short == "coalesce":
         return function(*args)
-    if short in ("jsonencode",) or any(isinstance(a, Unknown) for a in args):
-        return function(*args) if short == "jsonencode" else Unknown.of(*args)
+    if short == "jsonencode":
+        limits.weight(args, "the argument of `jsonencode()`")
+        return _checked(short, function(*args))
+    if any(isinstance(a, Unknown) for a in args):
+        return Unknown.of(*args)
     if short in ("contains", "join", "distinct", "sort", "alltrue", "anytrue", "index") \
             and unknowns(args):
         return Unknown.of(*args)
+    if short in _WALKS:
+        limits.weight(args, f"the argument of `{short}()`")
     try:
-        return function(*args)
+        return _checked(short, function(*args))
     except EvalError:
         raise
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError):

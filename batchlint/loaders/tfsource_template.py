@@ -52,7 +52,7 @@ def render(args: list[Any], scope: Scope, evaluate: Evaluate) -> Any:
         return Unknown.of(path, variables)
     if not isinstance(variables, dict):
         raise EvalError("templatefile()'s second argument is not a map")
-    text = read_file(scope.work_dir(), path)
+    text = read_file(scope.work_dir(), path, "templatefile")
     marker = "BATCHLINT_TEMPLATE_END"
     while marker in text:
         marker += "_"
