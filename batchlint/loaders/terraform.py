@@ -72,9 +72,13 @@ def load(doc: Document, builder: ModelBuilder) -> bool:
     plan = doc.data
     doc.source = "terraform"
     version = plan.get("format_version")
-    if not isinstance(version, str) or not version.startswith(SUPPORTED_FORMAT):
+    if not isinstance(version, str):
+        raise doc.fail(("format_version",), "invalid Terraform plan: `format_version` must be "
+                                            f'a string such as "1.2", not {_json_type(version)}')
+    if not version.startswith(SUPPORTED_FORMAT):
         raise doc.fail(("format_version",), f"Terraform JSON format {version!r} is not "
                                             "supported (batchlint reads format 1.x)")
+    _check_shape(doc, plan)
     index = PlanIndex(plan)
     if not any(i.type in BATCH_TYPES for i in index.instances.values()):
         return False
@@ -102,6 +106,55 @@ def load(doc: Document, builder: ModelBuilder) -> bool:
             data, unknown = _unread(kind, inst, "its planned values")
             builder.add(doc, kind, inst.pointer, data, unknown=unknown, aliases=aliases)
     return True
+
+
+# what `terraform show -json` always gives the type of: (pointer, JSON type, each item's)
+_SHAPE: tuple[tuple[tuple[str, ...], type[Any], type[Any] | None], ...] = (
+    (("planned_values",), dict, None), (("values",), dict, None),
+    (("resource_changes",), list, dict), (("configuration",), dict, None))
+_MODULE: tuple[tuple[str, type[Any], type[Any] | None], ...] = (
+    ("resources", list, dict), ("child_modules", list, dict))
+
+
+def _check_shape(doc: Document, plan: dict[str, Any]) -> None:
+    """The plan's parts batchlint reads have the types Terraform writes; else one error
+    naming the first that does not (a broken plan is not one without Batch resources)."""
+    checks: list[tuple[Pointer, Any, type[Any], type[Any] | None]] = [
+        ((key[0],), plan.get(key[0]), kind, item) for key, kind, item in _SHAPE
+        if key[0] in plan]
+    for root in ("planned_values", "values"):
+        part = plan.get(root)
+        if isinstance(part, dict) and "root_module" in part:
+            checks.append(((root, "root_module"), part["root_module"], dict, None))
+    while checks:
+        pointer, value, kind, item = checks.pop(0)
+        if not isinstance(value, kind):
+            raise _bad(doc, pointer, kind, value)
+        if item is not None:
+            for i, one in enumerate(value):
+                if not isinstance(one, item):
+                    raise _bad(doc, (*pointer, i), item, one)
+                if pointer[-1] == "child_modules":
+                    checks.append(((*pointer, i), one, dict, None))
+        if pointer[-1] == "root_module" or pointer[-2:-1] == ("child_modules",):
+            checks += [((*pointer, k), value[k], t, i) for k, t, i in _MODULE if k in value]
+
+
+def _bad(doc: Document, pointer: Pointer, kind: type[Any], value: Any) -> InputError:
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in pointer)[1:]
+    return doc.fail(pointer, f"invalid Terraform plan: `{where}` must be "
+                             f"{'an array' if kind is list else 'an object'}, not "
+                             f"{_json_type(value)}")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (str, list, dict)):
+        return {str: "a string", list: "an array"}.get(type(value), "an object")
+    return "a number"
 
 
 def _unread(kind: str, inst: Instance, what: str) -> tuple[dict[str, Any], dict[Pointer, str]]:

@@ -18,25 +18,27 @@ ones leave their value unknown).
 from __future__ import annotations
 
 import itertools
-import json
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from batchlint import model as m
 from batchlint.errors import InputError
-from batchlint.fileio import DEFAULT_LIMITS, Limits, read_text
+from batchlint.fileio import DEFAULT_LIMITS, Limits
 from batchlint.loaders import terraform as plan
+from batchlint.loaders import tfsource_guard as guard
 from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders import tfsource_override as override
 from batchlint.loaders.builder import ModelBuilder
 from batchlint.loaders.tfplan_refs import Instance
-from batchlint.loaders.tfsource_eval import EvalError, Unknown
-from batchlint.loaders.tfsource_expr import evaluate
+from batchlint.loaders.tfsource_eval import EvalError
+from batchlint.loaders.tfsource_guard import read_terraform
 from batchlint.loaders.tfsource_index import SourceIndex, SourceReader, TfDocument
+from batchlint.loaders.tfsource_limits import reading_under
 from batchlint.loaders.tfsource_module import Module, ModuleDef
 from batchlint.loaders.tfsource_registry import Downloads
 from batchlint.loaders.tfsource_resource import Path, Run, SourceInstance
+from batchlint.loaders.tfsource_vars import variable_values
 from batchlint.loaders.walk import walk
 from batchlint.model import Pointer
 
@@ -64,8 +66,8 @@ class Loader:
                     continue
                 if not name.endswith((".tf", ".tf.json")):
                     continue
-                text = read_text(path, self.limits)
-                parse = _json_parse() if name.endswith(".json") else hcl.parse
+                text = read_terraform(path, self.limits)
+                parse = _json_parse(self.limits) if name.endswith(".json") else hcl.parse
                 (overrides if override.is_override(name) else files).append(parse(path, text))
                 self.documents[path] = TfDocument(path, text)
             override.merge(files, overrides)
@@ -73,25 +75,35 @@ class Loader:
         return self.definitions[directory]
 
 
-def _json_parse() -> Callable[[str, str], hcl.HclFile]:
+def _json_parse(limits: Limits) -> Callable[[str, str], hcl.HclFile]:
     """The ``.tf.json`` reader, imported only for a module that has such a file."""
     from batchlint.loaders import tfsource_json
 
-    return tfsource_json.parse
+    return lambda path, text: tfsource_json.parse(path, text, limits)
 
 
-def roots(paths: Iterable[str], loader: Loader, notes: list[str] | None = None) -> list[str]:
-    """The root module directories that ``paths`` (directories and ``.tf`` files) name."""
+def roots(paths: Iterable[str], loader: Loader, notes: list[str] | None = None,
+          scanned: dict[str, str] | None = None) -> list[str]:
+    """The root module directories that ``paths`` (directories and ``.tf`` files) name
+    (``scanned``: each found in a directory → that directory). Local module calls that
+    come back where they start are an error, as for Terraform (:mod:`tfsource_guard`)."""
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
             walked = walk(path)
             loader.ignored.update(os.path.normpath(p) for p in walked.ignored_terraform)
             under = [os.path.normpath(d) for d in walked.terraform_dirs]
-            called = {os.path.normpath(os.path.join(d, source))
-                      for d in under for source in _local_sources(loader(d))}
-            called.update(*(loader.downloads.listed(d) for d in under))  # terraform init's
-            found += [d for d in under if d not in called]
+            edges = {os.path.realpath(d): _local_calls(d, loader(d)) for d in under}
+            cycle = guard.find_cycle(edges)
+            if cycle is not None:
+                raise guard.cycle_error(cycle)
+            called = {target for calls in edges.values() for target, _ in calls}
+            called.update(os.path.realpath(listed) for d in under  # terraform init's
+                          for listed in loader.downloads.listed(d))
+            mine = [d for d in under if os.path.realpath(d) not in called]
+            found += mine
+            if scanned is not None:
+                scanned.update(dict.fromkeys(mine, path))
             if not under and notes is not None:
                 notes.append(f"skipped {path}: a directory without Terraform files")
         else:
@@ -99,54 +111,16 @@ def roots(paths: Iterable[str], loader: Loader, notes: list[str] | None = None) 
     return list(dict.fromkeys(found))
 
 
-def _local_sources(definition: ModuleDef | None) -> list[str]:
-    """The local paths a module calls (called modules are not roots)."""
+def _local_calls(directory: str, definition: ModuleDef | None) -> list[tuple[str, guard.Call]]:
+    """The folders a module calls by a local path, by real path (they are not roots)."""
     out = []
     for block, file in (definition.calls.values() if definition else ()):
         source = block.body.attrs.get("source")
         text = file.source(source.expr).strip('"') if source is not None else ""
-        if text.startswith(("./", "../")):
-            out.append(text)
+        called = os.path.normpath(os.path.join(directory, text))
+        if text.startswith(("./", "../")) and os.path.isdir(called):
+            out.append((os.path.realpath(called), (directory, called, block, file)))
     return out
-
-
-def variable_values(directory: str, var_files: Iterable[str], limits: Limits) -> dict[str, Any]:
-    """Root variables from the directory's tfvars, then the ``--var-file`` s, in order."""
-    names = sorted(os.listdir(directory))
-    files = [os.path.join(directory, n) for n in ("terraform.tfvars", "terraform.tfvars.json")
-             if n in names]
-    files += [os.path.join(directory, n) for n in names
-              if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
-    values: dict[str, Any] = {}
-    for path in [*files, *var_files]:
-        text = read_text(path, limits)
-        if path.endswith(".json"):
-            try:
-                data = json.loads(text)
-            except ValueError as exc:
-                raise InputError(path, f"invalid JSON: {exc}") from None
-            if isinstance(data, dict):
-                values.update(data)
-            continue
-        parsed = hcl.parse(path, text)
-        for name, attr in parsed.attrs.items():
-            try:
-                values[name] = evaluate(parsed, _NoScope(), attr.expr)
-            except EvalError as exc:
-                values[name] = Unknown(why=f"is set in {path} to a value batchlint cannot "
-                                           f"read: {exc}")
-    return values
-
-
-class _NoScope:
-    def root(self, name: str) -> Any:
-        raise EvalError("a variable's value cannot refer to anything")
-
-    def decide(self, condition: str, value: Unknown) -> bool | None:
-        return None
-
-    def work_dir(self) -> str:
-        return "."
 
 
 def load(paths: list[str], var_files: list[str] | None = None, all_revisions: bool = False,
@@ -156,16 +130,22 @@ def load(paths: list[str], var_files: list[str] | None = None, all_revisions: bo
     loader = Loader(limits)
     models: list[m.Model] = []
     notes: list[str] = []
-    for root in roots(paths, loader, notes):
+    scanned: dict[str, str] = {}
+    skipped: dict[str, list[str]] = {}  # a directory scanned (or a root) → roots skipped
+    for root in roots(paths, loader, notes, scanned):
         definition = loader(root)
-        if definition is None:
-            notes.append(f"skipped {root}: no Terraform files")
-            continue
-        values = variable_values(root, var_files or [], limits)
-        found = _worlds(root, definition, values, loader, all_revisions)
+        with reading_under(scanned.get(root, root)):
+            found = [] if definition is None else _worlds(
+                root, definition, variable_values(root, var_files or [], limits), loader,
+                all_revisions)
         if not found:
-            notes.append(f"skipped {root}: Terraform without AWS Batch resources")
+            why = "no Terraform files" if definition is None else "Terraform without AWS " \
+                                                                   "Batch resources"
+            skipped.setdefault(scanned.get(root, root), []).append(f"skipped {root}: {why}")
         models += found
+    for where, lines in skipped.items():  # a directory's are counted in one line
+        notes += lines if len(lines) == 1 else [
+            f"skipped in {where}: {len(lines)} Terraform folders without AWS Batch resources"]
     return models, dict(loader.documents), notes + loader.downloads.notes
 
 

@@ -6,7 +6,7 @@ Lark parser took a second (``benchmarks/bench_tfsource.py``). batchlint keeps th
 and attributes in its own :class:`Body`/:class:`Block`/:class:`Attr`; expressions stay
 tree-sitter nodes, which :mod:`tfsource_expr` evaluates where a value is needed. The
 grammar is error-tolerant, so a file with an ``ERROR`` or ``MISSING`` node is refused here
-with one line naming the place (:func:`_syntax_error`).
+with one line naming the place (:mod:`tfsource_syntax`, which first reads ``1e9`` again).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from batchlint.errors import InputError
+from batchlint.loaders.tfsource_syntax import Where, position
 
 if TYPE_CHECKING:
     from tree_sitter import Node as Node
@@ -27,7 +28,6 @@ MAX_BLOCK_DEPTH = 64  # blocks in blocks; Terraform's own nest a handful deep
 # patterns compiled by re (and kept in its cache) when first used: ignore comments, syntax
 # errors and escapes are rare, and compiling them at every start is not
 _IGNORE = r"(?:#|//).*?batchlint:ignore\s*=\s*([A-Za-z0-9_,\- ]+)"
-_TOKEN = rb"<<-|<<|\.\.\.|=>|==|!=|<=|>=|&&|\|\||\$\{|%\{|::|\w+|\S"
 _PARSER: list[Parser] = []
 
 
@@ -65,6 +65,7 @@ class HclFile:
     attrs: dict[str, Attr]
     data: bytes = b""
     lines: list[str] = field(default_factory=list)
+    shifts: list[int] = field(default_factory=list)  # where `.0` went into `data` (1e9)
 
     def raw(self, node: Node) -> str:
         """A node's text (from its own tree: an override file's attribute reads right in the
@@ -76,7 +77,7 @@ class HclFile:
         return " ".join(self.raw(node).split())
 
     def position(self, node: Node) -> tuple[int, int]:
-        return position(self.data, node.start_byte, node.start_point)
+        return position(self.data, node.start_byte, node.start_point, self.shifts)
 
     def ignored(self, block: Block) -> list[str]:
         """Rules named by ``# batchlint:ignore=BL103`` comments just above or in the block."""
@@ -105,13 +106,6 @@ class HclFile:
         return []
 
 
-def position(data: bytes, offset: int, point: tuple[int, int]) -> tuple[int, int]:
-    """1-based line and column in characters (tree-sitter counts bytes)."""
-    row, column = point
-    prefix = data[offset - column:offset]
-    return row + 1, (column if prefix.isascii() else len(prefix.decode("utf-8", "replace"))) + 1
-
-
 def _parser() -> Parser:
     if not _PARSER:
         import tree_sitter_hcl
@@ -121,20 +115,24 @@ def _parser() -> Parser:
     return _PARSER[0]
 
 
-def parse_tree(path: str, text: str) -> tuple[bytes, Node]:
-    """The file's bytes and its tree's root; a syntax error is one InputError."""
+def parse_tree(path: str, text: str, where: Where | None = None
+               ) -> tuple[bytes, Node, list[int]]:
+    """The bytes parsed, their tree's root and the offsets of ``.0`` s inserted (see
+    :mod:`tfsource_syntax`); a syntax error is one InputError (``where``: its position
+    in the file, from the line and column in ``text``)."""
     data = text.encode("utf-8")
     root = _parser().parse(data).root_node
     if root.has_error:
-        line, column, what = _syntax_error(data, root)
-        raise InputError(path, f"HCL syntax error: unexpected {what}", line, column)
-    return data, root
+        from batchlint.loaders.tfsource_syntax import reparse
+
+        return reparse(path, data, root, _parser(), where)
+    return data, root, []
 
 
 def parse(path: str, text: str) -> HclFile:
     """One file; a syntax error is one InputError naming its line and column."""
-    data, root = parse_tree(path, text)
-    out = HclFile(path, text, [], {}, data)
+    data, root, shifts = parse_tree(path, text)
+    out = HclFile(path, text, [], {}, data, shifts=shifts)
     read_body(out, root)
     return out
 
@@ -184,40 +182,6 @@ def kids(node: Node) -> list[Node]:
     if len(children) == 1 and children[0].type != "comment":
         return children
     return [c for c in children if c.type != "comment"]
-
-
-def _syntax_error(data: bytes, root: Node) -> tuple[int, int, str]:
-    """Where the first ERROR or MISSING node is, and the token found there."""
-    node = root
-    while True:
-        bad = next(c for c in node.children if c.is_error or c.is_missing or c.has_error)
-        if bad.is_missing:
-            return _found(data, bad.start_byte)
-        if bad.is_error:
-            return _found(data, _error_offset(data, bad))
-        node = bad
-
-
-def _error_offset(data: bytes, error: Node) -> int:
-    """The first byte an ERROR node skipped, else the token after it (the one refused)."""
-    at = error.start_byte
-    for child in error.children:
-        if data[at:child.start_byte].strip() or child.start_byte == child.end_byte:
-            return at if data[at:child.start_byte].strip() else child.start_byte
-        at = child.end_byte
-    return at
-
-
-def _found(data: bytes, offset: int) -> tuple[int, int, str]:
-    match = re.compile(_TOKEN).search(data, offset)
-    if match is None:
-        what = "end of file"
-    else:
-        offset = match.start()
-        what = repr(match.group().decode("utf-8", "replace"))
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    line, column = position(data, offset, (data.count(b"\n", 0, offset), offset - line_start))
-    return line, column, what
 
 
 def bare_name(file: HclFile, node: Node) -> str | None:

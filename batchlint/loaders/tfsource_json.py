@@ -23,7 +23,9 @@ from functools import cache
 from typing import Any
 
 from batchlint.errors import InputError
+from batchlint.fileio import DEFAULT_LIMITS, Limits
 from batchlint.loaders import tfsource_hcl as hcl
+from batchlint.loaders.tfsource_guard import read_json
 from batchlint.loaders.tfsource_hcl import HclFile, Node
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -242,22 +244,32 @@ class JsonFile(HclFile):
         return self.positions[min(node.start_point[0], len(self.positions) - 1)]
 
 
-def parse(path: str, text: str) -> HclFile:
-    """A ``.tf.json`` file; invalid JSON is one InputError naming its line and column."""
+def parse(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> HclFile:
+    """A ``.tf.json`` file; invalid JSON (or JSON nested deeper than ``limits``, as any
+    JSON file batchlint reads) is one InputError naming its line and column, as is an
+    expression in it that is not Terraform's syntax."""
+    read_json(path, text, limits)
     try:
-        json.loads(text)
-    except ValueError as exc:
-        line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-        raise InputError(path, f"invalid JSON: {getattr(exc, 'msg', exc)}", line, col) from None
+        return _parse(path, text)
+    except RecursionError:  # nested deeper than this reader recurses (a --max-depth raised)
+        raise InputError(path, "nested too deeply to read as Terraform") from None
+
+
+def _parse(path: str, text: str) -> HclFile:
     start = _WS.match(text).end()  # type: ignore[union-attr]
     root, _ = _value(text, start)
     if root.members is None:
         raise InputError(path, "Terraform JSON syntax needs an object at the top level", 1, 1)
     written = _write(root)
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    data, tree = hcl.parse_tree(path, "\n".join(written.lines) + "\n")
+    positions = [(row + 1, at - starts[row] + 1) for at in written.origins
+                 for row in [bisect.bisect_right(starts, at) - 1]] or [(1, 1)]
+
+    def where(line: int, column: int) -> tuple[int, int]:  # a syntax error's, in the JSON
+        return positions[min(line, len(positions)) - 1]
+
+    data, tree, _ = hcl.parse_tree(path, "\n".join(written.lines) + "\n", where)
     out = JsonFile(path, text, [], {}, data)
-    out.positions = [(row + 1, at - starts[row] + 1) for at in written.origins
-                     for row in [bisect.bisect_right(starts, at) - 1]] or [(1, 1)]
+    out.positions = positions
     hcl.read_body(out, tree)
     return out

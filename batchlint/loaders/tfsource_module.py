@@ -17,6 +17,7 @@ from batchlint.loaders.tfplan_refs import Outside, Part, render
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
 from batchlint.loaders.tfsource_expand import META, Expansion, expand
 from batchlint.loaders.tfsource_expr import evaluate
+from batchlint.loaders.tfsource_guard import check_call
 from batchlint.loaders.tfsource_hcl import Attr, Block, HclFile
 from batchlint.loaders.tfsource_types import convert
 
@@ -213,6 +214,7 @@ class ModuleCall:
         key = ".".join([*(p[0] for p in parent.parts[1::2]), name])  # as modules.json has it
         self.directory = parent.run.downloads.directory(
             parent.run.root_dir, parent.definition.directory, key, self.source)
+        check_call(self)  # a module that calls itself: Terraform refuses it
 
     def expand(self) -> Expansion:
         if self._expansion is None:
