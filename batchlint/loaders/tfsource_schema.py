@@ -12,6 +12,7 @@ it is left unknown, saying why (``is "abc", which is not a number``).
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from functools import cache
@@ -70,6 +71,8 @@ def _primitive(kind: str, value: Any) -> Any:
             if value.lstrip("+-").isdigit():
                 return int(value)
             number = float(value)
+            if not math.isfinite(number):  # "1e400": no provider takes it
+                return Unknown(why=f"is {json.dumps(value)}, a number out of range")
             return int(number) if number.is_integer() else number
         if kind == "bool" and value in _BOOLS:
             return _BOOLS[value]

@@ -128,6 +128,7 @@ def test_numbers_written_as_strings_are_numbers(tmp_path: Path) -> None:
     ('"abc"', 'is "abc", which is not a number'),
     ('"1_000"', 'is "1_000", which is not a number'),
     ("true", "is true, which is not a number"),
+    ('"1e400"', 'is "1e400", a number out of range'),  # not the whole resource unread
 ])
 def test_a_string_that_is_not_a_number_is_not_known(tmp_path: Path, written: str,
                                                      why: str) -> None:
