@@ -167,13 +167,29 @@ def _replace(text: str, old: str, new: str) -> str:
         return text.replace(old, new)
     total = [len(text)]
 
-    def expand(match: re.Match[str]) -> str:
-        found = match.expand(new)
+    template = _GO_GROUP.sub(lambda g: "$" if g.group(0) == "$$" else
+                             f"\\g<{g.group(1) or g.group(2)}>", new.replace("\\", "\\\\"))
+
+    def expand(match: re.Match[str]) -> str:  # Go's $1, ${1}, ${name}, $$ as Terraform's
+        found = match.expand(template)
         total[0] += len(found) - len(match.group(0))
         limits.length(total[0], "replace()'s result")
         return found
 
-    return re.sub(old[1:-1], expand, text)
+    if _NESTED.search(old):  # Terraform's RE2 is linear; Python's re may backtrack for ever
+        raise EvalError(f"replace() with the pattern {old!r}, a quantified group with a "
+                        "quantifier inside, which batchlint does not evaluate")
+    try:
+        return re.sub(old[1:-1], expand, text)
+    except re.error:  # RE2 syntax Python's re does not share, or a group that is not there
+        raise EvalError(f"replace() with the pattern {old!r} and {new!r}, which batchlint "
+                        "cannot run") from None
+
+
+_GO_GROUP = re.compile(r"\$\{(\w+)\}|\$(\w+)|\$\$")
+# a group holding a quantifier, itself quantified: (a+)+, (a|aa)*, (x{2,})+ …
+_NESTED = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,?\d*\}|\|)(?:[^()\\]|\\.)*\)"
+                     r"(?:[+*]|\{\d*,?\d*\})")
 
 
 def _range(*bounds: Any) -> list[int]:

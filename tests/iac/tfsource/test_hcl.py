@@ -69,6 +69,8 @@ def value(expression: str) -> Any:
     ("false ? 1 : var.flag ? 2 : 3", 2),
     ("false ? 1 : false ? 2 : var.n > 5 ? 3 : 4", 4),
     ("(true ? false : true) ? 2 : 3", 3),
+    # replace() with a regular expression expands Go's $1 and $$, as Terraform does
+    ('replace("ab-12", "/^([a-z]+)-([0-9]+)$/", "$2-$1 $$")', "12-ab $"),
 ])
 def test_expressions(expression: str, expected: Any) -> None:
     assert value(expression) == expected

@@ -273,3 +273,27 @@ def test_numbers_out_of_range_cost_their_attribute(tmp_path: Path, expression: s
     assert gap(tmp_path, "BL401") == (
         f"{UNKNOWN}`compute_resources.max_vcpus` is `{expression}`, which batchlint cannot "
         f"evaluate: {why}")
+
+
+def test_a_regular_expression_that_may_backtrack_for_ever_is_not_evaluated(
+        tmp_path: Path) -> None:
+    """Terraform's regular expressions (RE2) run in linear time; Python's backtrack: a
+    quantified group with a quantifier inside is not run (it took minutes on 40 "a"s)."""
+    with_vcpus(tmp_path, 'length(replace("%s!", "/(a+)+b/", "x"))' % ("a" * 40))
+    assert gap(tmp_path, "BL401") == (
+        f"{UNKNOWN}`compute_resources.max_vcpus` is `length(replace(\"aaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaa!…`, which batchlint cannot evaluate: replace() with the pattern "
+        "'/(a+)+b/', a quantified group with a quantifier inside, which batchlint does not "
+        "evaluate")
+    with_vcpus(tmp_path, 'length(replace("ab-12", "/^([a-z]+)-(\\\\d+)$/", "$2"))')
+    _, report = lint([str(tmp_path)], "BL401")
+    assert results(report)[1].get(("BL401", CE), "").find("replace()") < 0  # still evaluated
+
+
+def test_a_regular_expression_python_cannot_run_costs_the_attribute(tmp_path: Path) -> None:
+    """An RE2 pattern Python's re refuses (or a $3 of two groups) was an internal error
+    that ended the run."""
+    with_vcpus(tmp_path, 'length(replace("ab", "/(/", "y"))')
+    assert gap(tmp_path, "BL401").endswith(
+        "which batchlint cannot evaluate: replace() with the pattern '/(/' and 'y', which "
+        "batchlint cannot run")
