@@ -137,5 +137,5 @@ class ExecutionRoleCannotStart(Rule):
 
 
 def _pairs(actions_by_resource: dict[str, list[str]]) -> str:
-    return "; ".join(f"{', '.join(actions)} on {resource}"
+    return "; ".join(f"{', '.join(dict.fromkeys(actions))} on {resource}"  # once each
                      for resource, actions in actions_by_resource.items())

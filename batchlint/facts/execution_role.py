@@ -15,7 +15,7 @@ from typing import NamedTuple
 from batchlint.facts.jobdefs import containers, on_fargate
 from batchlint.jsonvalues import mapping
 from batchlint.model import Json, Resource, parse_arn, parse_path
-from batchlint.unknowns import value_at
+from batchlint.unknowns import plain, value_at
 
 DEFAULT_LOG_GROUP = "/aws/batch/job"  # awslogs' group when awslogs-group is not set
 _ECR_IMAGE = re.compile(
@@ -95,18 +95,26 @@ def _fargate_needs(path: str, container: Mapping[str, Json], log: Mapping[str, J
         for action in _ECR_PULL:
             yield Need(action, repo, f"{path}.image")
     driver = log.get("logDriver", "awslogs")
-    options = mapping(log.get("options"))
+    # a group or region not known before deployment is any: a grant must cover it (read
+    # plain, so the check is not "not verified" for a value a grant on `*` covers anyway)
+    options = mapping(plain(log.get("options")))
     if driver == "awslogs":
-        group = options.get("awslogs-group") or DEFAULT_LOG_GROUP
-        where = str(options.get("awslogs-region") or region or "*")
+        group, where = (_any(options.get("awslogs-group")) or DEFAULT_LOG_GROUP,
+                        _any(options.get("awslogs-region")) or region or "*")
         # the stream's name is chosen at run time: a grant must cover every stream
         stream = (f"arn:{_partition(region)}:logs:{where}:{account or '*'}:log-group:{group}:"
                   "log-stream:*")
         at = f"{path}.logConfiguration" if log else path
-        inexact = "" if account and where != "*" else (
+        inexact = "" if account and "*" not in (where, group) else (
+            "the log group is known only at deployment" if group == "*" else
             "the log group's account or region is known only at deployment")
         for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
             yield Need(action, stream, at, inexact)
+
+
+def _any(value: Json) -> str:
+    """An option's text; ``*`` for one not known before deployment (``${AWS::Region}``)."""
+    return ("*" if "${" in value else value) if isinstance(value, str) else ""
 
 
 def _secret(ref: Json, account: str | None, region: str | None, path: str) -> Need | None:
@@ -119,11 +127,12 @@ def _secret(ref: Json, account: str | None, region: str | None, path: str) -> Ne
         return Need("secretsmanager:GetSecretValue", ":".join(ref.split(":")[:7]), path)
     if service == "ssm":
         return Need("ssm:GetParameters", ref, path)
-    if ref.startswith("arn:") or not (account and region):
+    if ref.startswith("arn:"):
         return None
     name = ref if ref.startswith("/") else f"/{ref}"
-    return Need("ssm:GetParameters",
-                f"arn:{_partition(region)}:ssm:{region}:{account}:parameter{name}", path)
+    return Need("ssm:GetParameters", f"arn:{_partition(region)}:ssm:{region or '*'}:"
+                f"{account or '*'}:parameter{name}", path, "" if account and region else
+                "the parameter's account and region are known only at deployment")
 
 
 def is_needed(jobdef: Resource, task: Task) -> bool:
