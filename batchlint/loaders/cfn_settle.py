@@ -11,15 +11,21 @@ from batchlint import shapes
 from batchlint.loaders.cfn_values import NO_VALUE, Unk
 from batchlint.model import Json, Pointer
 
+# maps whose keys are the user's own (log driver options, parameters, tags, labels)
+_FREE_FORM = {"options", "parameters", "tags", "labels", "annotations"}
+
 
 def field_name(path: Pointer) -> str:
-    """How the template spells an API path: ``ComputeResources.Subnets[0]``."""
-    out = ""
+    """How the template spells an API path: ``ComputeResources.Subnets[0]``; a key of a
+    map of the user's own as written (``LogConfiguration.Options.awslogs-region``)."""
+    out, previous = "", ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + part[:1].upper() + part[1:]
+            own = previous in _FREE_FORM
+            out += ("." if out else "") + (part if own else part[:1].upper() + part[1:])
+        previous = part if isinstance(part, str) else ""
     return out or "the resource"
 
 
