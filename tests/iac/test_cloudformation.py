@@ -303,3 +303,29 @@ def test_real_templates_load(name: str, cli) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "internal error" not in result.stdout
+
+
+def test_keys_of_the_users_own_maps_are_spelled_as_written(tmp_path: Path) -> None:
+    """API paths are spelled as the template spells them (``LogConfiguration``), but a
+    log driver's option is the user's own key: ``awslogs-region``, not ``Awslogs-region``."""
+    path = tmp_path / "t.yaml"
+    path.write_text('''AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Region: {Type: String}
+Resources:
+  JD:
+    Type: AWS::Batch::JobDefinition
+    Properties:
+      Type: container
+      ContainerProperties:
+        Image: repo:1
+        LogConfiguration:
+          LogDriver: awslogs
+          Options:
+            awslogs-region: !Ref Region
+''')
+    [model] = load_files([str(path)]).templates
+    [jd] = list(model.resources)
+    assert jd.unknown == {("containerProperties", "logConfiguration", "options", "awslogs-region"):
+                          "`ContainerProperties.LogConfiguration.Options.awslogs-region` depends "
+                          "on parameter `Region`, which has no default"}
