@@ -20,6 +20,7 @@ from batchlint import model as m
 from batchlint.facts.iam import _AWS_MANAGED_POLICY as _AWS_MANAGED
 from batchlint.facts.iam import policy_document
 from batchlint.model import Json, Model, Resource
+from batchlint.unknowns import plain
 
 _EXECUTION_ACTIONS = ("ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
                       "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",
@@ -199,6 +200,7 @@ def _well_formed(st: Mapping[str, Json]) -> bool:
     A statement of another shape is no policy IAM accepts: the whole answer is not
     verified, even for actions it does not name.
     """
+    st = plain(st)  # its shape only: a value not known is read where the action needs it
     if st.get("Effect") not in ("Allow", "Deny"):
         return False
     for keys in (("Action", "NotAction"), ("Resource", "NotResource")):
