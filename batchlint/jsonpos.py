@@ -18,6 +18,7 @@ import sys
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
+from batchlint.errors import InputError
 from batchlint.model import Pointer
 from batchlint.nesting import Levels, nests_deeper
 
@@ -36,6 +37,20 @@ Offsets = dict[Pointer, tuple[int, int]]  # member → (its key or value, its va
 # account still is walked member by member, as its first element is large).
 _SMALL_ELEMENT = 256 * 1024
 _WALKED = -1  # (*pointer, _WALKED) is recorded for each container read member by member
+
+
+def read_json(path: str, text: str, max_depth: int) -> tuple[Any, Offsets]:
+    """:func:`load_json` of an input file, its errors one line naming the file, as batchlint
+    reports every ``.json`` input (``.tf.json`` and ``.tfvars.json`` too)."""
+    try:
+        return load_json(text, max_depth)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:  # deeper than Python recurses, or than the limit
+        raise InputError(path, f"nested more than {max_depth} levels deep (raise the limit "
+                               "with --max-depth)") from None
+    except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
+        raise InputError(path, "invalid JSON: a number is too long to read") from None
 
 
 def load_json(text: str, max_depth: int | None = None) -> tuple[Any, Offsets]:

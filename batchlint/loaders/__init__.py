@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -145,16 +144,9 @@ def _parse_yaml(path: str, text: str, limits: Limits) -> Document:
 
 
 def _parse_json(path: str, text: str, limits: Limits) -> Document:
-    from batchlint.jsonpos import load_json  # not for a scan of Terraform source alone
+    from batchlint.jsonpos import read_json  # not for a scan of Terraform source alone
 
-    try:
-        data, offsets = load_json(text, limits.max_depth)
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except RecursionError:  # deeper than Python recurses, or than the limit
-        raise _too_deep(path, limits) from None
-    except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
-        raise InputError(path, "invalid JSON: a number is too long to read") from None
+    data, offsets = read_json(path, text, limits.max_depth)
     return Document(path, text, data, offsets=offsets)
 
 
@@ -191,7 +183,3 @@ def read_stdin(limits: Limits = DEFAULT_LIMITS) -> str:
                                 "for one file (raise it with --max-file-size)")
     return decode(STDIN, raw)
 
-
-def _too_deep(path: str, limits: Limits) -> InputError:
-    return InputError(path, f"nested more than {limits.max_depth} levels deep (raise the "
-                            "limit with --max-depth)")

@@ -13,7 +13,6 @@ init``; batchlint names the cycle, its folders compared by their real paths.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -46,17 +45,9 @@ def read_terraform(path: str, limits: Limits) -> str:
 def read_json(path: str, text: str, limits: Limits) -> Any:
     """JSON (a ``.tf.json`` or ``.tfvars.json`` file) as batchlint reads every ``.json``
     input, with the same errors: nested at most ``limits.max_depth`` deep."""
-    from batchlint.jsonpos import load_json
+    from batchlint.jsonpos import read_json as read
 
-    try:
-        return load_json(text, limits.max_depth)[0]
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except RecursionError:  # deeper than Python recurses, or than the limit
-        raise InputError(path, f"nested more than {limits.max_depth} levels deep (raise the "
-                               "limit with --max-depth)") from None
-    except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
-        raise InputError(path, "invalid JSON: a number is too long to read") from None
+    return read(path, text, limits.max_depth)[0]
 
 
 def _too_large(path: str, size: int) -> InputError:
