@@ -8,7 +8,7 @@ from batchlint.loaders import tfsource_eval as ev
 from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders import tfsource_limits as limits
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
-from batchlint.loaders.tfsource_hcl import Block, HclFile, Node
+from batchlint.loaders.tfsource_hcl import Block, HclFile
 from batchlint.loaders.tfsource_scope import Locals, Scope
 
 
@@ -42,16 +42,22 @@ class _Blocks(Locals):
         self.blocks = blocks
 
 
-def checked_for_each(file: HclFile, node: Node, scope: Scope, value: Any) -> Any:
-    """``value``, or an unknown saying why, when ``node`` is the ``for_each`` of a dynamic
-    block: Terraform rejects one that is not a collection (null, a number, a string), and
+def checked_for_each(scope: Scope, value: Any) -> Any:
+    """The evaluated ``for_each`` of a dynamic block, or an unknown saying why not:
+    Terraform rejects one that is not a collection (null, a number, a string), and
     batchlint expands at most ``MAX_ELEMENTS`` blocks (nested dynamic blocks multiplied)."""
-    attribute = node.parent
-    block = attribute.parent.parent if attribute is not None and attribute.parent else None
-    if attribute is None or block is None or attribute.type != "attribute" \
-            or block.type != "block" or file.raw(attribute.children[0]) != "for_each" \
-            or file.raw(block.children[0]) != "dynamic":
+    plain = ev.plain(value)
+    if isinstance(plain, Unknown | Lazy):
         return value
+    if not isinstance(plain, dict | list):
+        shown = "null" if plain is None else "a bool" if isinstance(plain, bool) else \
+            "a number" if isinstance(plain, int | float) else "a string"
+        return Unknown(why=f"has a `for_each` of {shown}, which Terraform rejects")
+    blocks = (scope.blocks if isinstance(scope, _Blocks) else 1) * len(plain)
+    if blocks > limits.MAX_ELEMENTS:
+        return Unknown(why=f"stands for {blocks:,} blocks: batchlint expands at most "
+                           f"{limits.MAX_ELEMENTS:,} blocks of a dynamic block")
+    return value
     plain = ev.plain(value)
     if isinstance(plain, Unknown | Lazy):
         return value

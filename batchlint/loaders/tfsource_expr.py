@@ -11,7 +11,6 @@ from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders import tfsource_limits as limits
 from batchlint.loaders import tfsource_template as template
 from batchlint.loaders.tfsource_conditional import Branch, branches, conditional
-from batchlint.loaders.tfsource_dynamic import checked_for_each
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
 from batchlint.loaders.tfsource_hcl import HclFile, Node
 from batchlint.loaders.tfsource_scope import Locals, Scope
@@ -272,7 +271,7 @@ def evaluate(file: HclFile, scope: Scope, node: Node) -> Any:
     try:
         value = Evaluator(file, scope)(node)
         limits.weight(value, "its value")
-        return checked_for_each(file, node, scope, value)
+        return value
     except RecursionError:
         raise EvalError("an expression nested too deeply") from None
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from batchlint.loaders import tfsource_eval as ev
 from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders.tfplan_refs import Instance, Key, Outside, Target, render
-from batchlint.loaders.tfsource_dynamic import dynamic_blocks
+from batchlint.loaders.tfsource_dynamic import checked_for_each, dynamic_blocks
 from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
 from batchlint.loaders.tfsource_expand import META, Expansion, InstanceScope, expand
 from batchlint.loaders.tfsource_expr import Scope, evaluate
@@ -180,7 +180,8 @@ class SourceInstance(Lazy):
     def _dynamic(self, block: Block, scope: Scope, path: Path, raw: dict[str, Any],
                  expressions: dict[str, Any]) -> None:
         name, attrs = block.labels[0], block.body.attrs
-        value = ev.plain(self._eval(attrs["for_each"], scope)) if "for_each" in attrs else []
+        value = ev.plain(checked_for_each(scope, self._eval(attrs["for_each"], scope))) \
+            if "for_each" in attrs else []
         found = None if isinstance(value, Unknown) else \
             dynamic_blocks(self.node.file, block, scope, value)
         if found is None:
