@@ -26,7 +26,7 @@ def dynamic_blocks(file: HclFile, block: Block, scope: Scope,
         iterator = hcl.bare_name(file, block.body.attrs["iterator"].expr) or name
     if not isinstance(for_each, dict | list):
         raise EvalError(f"`for_each` of dynamic block `{name}` is not a collection")
-    blocks = (scope.blocks if isinstance(scope, _Blocks) else 1) * len(for_each)
+    blocks = _blocks(scope, len(for_each))
     items = list(for_each.items()) if isinstance(for_each, dict) else \
         [(v if isinstance(for_each, ev.TfSet) else i, v) for i, v in enumerate(for_each)]
     return [(content, _Blocks(scope, {iterator: {"key": k, "value": v}}, blocks))
@@ -53,20 +53,13 @@ def checked_for_each(scope: Scope, value: Any) -> Any:
         shown = "null" if plain is None else "a bool" if isinstance(plain, bool) else \
             "a number" if isinstance(plain, int | float) else "a string"
         return Unknown(why=f"has a `for_each` of {shown}, which Terraform rejects")
-    blocks = (scope.blocks if isinstance(scope, _Blocks) else 1) * len(plain)
+    blocks = _blocks(scope, len(plain))
     if blocks > limits.MAX_ELEMENTS:
         return Unknown(why=f"stands for {blocks:,} blocks: batchlint expands at most "
                            f"{limits.MAX_ELEMENTS:,} blocks of a dynamic block")
     return value
-    plain = ev.plain(value)
-    if isinstance(plain, Unknown | Lazy):
-        return value
-    if not isinstance(plain, dict | list):
-        shown = "null" if plain is None else "a bool" if isinstance(plain, bool) else \
-            "a number" if isinstance(plain, int | float) else "a string"
-        return Unknown(why=f"has a `for_each` of {shown}, which Terraform rejects")
-    blocks = (scope.blocks if isinstance(scope, _Blocks) else 1) * len(plain)
-    if blocks > limits.MAX_ELEMENTS:
-        return Unknown(why=f"stands for {blocks:,} blocks: batchlint expands at most "
-                           f"{limits.MAX_ELEMENTS:,} blocks of a dynamic block")
-    return value
+
+
+def _blocks(scope: Scope, elements: int) -> int:
+    """How many blocks ``elements`` stand for inside the dynamic blocks of ``scope``."""
+    return (scope.blocks if isinstance(scope, _Blocks) else 1) * elements
