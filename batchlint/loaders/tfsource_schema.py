@@ -12,13 +12,12 @@ it is left unknown, saying why (``is "abc", which is not a number``).
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 from functools import cache
 from typing import Any
 
-from batchlint.loaders.tfsource_eval import Lazy, Unknown
+from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown, in_range
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _BOOLS = {"true": True, "1": True, "false": False, "0": False}
@@ -68,12 +67,13 @@ def _primitive(kind: str, value: Any) -> Any:
         return value
     if isinstance(value, str):
         if kind == "number" and _NUMBER.fullmatch(value):
-            if value.lstrip("+-").isdigit():
-                return int(value)
-            number = float(value)
-            if not math.isfinite(number):  # "1e400": no provider takes it
+            try:  # the evaluator's own bounds ("1e400", more digits than Python converts)
+                number = in_range(int(value) if value.lstrip("+-").isdigit() else
+                                  float(value))
+            except (ValueError, EvalError):
                 return Unknown(why=f"is {json.dumps(value)}, a number out of range")
-            return int(number) if number.is_integer() else number
+            return int(number) if isinstance(number, float) and number.is_integer() \
+                else number
         if kind == "bool" and value in _BOOLS:
             return _BOOLS[value]
         shown = json.dumps(value)

@@ -129,6 +129,7 @@ def test_numbers_written_as_strings_are_numbers(tmp_path: Path) -> None:
     ('"1_000"', 'is "1_000", which is not a number'),
     ("true", "is true, which is not a number"),
     ('"1e400"', 'is "1e400", a number out of range'),  # not the whole resource unread
+    (f'"{"9" * 5000}"', f'is "{"9" * 5000}", a number out of range'),  # was an internal error
 ])
 def test_a_string_that_is_not_a_number_is_not_known(tmp_path: Path, written: str,
                                                      why: str) -> None:
