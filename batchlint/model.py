@@ -241,16 +241,23 @@ class Model:
         for scope in ((dataset, account, region), (dataset, account, None), (dataset, None, None)):
             if scope in self.unavailable:
                 return Unknown(f"{what}: {self.unavailable[scope]}")
-        source = self.cached("iac", lambda: next((r.origin.source for r in self.resources
-                                                   if r.origin.source in IAC_WORDS), ""))
-        if source:  # no file can add the account's data to a template's view
-            return Unknown(f"{what} is not in the {IAC_WORDS[source]}: only the account has "
+        iac = self.iac_words
+        if iac:  # no file can add the account's data to a template's view
+            return Unknown(f"{what} is not in the {iac}: only the account has "
                            "it (scan the account, live or from a snapshot)")
         where = f" for account {account}" if account else ""
         if region and dataset not in (IAM, IAM_POLICIES):
             where += f" in {region}"
         return Unknown(f"{what} is not in the data given: no complete {DATASET_WORDS[dataset]}"
                        f"{where} were provided")
+
+    @property
+    def iac_words(self) -> str:
+        """"CloudFormation template" or "Terraform configuration" for a view of one (which
+        never holds the account's own data), else ""."""
+        source = self.cached("iac", lambda: next((r.origin.source for r in self.resources
+                                                   if r.origin.source in IAC_WORDS), ""))
+        return IAC_WORDS.get(source, "")
 
     def is_complete(self, dataset: str, account: str | None, region: str | None = None) -> bool:
         if account is None:

@@ -3,10 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.compute import is_enabled, is_usable, queue_compute_environments
+from batchlint.facts.compute import (
+    is_enabled,
+    is_usable,
+    missing_environments,
+    queue_compute_environments,
+)
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
-from batchlint.syntax import quoted
 from batchlint.unknowns import because, recording
 
 
@@ -67,8 +71,7 @@ class QueueWithoutUsableCompute(Rule):
             return
         if missing:
             known = ", and none of the known ones is ENABLED and VALID" if found else ""
-            yield self.not_verified(resource, f"compute environment(s) {quoted(missing)} are "
-                                    f"not in the data given{known}")
+            yield self.not_verified(resource, missing_environments(ctx.model, missing, known))
             return
         if not found:
             yield self.finding(resource, f"job queue `{resource.name}` is ENABLED but has no "

@@ -9,6 +9,7 @@ from batchlint.facts.compute import (
     architecture,
     compute_type,
     instance_types,
+    missing_environments,
     queue_compute_environments,
 )
 from batchlint.model import Resource
@@ -93,9 +94,9 @@ class QueueIncompatibleCompute(Rule):
         elif missing and len(archs) + len(missing) > 1:
             undecided.append("x86 and Arm instance types")
         if undecided:
-            yield self.not_verified(resource, f"compute environment(s) {quoted(missing)} are "
-                                    "not in the data given, so whether the queue mixes "
-                                    f"{' or '.join(undecided)} is unknown")
+            yield self.not_verified(resource, missing_environments(
+                ctx.model, missing, f", so whether the queue mixes {' or '.join(undecided)} is "
+                "unknown"))
 
 
 def _typed(found: list[Resource], names: list[str]) -> str:

@@ -3,10 +3,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.compute import SPOT_TYPES, compute_type, is_enabled, queue_compute_environments
+from batchlint.facts.compute import (
+    SPOT_TYPES,
+    compute_type,
+    is_enabled,
+    missing_environments,
+    queue_compute_environments,
+)
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
-from batchlint.syntax import quoted
 
 
 class SpotOnlyQueue(Rule):
@@ -58,8 +63,8 @@ class SpotOnlyQueue(Rule):
         if any(compute_type(ce) not in SPOT_TYPES for ce in found):
             return  # an on-demand (or unmanaged) environment is there
         if missing:
-            yield self.not_verified(resource, f"compute environment(s) {quoted(missing)} are "
-                                    "not in the data given, and one of them may be on-demand")
+            yield self.not_verified(resource, missing_environments(
+                ctx.model, missing, ", and one of them may be on-demand"))
         elif found:
             names = ", ".join(f"`{ce.name}` ({compute_type(ce)})" for ce in found)
             yield self.finding(resource, f"job queue `{resource.name}` runs only on Spot "

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from batchlint import model as m
 from batchlint.jsonvalues import mapping
 from batchlint.model import Json, Model, Resource
+from batchlint.syntax import quoted
 
 EC2_TYPES = ("EC2", "SPOT")
 FARGATE_TYPES = ("FARGATE", "FARGATE_SPOT")
@@ -115,3 +116,13 @@ def _queue_environments(model: Model, queue: Resource
         else:
             found.append(ce)
     return tuple(found), tuple(missing)
+
+
+def missing_environments(model: Model, missing: list[str], then: str = "") -> str:
+    """Says that a queue's environments ``missing`` are not in the data, and ``then`` what
+    follows; for a template or a plan, also that only the account has them."""
+    iac, named = model.iac_words, f"compute environment(s) {quoted(missing)} are not in the"
+    if iac:
+        return (f"{named} {iac}{then}: only the account has them (scan the account, live or "
+                "from a snapshot)")
+    return f"{named} data given{then}"
