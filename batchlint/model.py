@@ -241,10 +241,9 @@ class Model:
         for scope in ((dataset, account, region), (dataset, account, None), (dataset, None, None)):
             if scope in self.unavailable:
                 return Unknown(f"{what}: {self.unavailable[scope]}")
-        iac = self.iac_words
-        if iac:  # no file can add the account's data to a template's view
-            return Unknown(f"{what} is not in the {iac}: only the account has "
-                           "it (scan the account, live or from a snapshot)")
+        if self.iac_words:  # no file can add the account's data to a template's view
+            return Unknown(f"{what} is not in the {self.iac_words}: only the account has it "
+                           "(scan the account, live or from a snapshot)")
         where = f" for account {account}" if account else ""
         if region and dataset not in (IAM, IAM_POLICIES):
             where += f" in {region}"
@@ -253,11 +252,9 @@ class Model:
 
     @property
     def iac_words(self) -> str:
-        """"CloudFormation template" or "Terraform configuration" for a view of one (which
-        never holds the account's own data), else ""."""
-        source = self.cached("iac", lambda: next((r.origin.source for r in self.resources
-                                                   if r.origin.source in IAC_WORDS), ""))
-        return IAC_WORDS.get(source, "")
+        """How a template's (plan's) view names its source; "" for the account's data."""
+        return IAC_WORDS.get(self.cached("iac", lambda: next((
+            r.origin.source for r in self.resources if r.origin.source in IAC_WORDS), "")), "")
 
     def is_complete(self, dataset: str, account: str | None, region: str | None = None) -> bool:
         if account is None:

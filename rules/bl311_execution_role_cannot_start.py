@@ -7,6 +7,7 @@ from batchlint.facts import iam
 from batchlint.facts.execution_role import Need, is_needed, tasks
 from batchlint.facts.iam_eval import decide, role_policies
 from batchlint.facts.jobdefs import on_fargate
+from batchlint.facts.stack_constants import shown
 from batchlint.model import Absent, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
@@ -93,10 +94,11 @@ class ExecutionRoleCannotStart(Rule):
 
     def _check_role(self, jobdef: Resource, role: Resource, needs: tuple[Need, ...],
                     path: str, ctx: Context) -> Iterator[Result]:
-        about = f"job definition `{jobdef.name}`: execution role `{role.name}`"
+        role_named = f"execution role `{role.name}`"  # a not-verified line names the jobdef
+        about = f"job definition `{jobdef.name}`: {role_named}"
         unreadable = role.unknown.get(())
         if unreadable is not None:  # a template's role of a shape batchlint cannot read
-            yield self.not_verified(jobdef, f"{about}: {unreadable}")
+            yield self.not_verified(jobdef, f"{role_named}: {unreadable}")
             return
         trust = iam.trusts(role, SERVICE)
         if trust is False:
@@ -104,7 +106,7 @@ class ExecutionRoleCannotStart(Rule):
                                "can start; add it as a Service principal allowed "
                                "sts:AssumeRole in the role's trust policy", path)
         elif trust is None:
-            yield self.not_verified(jobdef, f"{about} has no readable trust policy in the "
+            yield self.not_verified(jobdef, f"{role_named} has no readable trust policy in the "
                                     f"data given, so whether `{SERVICE}` may assume it is "
                                     "not checked")
         policies = role_policies(ctx.model, role)
@@ -133,9 +135,9 @@ class ExecutionRoleCannotStart(Rule):
                                f"to start (it fails with {error}); {fix}", path)
         if unsure:
             what = "; ".join(f"{_pairs(needs)} ({reason})" for reason, needs in unsure.items())
-            yield self.not_verified(jobdef, f"{about}: whether it allows {what} is not known")
+            yield self.not_verified(jobdef, f"{role_named}: whether it allows {what} is not known")
 
 
 def _pairs(actions_by_resource: dict[str, list[str]]) -> str:
-    return "; ".join(f"{', '.join(dict.fromkeys(actions))} on {resource}"  # once each
+    return "; ".join(f"{', '.join(dict.fromkeys(actions))} on {shown(resource)}"  # once each
                      for resource, actions in actions_by_resource.items())

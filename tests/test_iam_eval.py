@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from batchlint.facts import stack_constants
 from batchlint.facts.iam_eval import Decision, decide, role_policies
 from batchlint.model import Json, Model, Origin, Resource
 
@@ -57,8 +58,10 @@ def test_what_is_not_verified() -> None:
     assert _decide(_role(allow, attached=["arn:aws:iam::123456789012:policy/custom"])) is None
     assert _decide(_role(allow, attached=["arn:aws:iam::aws:policy/ReadOnlyAccess"])) is None
     assert _decide(_role({"Effect": "Allow", "Action": 5, "Resource": "*"})) is None
+    # the stack's region may be us-east-1: the grant may cover the repository
     assert _decide(_role({"Effect": "Allow", "Action": "ecr:*",
-                          "Resource": "arn:aws:ecr:${AWS::Region}:1:repository/etl"})) is None
+                          "Resource": "arn:aws:ecr:${AWS::Region}:123456789012:repository/etl"})
+                   ) is None
     unreadable = _role()
     unreadable["RolePolicyList"] = [{"PolicyName": "p", "PolicyDocument": "{not json"}]
     reason = decide(role_policies(EMPTY, unreadable), "ecr:BatchGetImage", [REPO]).reason
@@ -117,3 +120,29 @@ def test_a_malformed_statement_leaves_every_action_not_verified() -> None:
                   {"Effect": "Allow", "Action": "s3:*", "NotAction": "x", "Resource": "*"},
                   {"Effect": "allow", "Action": "s3:*", "Resource": "*"}, "Allow s3:*"):
         assert _decide(_role(shape)) is None  # type: ignore[arg-type]
+
+
+def test_stack_constants_match_as_one_value_each() -> None:
+    """A template's ${AWS::Region} and ${AWS::AccountId} are one value each in the stack:
+    the same ARN written with them on both sides matches whatever they are; a grant that
+    can match for no value of them does not count; one that may match is not verified."""
+    secret = "arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app/token"
+    wanted = stack_constants.encoded(secret)
+    assert wanted is not None and stack_constants.shown(wanted) == secret
+
+    def allowed(resource: Json) -> bool | None:
+        role = _role({"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": resource})
+        return decide(role_policies(EMPTY, role), "ssm:GetParameters", [str(wanted)]).allowed
+
+    assert allowed("arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app/*") is True
+    assert allowed("arn:aws:ssm:*:*:parameter/app/token") is True
+    assert allowed("arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/ap?/*") is True
+    assert allowed("arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/db/*") is False
+    assert allowed("arn:aws:ssm:us-east-1:123456789012:parameter/other/*") is False
+    assert allowed("arn:aws:s3:::bucket/*") is False
+    assert allowed("arn:aws:ssm:us-east-1:123456789012:parameter/app/*") is None
+    assert allowed("arn:aws:ssm:eu-*:*:parameter/*") is None
+    # a region is letters, digits and hyphens: it never spans the ARN's ':' or '/'
+    assert allowed("arn:aws:ssm:us-east-1:123456789012:parameter/*/token/x") is False
+    # another unknown than the stack's constants: not a symbol, the read is not verified
+    assert stack_constants.encoded("arn:aws:ssm:${Region}:1:parameter/x") is None

@@ -12,14 +12,16 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
+from batchlint.facts import stack_constants
 from batchlint.facts.jobdefs import containers, on_fargate
 from batchlint.jsonvalues import mapping
 from batchlint.model import Json, Resource, parse_arn, parse_path
 from batchlint.unknowns import plain, value_at
 
 DEFAULT_LOG_GROUP = "/aws/batch/job"  # awslogs' group when awslogs-group is not set
-_ECR_IMAGE = re.compile(
-    r"^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
+_ECR_IMAGE = re.compile(  # account and region as given, or as a template's stack constants
+    rf"^(\d{{12}}|{stack_constants.ACCOUNT})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+|"
+    rf"{stack_constants.REGION})\.amazonaws\.com(?:\.cn)?/([^:@]+)")
 _ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
              "ecr:BatchGetImage")
 
@@ -66,17 +68,20 @@ def tasks(jobdef: Resource) -> Iterator[Task]:
 def _needs(jobdef: Resource, path: str, container: Mapping[str, Json],
            fargate: bool) -> Iterator[Need]:
     account, region = jobdef.account, jobdef.region
+    if jobdef.origin.source == "cloudformation":  # the stack's: one value each, unknown
+        account, region = account or stack_constants.ACCOUNT, region or stack_constants.REGION
     log = mapping(container.get("logConfiguration"))
     if fargate:
         yield from _fargate_needs(path, container, log, account, region)
     for key, items in (("secrets", container.get("secrets")),
                        ("logConfiguration.secretOptions", log.get("secretOptions"))):
         for i, item in enumerate(items if isinstance(items, list) else ()):
-            ref = mapping(item).get("valueFrom")
+            ref = stack_constants.read(mapping(item), "valueFrom")
             need = ref and _secret(ref, account, region, f"{path}.{key}[{i}].valueFrom")
             if need:
                 yield need
-    credentials = mapping(container.get("repositoryCredentials")).get("credentialsParameter")
+    credentials = stack_constants.read(mapping(container.get("repositoryCredentials")),
+                                       "credentialsParameter")
     need = credentials and _secret(credentials, account, region,
                                    f"{path}.repositoryCredentials.credentialsParameter")
     if need:
@@ -86,7 +91,7 @@ def _needs(jobdef: Resource, path: str, container: Mapping[str, Json],
 def _fargate_needs(path: str, container: Mapping[str, Json], log: Mapping[str, Json],
                    account: str | None, region: str | None) -> Iterator[Need]:
     """Fargate pulls the image and sends the logs with the execution role."""
-    image = container.get("image")
+    image = stack_constants.read(container, "image")
     ecr = _ECR_IMAGE.match(image) if isinstance(image, str) else None
     if ecr:
         repo = (f"arn:{_partition(ecr.group(2))}:ecr:{ecr.group(2)}:{ecr.group(1)}:"
@@ -113,8 +118,9 @@ def _fargate_needs(path: str, container: Mapping[str, Json], log: Mapping[str, J
 
 
 def _any(value: Json) -> str:
-    """An option's text; ``*`` for one not known before deployment (``${AWS::Region}``)."""
-    return ("*" if "${" in value else value) if isinstance(value, str) else ""
+    """An option's text (a template's stack constants as symbols); ``*`` for one not known
+    before deployment (``${LogGroupParameter}``)."""
+    return (stack_constants.encoded(value) or "*") if isinstance(value, str) else ""
 
 
 def _secret(ref: Json, account: str | None, region: str | None, path: str) -> Need | None:

@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from batchlint import model as m
+from batchlint.facts import stack_constants
 from batchlint.facts.iam import _AWS_MANAGED_POLICY as _AWS_MANAGED
 from batchlint.facts.iam import policy_document
+from batchlint.facts.stack_constants import SYMBOLS_CLASS
 from batchlint.model import Json, Model, Resource
 from batchlint.unknowns import plain
 
@@ -221,13 +223,17 @@ def _statement(st: Mapping[str, Json], action: str, spellings: tuple[str, ...]) 
         return ""
     if "NotResource" in st:
         return f"has a {effect} statement with NotResource"
-    targets = _patterns(st["Resource"]) or []
+    targets = _patterns(stack_constants.read(st, "Resource")) or []
     if not spellings and "*" not in targets:  # the service picks the resources
         return f"names only some resources in an {effect} statement"
     if spellings and not any(_matches(p, r, False) for p in targets for r in spellings):
         # a policy variable, or a template's value known only at deployment
-        return "names resources with ${…} that may match" if any(
-            "${" in p for p in targets) else ""
+        if any("${" in p for p in targets):
+            return "names resources with ${…} that may match"
+        if any(_could_match(p, r) for p in targets for r in spellings):
+            return ("names resources that may match once the stack's region and account "
+                    "are known")
+        return ""
     if effect == "Deny":
         return "denies it in a statement"
     if "Condition" in st:
@@ -247,9 +253,37 @@ def _matches(pattern: str, value: str, ignore_case: bool) -> bool:
     return _compiled(pattern, ignore_case).fullmatch(value) is not None
 
 
+def _could_match(pattern: str, value: str) -> bool:
+    """Whether ``pattern`` matches ``value`` for some values of the stack constants in
+    either (stack_constants' symbols, each taken as any text, as ``*``)."""
+    if not any(map(stack_constants.has_symbols, (pattern, value))):
+        return False
+    wild = stack_constants.has_symbols
+
+    @cache
+    def meet(i: int, j: int) -> bool:  # do pattern[i:] and value[j:] match some text alike?
+        p, v = pattern[i:i + 1], value[j:j + 1]
+        if not p and not v:
+            return True
+        if p == "*":
+            return meet(i + 1, j) or (bool(v) and meet(i, j + 1))
+        if wild(p):  # a region, account ID or stack name: letters, digits and hyphens
+            return meet(i + 1, j) or (bool(v) and _in_name(v) and meet(i, j + 1))
+        if wild(v):
+            return meet(i, j + 1) or (bool(p) and (p == "?" or _in_name(p)) and meet(i + 1, j))
+        return bool(p and v) and (p == "?" or p == v) and meet(i + 1, j + 1)
+
+    return meet(0, 0)
+
+
+def _in_name(char: str) -> bool:
+    return (char.isascii() and (char.isalnum() or char == "-")) or stack_constants.has_symbols(char)
+
+
 @lru_cache(maxsize=1024)
 def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    text = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    # ``?`` is one character: never a whole stack constant (stack_constants)
+    text = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", f"(?!{SYMBOLS_CLASS}).")
     return re.compile(text, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
 
 

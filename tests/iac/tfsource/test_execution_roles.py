@@ -40,12 +40,13 @@ def _expected(kind: str, role: str) -> tuple[list[str], str | None]:
     """What BL311 says of ``aws_batch_job_definition.<kind>["<role>"]``: messages, and why
     it is not verified (None: it is verified)."""
     jd = f'aws_batch_job_definition.{kind}["{role}"]'
-    about = f"job definition `{jd}`: execution role `aws_iam_role.{role}`"
+    role_named = f"execution role `aws_iam_role.{role}`"  # as a not-verified line says
+    about = f"job definition `{jd}`: {role_named}"
     if role == "no_pull":  # the logs' account is not in the configuration
         return ([f"{about} does not allow {ECR}; secretsmanager:GetSecretValue on {SECRET}, "
                  "which the job needs to start (it fails with CannotPullContainerError); allow "
                  "them in one of its policies"],
-                f"{about}: whether it allows {LOGS} (the log group's account or region is "
+                f"{role_named}: whether it allows {LOGS} (the log group's account or region is "
                 "known only at deployment) is not known")
     if role == "trusts_ec2":  # AmazonECSTaskExecutionRolePolicy by managed_policy_arns
         return ([f"{about} is not assumable by `ecs-tasks.amazonaws.com`, so no task can "
@@ -55,7 +56,7 @@ def _expected(kind: str, role: str) -> tuple[list[str], str | None]:
                  "job needs to start (it fails with ResourceInitializationError); allow it in "
                  "one of its policies"], None)
     if role == "from_data":
-        return [], (f"{about}: whether it allows {ECR}; {LOGS}; secretsmanager:GetSecretValue "
+        return [], (f"{role_named}: whether it allows {ECR}; {LOGS}; secretsmanager:GetSecretValue "
                     f"on {SECRET} (its inline policy `shared` has no readable policy "
                     "document) is not known")
     return [], None  # ok: the managed policy attached, the secret by an aws_iam_policy
