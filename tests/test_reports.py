@@ -73,6 +73,33 @@ def test_not_verified_checks_are_grouped_unless_verbose(cli) -> None:
     assert len(section) < len(detailed) or count == len(section) - 2
 
 
+def test_grouped_not_verified_checks_keep_the_names_they_share(cli, tmp_path) -> None:
+    """Two environments on the same role, each with its own subnet parameter: the group says
+    which role and field it is about, and elides only the parameters that differ."""
+    template = tmp_path / "two.yaml"
+    environments = "".join(f"""
+  CE{n}:
+    Type: AWS::Batch::ComputeEnvironment
+    Properties:
+      Type: MANAGED
+      ComputeResources:
+        Type: EC2
+        MaxvCpus: 16
+        InstanceTypes: [m5.large]
+        InstanceRole: ecsInstanceRole
+        Subnets: [!Ref Subnet{n}]
+""" for n in (1, 2))
+    template.write_text("Parameters:\n  Subnet1: {Type: String}\n  Subnet2: {Type: String}\n"
+                        f"Resources:{environments}")
+    out = cli("scan", str(template), "--select", "BL102,BL113").stdout
+    assert ("BL102 instance-role-missing  2 checks on compute-environment `CE1`, `CE2`: "
+            "ComputeResources.InstanceRole: instance-profile `ecsInstanceRole` is not in the "
+            "CloudFormation template") in out
+    assert ("2 checks on compute-environment `CE1`, `CE2`: it depends on values not known "
+            "before deployment: `ComputeResources.Subnets[0]` depends on parameter `…`, which "
+            "has no default") in out
+
+
 @pytest.mark.parametrize(("message", "problem", "fix"), [
     ("ce `a` is bad; fix it", "ce `a` is bad", "fix it"),
     ("`a; b` (x; y) is bad; add {k: [1; 2]}", "`a; b` (x; y) is bad", "add {k: [1; 2]}"),

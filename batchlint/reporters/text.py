@@ -142,17 +142,28 @@ def _gaps(gaps: list[NotVerified], verbose: bool, width: int | None) -> list[Lin
     for gap in gaps:
         general = _first_clause(_QUOTED.sub("`…`", gap.reason))
         groups.setdefault((gap.rule_id, general), []).append(gap)
-    for (_, general), members in groups.items():
+    for members in groups.values():
         n = members[0]
         if len(members) == 1:
             text = f"{n.resource.label}: {n.reason}"
         else:
             cut = any(_first_clause(m.reason) != m.reason for m in members)
-            text = f"{len(members)} checks on {_names(members)}: {general}{'; …' if cut else ''}"
+            text = (f"{len(members)} checks on {_names(members)}: "
+                    f"{_common([_first_clause(m.reason) for m in members])}"
+                    f"{'; …' if cut else ''}")
         lines += wrap(_safe([("  ", ""), (f"{n.rule_id} ", "bold"), (f"{n.rule_name}  ", "dim"),
                              (text, "")]), width, 6)
     lines.append([("  (--verbose lists each check with its resource and location)", "dim")])
     return [*lines, []]
+
+
+def _common(reasons: list[str]) -> str:
+    """Reasons alike but for their quoted names, written once: each name they all give as it
+    is, a name that differs as `…`."""
+    names = [_QUOTED.findall(reason) for reason in reasons]
+    slots = iter([quoted[0] if len(set(quoted)) == 1 else "`…`"  # alike: as many names
+                  for quoted in zip(*names, strict=True)])
+    return _QUOTED.sub(lambda _: next(slots), reasons[0])
 
 
 def _first_clause(reason: str) -> str:
