@@ -60,7 +60,9 @@ def tasks(jobdef: Resource) -> Iterator[Task]:
     for holder, (data, needs) in found.items():
         if data is None:  # containers() read the way there already
             data = mapping(value_at(jobdef.data, parse_path(holder)))
-        role = data.get("executionRoleArn")
+        # read as a check's read (not verified when not known) only where it is needed
+        role = data.get("executionRoleArn") if fargate or needs else \
+            dict.get(data, "executionRoleArn") if isinstance(data, dict) else None
         yield Task(holder, role if isinstance(role, str) and role else None,
                    tuple(dict.fromkeys(needs)) if needs else ())
 
