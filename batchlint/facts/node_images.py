@@ -18,6 +18,7 @@ from batchlint.facts.compute import family, instance_types, is_managed_ec2
 from batchlint.facts.instance_catalog import known_architecture
 from batchlint.model import Absent, Json, Model, Resource, Unknown
 from batchlint.syntax import Written
+from batchlint.unknowns import known_text
 
 XVDA, XVDCZ = lt.ROOT_DEVICE, lt.AL1_DOCKER_DEVICE
 
@@ -244,8 +245,10 @@ def ignored_fields(data: Mapping[str, Json], instance_role: Callable[[], object]
     (only when the template names a profile): a profile naming the same one changes
     nothing."""
     out = []
-    if isinstance(data.get("InstanceType"), str) and data["InstanceType"]:
-        out.append(f"InstanceType `{data['InstanceType']}` (Batch launches the compute "
+    with known_text():  # set is enough, whatever its value (`${InstanceType}`, a parameter)
+        instance_type = data.get("InstanceType")
+    if isinstance(instance_type, str) and instance_type:
+        out.append(f"InstanceType `{instance_type}` (Batch launches the compute "
                    "environment's instanceTypes)")
     profile = data.get("IamInstanceProfile")
     named = profile.get("Arn") or profile.get("Name") if isinstance(profile, Mapping) else None
