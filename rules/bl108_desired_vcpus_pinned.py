@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.compute import resources_of
+from batchlint.facts.compute import FARGATE_TYPES, compute_type, resources_of
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.unknowns import because
@@ -53,6 +53,9 @@ class DesiredVcpusPinned(Rule):
           MaxvCpus: 256
     ```
     In Terraform, drop `desired_vcpus` (or add it to `lifecycle.ignore_changes`).
+    On Fargate, where Batch has no desired vCPUs, a value other than 0 is reported as
+    one that does not apply (the AWS provider does not send 0; a plan's value computed
+    by the provider is not reported).
     Terraform source whose `ignore_changes` names `compute_resources[0].desired_vcpus`,
     `compute_resources` or `all` is not reported (a plan does not carry `lifecycle`).
 
@@ -83,6 +86,12 @@ class DesiredVcpusPinned(Rule):
             unread = resource.unknown[("computeResources",)]
             yield self.not_verified(resource, because([((), unread, "")], resource.label))
         if desired is None:
+            return
+        if compute_type(resource) in FARGATE_TYPES:  # Batch has no desired vCPUs on Fargate
+            if isinstance(desired, int) and desired:  # 0 is not sent by the AWS provider
+                yield self.finding(resource, f"compute environment `{resource.name}` sets "
+                                   f"{field} to {desired}, which does not apply to Fargate "
+                                   "— remove it", "computeResources.desiredvCpus")
             return
         yield self.finding(
             resource, f"compute environment `{resource.name}` pins {field} to {desired}; Batch "
