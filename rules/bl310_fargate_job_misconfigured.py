@@ -9,6 +9,7 @@ from batchlint.facts.network import internet_only_through_gateway
 from batchlint.model import Json, Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
+from batchlint.unknowns import because, recording
 
 MIN_GIB, MAX_GIB = 21, 200  # Fargate's ephemeralStorage.sizeInGiB
 LOG_DRIVERS = ("awslogs", "splunk")  # the only ones Batch allows on Fargate
@@ -68,11 +69,25 @@ class FargateJobMisconfigured(Rule):
     kinds = (m.JOB_DEFINITION,)
     tags = ("reliability",)
 
+    reads_unknowns = True  # its checks are independent: one not known hides no other
+
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
-        if not on_fargate(resource):
+        with recording() as hits:
+            fargate = on_fargate(resource)
+        if not fargate:
+            if hits:
+                yield self.not_verified(resource, because(hits, resource.label))
             return
+        for part in (self._tasks, self._log_drivers, self._network):
+            with recording() as read:
+                results = list(part(resource, ctx))
+            hits += read
+            yield from () if read else results
+        if hits:  # what the others found stands
+            yield self.not_verified(resource, because(hits, resource.label))
+
+    def _tasks(self, resource: Resource, ctx: Context) -> Iterator[Result]:
         name = resource.name
-        private: list[tuple[str, str]] = []  # (where, assignPublicIp in words)
         for path, task in _tasks(resource):
             if not task.get("executionRoleArn"):
                 yield self.finding(resource, f"Fargate job definition `{name}` sets no "
@@ -86,19 +101,25 @@ class FargateJobMisconfigured(Rule):
                 yield self.finding(resource, f"Fargate job definition `{name}` asks for "
                                    f"{spell(resource, at)} {size}; Fargate offers "
                                    f"{MIN_GIB}-{MAX_GIB} GiB", at)
-            public = _mapping(task.get("networkConfiguration")).get("assignPublicIp")
-            if str(public or "DISABLED").upper() != "ENABLED":
-                where = f"{path}.networkConfiguration.assignPublicIp" if public else path
-                private.append((where, "DISABLED" if public else "not set (DISABLED)"))
+
+    def _log_drivers(self, resource: Resource, ctx: Context) -> Iterator[Result]:
         for container in containers(resource):
             driver = _mapping(container.data.get("logConfiguration")).get("logDriver")
             if isinstance(driver, str) and driver not in LOG_DRIVERS:
                 at = f"{container.path}.logConfiguration.logDriver"
                 label = container.data.get("name")
                 whose = f", container `{label}`," if isinstance(label, str) and label else ""
-                yield self.finding(resource, f"Fargate job definition `{name}`{whose} uses "
-                                   f"{spell(resource, at)} {driver}; Fargate jobs can use only "
-                                   f"{' or '.join(LOG_DRIVERS)}", at)
+                yield self.finding(resource, f"Fargate job definition `{resource.name}`{whose} "
+                                   f"uses {spell(resource, at)} {driver}; Fargate jobs can use "
+                                   f"only {' or '.join(LOG_DRIVERS)}", at)
+
+    def _network(self, resource: Resource, ctx: Context) -> Iterator[Result]:
+        private: list[tuple[str, str]] = []  # (where, assignPublicIp in words)
+        for path, task in _tasks(resource):
+            public = _mapping(task.get("networkConfiguration")).get("assignPublicIp")
+            if str(public or "DISABLED").upper() != "ENABLED":
+                where = f"{path}.networkConfiguration.assignPublicIp" if public else path
+                private.append((where, "DISABLED" if public else "not set (DISABLED)"))
         scope = ("BL310", resource.account, resource.region)  # once per region, not per job
         environments = ctx.memo((*scope, "environments"), lambda: [
             ce for ce in ctx.model.in_region(m.COMPUTE_ENVIRONMENT, resource.account,
@@ -113,6 +134,7 @@ class FargateJobMisconfigured(Rule):
                       else f"{where}.networkConfiguration.assignPublicIp")
         names = ctx.memo((*scope, "names"), lambda: ", ".join(f"`{ce.name}`"
                                                                for ce in environments))
+        name = resource.name
         if verdict is True:
             yield self.finding(resource, f"Fargate job definition `{name}` leaves {field} "
                                f"{value}, and every subnet of the Fargate compute environments "
