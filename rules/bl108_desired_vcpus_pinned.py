@@ -87,13 +87,9 @@ class DesiredVcpusPinned(Rule):
             yield self.not_verified(resource, because([((), unread, "")], resource.label))
         if desired is None:
             return
-        if compute_type(resource) in FARGATE_TYPES:  # Batch has no desired vCPUs on Fargate
-            if isinstance(desired, int) and desired:  # 0 is not sent by the AWS provider
-                yield self.finding(resource, f"compute environment `{resource.name}` sets "
-                                   f"{field} to {desired}, which does not apply to Fargate "
-                                   "— remove it", "computeResources.desiredvCpus")
-            return
-        yield self.finding(
-            resource, f"compute environment `{resource.name}` pins {field} to {desired}; Batch "
-                      "changes it with demand, so later updates fight it — remove it",
-            "computeResources.desiredvCpus")
+        fargate = compute_type(resource) in FARGATE_TYPES  # which has no desired vCPUs
+        if not fargate or (isinstance(desired, int) and desired):  # the provider omits a 0
+            yield self.finding(resource, f"compute environment `{resource.name}` " + (
+                f"sets {field} to {desired}, which does not apply to Fargate — remove it"
+                if fargate else f"pins {field} to {desired}; Batch changes it with demand, so "
+                "later updates fight it — remove it"), "computeResources.desiredvCpus")
