@@ -38,10 +38,14 @@ def iam_role(r: Reader, index: PlanIndex) -> dict[str, Any]:
         data["AssumeRolePolicyDocument"] = trust
     name = inst.value("name")
     policies: list[dict[str, Any]] = []
+    inline: list[dict[str, Any]] = []
     if r.configured("managed_policy_arns"):
         arns = r.get(("AttachedManagedPolicies",), "managed_policy_arns")
-        policies += [{"PolicyArn": a} for a in arns or [] if isinstance(a, str)]
-    inline: list[dict[str, Any]] = []
+        for i, arn in enumerate(arns if isinstance(arns, list) else []):
+            if isinstance(arn, str):
+                policies.append({"PolicyArn": arn})
+            elif inst.is_unknown("managed_policy_arns", i):  # unknown, not absent
+                _listed(index, r, i, policies, inline)
     for block in inst.value("inline_policy") or [] if r.configured("inline_policy") else []:
         if isinstance(block, Mapping) and block.get("name"):
             inline.append({"PolicyName": str(block["name"]), "PolicyDocument": block.get("policy")})
@@ -83,6 +87,22 @@ def _attach(index: PlanIndex, attachment: Instance, policies: list[dict[str, Any
                            "PolicyDocument": policy.value("policy")})
             return
     policies.append(_attached(index, attachment, len(policies), role))
+
+
+def _listed(index: PlanIndex, r: Reader, i: int, policies: list[dict[str, Any]],
+            inline: list[dict[str, Any]]) -> None:
+    """An element of ``managed_policy_arns`` known only after apply: the plan's
+    ``aws_iam_policy`` with its document, as an attachment has it; else a policy attached
+    whose ARN is recorded as unknown on the role."""
+    origins = index.origins(r.inst, "managed_policy_arns", i)
+    if len(origins) == 1 and isinstance(origins[0], Target) and \
+            origins[0].instance.type == "aws_iam_policy" and origins[0].attribute in ("arn", "id"):
+        policy = origins[0].instance
+        inline.append({"PolicyName": str(policy.value("name") or policy.address),
+                       "PolicyDocument": policy.value("policy")})
+        return
+    arn = r.get(("AttachedManagedPolicies", len(policies), "PolicyArn"), "managed_policy_arns", i)
+    policies.append({"PolicyArn": arn} if isinstance(arn, str) else {})
 
 
 def _attach_all(index: PlanIndex, attachment: Instance, policies: list[dict[str, Any]],

@@ -52,11 +52,27 @@ class Evaluator:
             value, steps = self(nodes[1]), nodes[3:]
         else:
             value, steps = self(nodes[0]), nodes[1:]
-        for step in steps:
-            if step.type == "comment":
+        return self._steps(value, [s for s in steps if s.type != "comment"])
+
+    def _steps(self, value: Any, steps: list[Node]) -> Any:
+        """The steps after a term, splats as HCL parses them: a full splat (``[*]``) takes
+        every step after it from each element; an attribute-only one (``.*``) its ``.a`` and
+        ``.0`` steps, the first ``[…]`` ending it (``x.*.a[0]`` is ``(x.*.a)[0]``)."""
+        for at, step in enumerate(steps):
+            if step.type != "splat":
+                value = self._step(value, step)
                 continue
-            value = self._splat(value, step) if step.type == "splat" else \
-                self._step(value, step)
+            form = hcl.kids(step)[0]
+            inner, rest = hcl.kids(form), steps[at + 1:]
+            if form.type == "full_splat":
+                return self._splat(value, inner + rest)
+            cut = next((i for i, s in enumerate(inner) if s.type == "index"
+                        and hcl.kids(s)[0].type != "legacy_index"), len(inner))
+            if cut == len(inner) and rest and rest[0].type == "splat" and \
+                    hcl.kids(rest[0])[0].type == "attr_splat":
+                raise EvalError("a splat (`.*`) inside an attribute-only splat, which "
+                                "Terraform refuses")
+            return self._steps(self._splat(value, inner[:cut]), inner[cut:] + rest)
         return value
 
     def _step(self, value: Any, step: Node) -> Any:
@@ -67,18 +83,14 @@ class Evaluator:
             return ev.index(value, int(self.file.raw(index)[1:]))
         return ev.index(value, self(hcl.kids(index)[0]))
 
-    def _splat(self, value: Any, splat: Node) -> Any:
+    def _splat(self, value: Any, steps: list[Node]) -> Any:
+        """The steps taken from each element: a value that is not a list is one element,
+        null none (``terraform console``: ``{a = 1}[*].a`` is ``[1]``, ``null[*]`` ``[]``)."""
         value = ev.plain(value)
         if isinstance(value, Unknown):
             return value
         items = value if isinstance(value, list) else [] if value is None else [value]
-        steps = hcl.kids(hcl.kids(splat)[0])
-        out = []
-        for item in items:
-            for step in steps:
-                item = self._step(item, step)
-            out.append(item)
-        return out
+        return [self._steps(item, steps) for item in items]
 
     def _numeric_lit(self, node: Node) -> Any:
         text = self.file.raw(node)

@@ -149,20 +149,20 @@ class Module:
 
     def data(self, kind: str, name: str) -> Any:
         """A data source: read from AWS, but for those the configuration decides (policy
-        documents built from their blocks, the partition and region of the provider's)."""
+        documents built from their blocks, the provider's partition and region, a policy's ARN)."""
         found = self.definition.data.get(f"{kind}.{name}")
         if found is None:
             raise EvalError(f"no data source `data.{kind}.{name}`")
         address = f"{self.prefix}data.{kind}.{name}"
-        from batchlint.loaders import tfsource_policy, tfsource_provider
+        from batchlint.loaders import tfsource_iam_data, tfsource_policy, tfsource_provider
 
-        if kind == "aws_iam_policy_document":
-            return self._once(self._locals, f"data.{kind}.{name}",
-                              lambda: tfsource_policy.instances(self, *found, address))
-        if kind in tfsource_provider.KINDS:
-            return self._once(self._locals, f"data.{kind}.{name}",
-                              lambda: tfsource_provider.instances(self, kind, *found, address))
-        return _Data(address)
+        reads: dict[str, Thunk] = {
+            "aws_iam_policy_document": lambda: tfsource_policy.instances(self, *found, address),
+            "aws_iam_policy": lambda: tfsource_iam_data.instances(self, *found, address),
+            **dict.fromkeys(tfsource_provider.KINDS,
+                            lambda: tfsource_provider.instances(self, kind, *found, address))}
+        read = reads.get(kind)
+        return self._once(self._locals, f"data.{kind}.{name}", read) if read else _Data(address)
 
     def resource(self, key: str) -> ResourceNode:
         node = self.resources.get(key)
