@@ -16,7 +16,7 @@ from batchlint.facts import stack_constants
 from batchlint.facts.jobdefs import containers, on_fargate
 from batchlint.jsonvalues import mapping
 from batchlint.model import Json, Resource, parse_arn, parse_path
-from batchlint.unknowns import plain, value_at
+from batchlint.unknowns import isolated, plain, recording, value_at
 
 DEFAULT_LOG_GROUP = "/aws/batch/job"  # awslogs' group when awslogs-group is not set
 _ECR_IMAGE = re.compile(  # account and region as given, or as a template's stack constants
@@ -93,9 +93,14 @@ def _needs(jobdef: Resource, path: str, container: Mapping[str, Json],
 def _fargate_needs(path: str, container: Mapping[str, Json], log: Mapping[str, Json],
                    account: str | None, region: str | None) -> Iterator[Need]:
     """Fargate pulls the image and sends the logs with the execution role."""
-    image = stack_constants.read(container, "image")
-    ecr = _ECR_IMAGE.match(image) if isinstance(image, str) else None
-    if ecr:
+    with isolated(), recording() as hits:  # an image not known may be in any repository:
+        image = stack_constants.read(container, "image")  # a grant on every one covers it
+    ecr = _ECR_IMAGE.match(image) if isinstance(image, str) and not hits else None
+    if hits:
+        why = f"the image is not known before deployment: {hits[0][1]}"
+        for action in ("ecr:GetAuthorizationToken", *_ECR_PULL):
+            yield Need(action, "*", f"{path}.image", why)
+    elif ecr:
         repo = (f"arn:{_partition(ecr.group(2))}:ecr:{ecr.group(2)}:{ecr.group(1)}:"
                 f"repository/{ecr.group(3)}")
         yield Need("ecr:GetAuthorizationToken", "*", f"{path}.image")

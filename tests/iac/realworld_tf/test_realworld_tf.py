@@ -137,7 +137,7 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL306", "aws_batch_job_definition.ec2[0]"): "`var.batch_image_uri`",
         ("BL306", "aws_batch_job_definition.fargate"): "`var.batch_image_uri`",
         ("BL310", "aws_batch_job_definition.fargate"): "`var.batch_execution_iam_role_arn`",
-        ("BL311", "aws_batch_job_definition.fargate"): "`var.batch_image_uri`",
+        ("BL311", "aws_batch_job_definition.fargate"): "`var.batch_execution_iam_role_arn`",
     },
     "metaflow": {
         ("BL105", "aws_batch_compute_environment.this"): _NO_IMAGE_TYPE,
