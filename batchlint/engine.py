@@ -146,7 +146,8 @@ def _run_worlds(worlds: list[Model], runs: list[RuleRun], report: Report) -> Non
         failing = [i for i in present if k in found[i] or k in muted[i]]
         if failing and len(failing) == len(present):
             first = failing[0]
-            report.findings.extend(found[first].get(k, ()))
+            report.findings.extend(_in_world(f, worlds, failing, found)
+                                   for f in found[first].get(k, ()))
             report.suppressed.extend(muted[first].get(k, ()))
         elif failing:
             passing = next(i for i in present if i not in failing)
@@ -157,11 +158,26 @@ def _run_worlds(worlds: list[Model], runs: list[RuleRun], report: Report) -> Non
                 f"{worlds[failing[0]].world}, {sample.message}; not when "
                 f"{worlds[passing].world}"))
         else:
-            seen: dict[str, NotVerified] = {}
+            seen: dict[str, tuple[int, NotVerified]] = {}
             for i in present:
                 for item in unsure[i].get(k, ()):
-                    seen.setdefault(item.reason, item)
-            report.not_verified.extend(seen.values())
+                    seen.setdefault(item.reason, (i, item))
+            alike = len({i for i, _ in seen.values()}) < 2  # else each says its world
+            report.not_verified.extend(item if alike else replace(
+                item, reason=f"when {worlds[i].world}, {item.reason}")
+                for i, item in seen.values())
+
+
+def _in_world(item: Finding, worlds: list[Model], failing: list[int],
+              found: list[dict[tuple[str, str, str], list[Finding]]]) -> Finding:
+    """A finding every world has, in the words of the first: when the others word it
+    otherwise (other values), it says in which world its values hold."""
+    key = (item.rule_id, item.resource.kind, item.resource.name)
+    others = {f.message for i in failing[1:] for f in found[i].get(key, ())}
+    if others <= {item.message}:
+        return item
+    return replace(item, message=f"when {worlds[failing[0]].world} (with other values when "
+                                 f"not), {item.message}")
 
 
 def _link_related(findings: list[Finding]) -> list[Finding]:

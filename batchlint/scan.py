@@ -56,8 +56,9 @@ def _scan(options: ScanOptions) -> int:
     for note in loaded.notes:
         print(f"batchlint: {escape(note)}", file=sys.stderr)
     report = run(loaded.models, list(settings.runs))
-    checked = sum(1 for model in loaded.models for kind in LINTED_KINDS
-                  for _ in model.linted(kind))
+    checked = len({(model.group if model.world else id(model), kind, res.name, res.account,
+                    res.region) for model in loaded.models for kind in LINTED_KINDS
+                   for res in model.linted(kind)})  # a template's worlds: its resources once
     sources = read or _sources(options, loaded)
     notes, unread = list(loaded.notes), bool(loaded.failures)
     del loaded  # findings are finished: the files' data and text are no longer needed

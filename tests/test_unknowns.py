@@ -104,8 +104,10 @@ def test_an_unknown_field_is_never_silence(code: str, case: Path) -> None:
                     assert after, f"{where}: {code} read it and said nothing"
                 for text in after:
                     assert "${unknown" not in text and "UNKNOWN" not in text, (where, text)
-                    if text.startswith("not verified") and any(p == path for p, _, _ in hits):
-                        assert WHY in text or not rule.reads_unknowns, (where, text)
+                unsure = [text for text in after if text.startswith("not verified")]
+                if unsure and rule.reads_unknowns and any(p == path for p, _, _ in hits):
+                    # a rule of independent checks may say another not verified beside it
+                    assert any(WHY in text for text in unsure), (where, unsure)
 
 
 def test_the_reason_names_what_is_not_known() -> None:

@@ -286,3 +286,41 @@ Resources:
     assert ("BL306", "Job") in found and code == 1  # the rest of the file is still linted
     if ("BL306", "Odd") in gaps:
         assert gaps[("BL306", "Odd")].startswith("`Odd` could not be read: ")
+
+
+_SIZE_BY_CONDITION = """
+Parameters:
+  Size: {Type: String, AllowedValues: [small, large]}
+Conditions:
+  IsSmall: !Equals [!Ref Size, small]
+Resources:
+  JD:
+    Type: AWS::Batch::JobDefinition
+    Properties:
+      Type: container
+      RetryStrategy: {Attempts: 3}
+      Timeout: {AttemptDurationSeconds: 3600}
+      ContainerProperties:
+        Image: public.ecr.aws/amazonlinux/amazonlinux:2023
+        Vcpus: !If [IsSmall, 2, 64]
+        Memory: !If [IsSmall, 4096, 500000]
+"""
+
+
+def test_values_that_differ_with_the_conditions_say_when_they_hold(tmp_path: Path) -> None:
+    """A finding every world has but words with its own values says which world's values
+    it names; not-verified reasons that differ say their world; the resource counts once."""
+    _, report = scan(tmp_path, _SIZE_BY_CONDITION, "--select", "BL302,BL309")
+    found, _ = results(report)
+    assert found[("BL309", "JD")].startswith(
+        "when condition `IsSmall` is true (with other values when not), job definition `JD` "
+        "sets the deprecated Vcpus 2 and Memory 4096")
+    reasons = sorted(n["reason"] for n in report["not_verified"] if n["rule_id"] == "BL302")
+    assert reasons == [
+        "when condition `IsSmall` is false, whether EC2 compute can place 64 vCPUs and 500,000 "
+        "MiB is not known: there is no EC2 compute environment in its region in the data",
+        "when condition `IsSmall` is true, whether EC2 compute can place 2 vCPUs and 4,096 MiB "
+        "is not known: there is no EC2 compute environment in its region in the data"]
+    text = CliRunner().invoke(app, ["scan", str(tmp_path / "template.yaml"), "--select",
+                                    "BL302,BL309"]).output
+    assert "in 1 resource checked by 2 rules" in text
