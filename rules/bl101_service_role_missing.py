@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from batchlint.facts import iam
+from batchlint.facts import iam, stack_constants
 from batchlint.facts.batch_roles import MANAGED_SERVICE_ROLE, SERVICE_ROLE, role_issues
 from batchlint.facts.compute import is_managed
+from batchlint.facts.stack_constants import shown
 from batchlint.model import Absent, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
@@ -66,7 +67,8 @@ class ServiceRoleMissing(Rule):
     precision = "high"
 
     def check(self, resource: Resource, ctx: Context) -> Iterator[Result]:
-        ce, ref = resource, resource.data.get("serviceRole")
+        # the stack's own account in a template's ARN (${AWS::AccountId}) names the role too
+        ce, ref = resource, stack_constants.read(resource.data, "serviceRole")
         ref = ref if isinstance(ref, str) else None
         field = spell(ce, "serviceRole")
         if not ref and not is_managed(ce):
@@ -80,7 +82,7 @@ class ServiceRoleMissing(Rule):
                                 bare_name_is_root=not linked)
         if isinstance(role, Unknown):
             what = field if ref else f"the service-linked role used without {field}"
-            yield self.not_verified(ce, f"{what}: {role.reason}")
+            yield self.not_verified(ce, f"{what}: {shown(role.reason)}")
         elif isinstance(role, Absent) and not ref:
             yield self.finding(ce, f"compute environment `{ce.name}` has no {field} and the "
                                f"service-linked role {SERVICE_LINKED_ROLE} does not exist in "
@@ -88,8 +90,9 @@ class ServiceRoleMissing(Rule):
                                f"create-service-linked-role --aws-service-name {SERVICE}) "
                                f"or set {field}", "serviceRole")
         elif isinstance(role, Absent):
-            yield self.finding(ce, f"compute environment `{ce.name}`: {field} `{ref}` does "
-                               f"not exist: {role.what}; give the full ARN of an existing role",
+            yield self.finding(ce, f"compute environment `{ce.name}`: {field} `{shown(ref or '')}` "
+                               f"does not exist: {role.what}; give the full ARN of an existing "
+                               "role",
                                "serviceRole")
         elif not linked:  # AWS maintains the service-linked role's trust and policy
             need = MANAGED_SERVICE_ROLE if is_managed(ce) else SERVICE_ROLE
