@@ -33,9 +33,10 @@ from batchlint.loaders.builder import ModelBuilder
 from batchlint.loaders.tfplan_refs import Instance
 from batchlint.loaders.tfsource_eval import EvalError
 from batchlint.loaders.tfsource_guard import read_terraform
-from batchlint.loaders.tfsource_index import SourceIndex, SourceReader, TfDocument
+from batchlint.loaders.tfsource_index import SourceIndex, TfDocument
 from batchlint.loaders.tfsource_limits import reading_under
 from batchlint.loaders.tfsource_module import Module, ModuleDef
+from batchlint.loaders.tfsource_reader import PartialReader
 from batchlint.loaders.tfsource_registry import Downloads
 from batchlint.loaders.tfsource_resource import Path, Run, SourceInstance
 from batchlint.loaders.tfsource_vars import variable_values
@@ -194,7 +195,7 @@ def _model(run: Run, loader: Loader, all_revisions: bool, world: str = "",
         if kind is None or inst.address not in index.instances:
             continue
         fields: dict[Pointer, Path] = {}
-        reader = SourceReader(index, inst, fields)
+        reader = PartialReader(index, inst, fields)
         try:
             data = plan._SHAPES[inst.type](reader, index)
         except (AttributeError, TypeError, ValueError, KeyError, IndexError):
@@ -226,11 +227,11 @@ def _network(builder: ModelBuilder, index: SourceIndex, run: Run, loader: Loader
 
     sources = {s.inst.address: s for s in run.instances}
 
-    def reader_for(inst: Instance) -> SourceReader:
+    def reader_for(inst: Instance) -> PartialReader:
         source, fields = sources[inst.address], dict[Pointer, Path]()
         loader.documents[source.node.file.path].resources[inst.address] = (
             source.positions, fields, (source.node.block.line, source.node.block.column))
-        return SourceReader(index, inst, fields)
+        return PartialReader(index, inst, fields)
 
     try:
         found = network.shaped(index, reader_for)

@@ -4,8 +4,11 @@ Values are plain JSON values; what only apply, a data source, a remote module or
 variable without value gives is an :class:`Unknown`, which carries where it comes from
 (the plan's :class:`Target`/:class:`Outside`, so references read as a plan's do) and,
 when the plan would not say it that way, why. Operations on an unknown give an unknown;
-a construct batchlint does not evaluate raises :class:`EvalError`, which costs the
-attribute, never the file.
+a string built around unknown parts (a template, ``format``, ``join``) is a :class:`Partial`,
+an unknown that keeps its known text for the few operations that carry text unchanged
+(:mod:`tfsource_partial`); every other operation takes it as wholly unknown. A construct
+batchlint does not evaluate raises :class:`EvalError`, which costs the attribute, never
+the file.
 """
 
 from __future__ import annotations
@@ -39,6 +42,34 @@ class Unknown:
                 origins += [o for o in u.origins if not any(o is p for p in origins)]
                 why = why or u.why
         return Unknown(tuple(origins), why)
+
+
+@dataclass(frozen=True, eq=False)
+class Hole:
+    """An unknown part of a :class:`Partial`, and how its text writes it (``var.x``)."""
+
+    value: Unknown
+    label: str
+
+    @property
+    def text(self) -> str:
+        return "${" + self.label + "}"
+
+
+@dataclass(frozen=True, eq=False)
+class Partial(Unknown):
+    """A string not wholly known: ``text`` is its known text with each unknown part written
+    ``${…}`` as the user wrote it, the model's partly known string. ``pieces`` are its known
+    texts and :class:`Hole` s in order; () when ``text`` is not their concatenation
+    (``base64encode()`` of one: only a reader that decodes the text finds its parts)."""
+
+    text: str = ""
+    pieces: tuple[str | Hole, ...] = ()
+
+
+def whole(value: Any) -> Any:
+    """A value as wholly unknown when it is a :class:`Partial` (its text is not carried)."""
+    return Unknown.of(value) if isinstance(value, Partial) else value
 
 
 class Lazy:
@@ -94,8 +125,9 @@ def _number_text(value: float) -> str:
 
 def number(value: Any) -> Any:
     value = plain(value)
-    if isinstance(value, Unknown) or (isinstance(value, int | float)
-                                      and not isinstance(value, bool)):
+    if isinstance(value, Unknown):
+        return whole(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return in_range(value)
     if isinstance(value, str):
         try:
@@ -119,7 +151,7 @@ def in_range(value: Any, text: str = "") -> Any:
 def boolean(value: Any) -> Any:
     value = plain(value)
     if isinstance(value, Unknown | bool):
-        return value
+        return whole(value)
     if value in ("true", "false"):
         return value == "true"
     raise EvalError("a bool is required")
@@ -167,7 +199,7 @@ def attribute(value: Any, name: str) -> Any:
     if isinstance(value, Lazy):
         return value.get(name)
     if isinstance(value, Unknown):
-        return value
+        return whole(value)
     if isinstance(value, dict):
         if name not in value:
             raise EvalError(f"no attribute `{name}`")
@@ -178,7 +210,7 @@ def attribute(value: Any, name: str) -> Any:
 def index(value: Any, key: Any) -> Any:
     key = plain(key)
     if isinstance(value, Unknown):
-        return value
+        return whole(value)
     if isinstance(key, Unknown):
         return Unknown.of(key, value)
     if isinstance(value, Lazy):

@@ -9,9 +9,10 @@ from batchlint.loaders import tfsource_eval as ev
 from batchlint.loaders import tfsource_funcs as funcs
 from batchlint.loaders import tfsource_hcl as hcl
 from batchlint.loaders import tfsource_limits as limits
+from batchlint.loaders import tfsource_partial as partial
 from batchlint.loaders import tfsource_template as template
 from batchlint.loaders.tfsource_conditional import Branch, branches, conditional
-from batchlint.loaders.tfsource_eval import EvalError, Lazy, Unknown
+from batchlint.loaders.tfsource_eval import EvalError, Hole, Lazy, Partial, Unknown
 from batchlint.loaders.tfsource_hcl import HclFile, Node
 from batchlint.loaders.tfsource_scope import Locals, Scope
 
@@ -88,7 +89,7 @@ class Evaluator:
         null none (``terraform console``: ``{a = 1}[*].a`` is ``[1]``, ``null[*]`` ``[]``)."""
         value = ev.plain(value)
         if isinstance(value, Unknown):
-            return value
+            return ev.whole(value)
         items = value if isinstance(value, list) else [] if value is None else [value]
         return [self._steps(item, steps) for item in items]
 
@@ -116,15 +117,25 @@ class Evaluator:
         if len(parts) == 3 and parts[0] == parts[2] == "" and not isinstance(parts[1], str) \
                 and parts[1].type == "expression":
             return ev.plain(self(parts[1]))  # "${x}" alone is x itself
-        return _join([self._piece(p) for p in parts])
+        pieces = [self._piece(p) for p in parts]
+        limits.built([p.text if isinstance(p, Partial | Hole) else p for p in pieces],
+                     "a string template's result")
+        if any(isinstance(p, Unknown) and not isinstance(p, Partial) for p in pieces):
+            # a directive: the text around it may not be there
+            return Unknown.of(*(p.value if isinstance(p, Hole) else p for p in pieces))
+        return partial.concat(pieces)
 
     def _piece(self, part: str | Node) -> Any:
+        """A text, or the value of an interpolation (unknown: a hole written as it is)."""
         if isinstance(part, str):
             return part
         if part.type == "template_directive":
             return Unknown(why="is built by a template directive (`%{…}`), which batchlint "
                                "does not evaluate")
-        return self(part)
+        value = ev.to_string(self(part))
+        if isinstance(value, Unknown) and not (isinstance(value, Partial) and value.pieces):
+            return Hole(value, partial.placeholder(self.file.source(part)))
+        return value
 
     def _tuple(self, node: Node) -> Any:
         return [self(item) for item in hcl.kids(node) if item.type == "expression"]
@@ -140,7 +151,7 @@ class Evaluator:
             if key is None:
                 computed = ev.to_string(self(key_node))
                 if isinstance(computed, Unknown):
-                    return computed  # an object whose keys are not known
+                    return ev.whole(computed)  # an object whose keys are not known
                 key = computed
             out[key] = self(value)
         return out
@@ -154,11 +165,13 @@ class Evaluator:
             a.type == "ellipsis" for a in hcl.kids(arguments))
         if name in ("try", "can"):
             return self._try(name, args)
+        if name == "coalesce" and not expand:
+            return partial.coalesce(args, lambda a: ev.plain(self(a)))
         values = [self(a) for a in args]
         if expand and values:
             last = ev.plain(values[-1])
             if isinstance(last, Unknown):
-                return last
+                return ev.whole(last)
             if not isinstance(last, list):
                 raise EvalError("`...` needs a list")
             values = values[:-1] + last
@@ -221,7 +234,7 @@ class Evaluator:
         names = [self.file.raw(n) for n in hcl.kids(intro) if n.type == "identifier"]
         source = ev.plain(self(next(n for n in hcl.kids(intro) if n.type == "expression")))
         if isinstance(source, Unknown):
-            return source
+            return ev.whole(source)
         if isinstance(source, dict):
             pairs = list(source.items())
         elif isinstance(source, list):
@@ -245,7 +258,7 @@ class Evaluator:
                 continue
             name = ev.to_string(inner(bodies[0]))
             if isinstance(name, Unknown):
-                return name
+                return ev.whole(name)
             if grouped:
                 out.setdefault(name, []).append(inner(bodies[1]))
             else:
@@ -268,14 +281,6 @@ _HANDLERS: dict[str, Callable[[Evaluator, Node], Any]] = {
     **{w: Evaluator._inner for w in ("literal_value", "collection_value", "template_expr",
                                      "operation", "for_expr")},
 }
-
-
-def _join(parts: list[Any]) -> Any:
-    texts = [ev.to_string(p) for p in parts]
-    if any(isinstance(t, Unknown) for t in texts):
-        return Unknown.of(*texts)
-    limits.built(texts, "a string template's result")
-    return "".join(texts)
 
 
 def evaluate(file: HclFile, scope: Scope, node: Node) -> Any:

@@ -1,7 +1,9 @@
 """Terraform's functions that Batch configurations use, on known values.
 
-An unknown argument gives an unknown result (its origins kept); a function batchlint
-does not evaluate raises EvalError, so the attribute using it is not known.
+An unknown argument gives an unknown result (its origins kept), but for the functions
+that carry a partly known string's text unchanged (:func:`tfsource_partial.carry`); a
+function batchlint does not evaluate raises EvalError, so the attribute using it is not
+known.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from batchlint.errors import InputError
 from batchlint.loaders import tfsource_limits as limits
+from batchlint.loaders import tfsource_partial as partial
 from batchlint.loaders.tfsource_eval import (
     EvalError,
     TfSet,
@@ -27,12 +30,13 @@ from batchlint.loaders.tfsource_eval import (
     tidy,
     to_string,
     unknowns,
+    whole,
 )
 
 read_file = limits.read_file
 
 
-def _format(spec: Any, *args: Any) -> str:
+def _format(spec: Any, *args: Any) -> Any:
     out, i = [], 0
     values = list(args)
     for match in re.finditer(r"%%|%[-+ #0]*\d*(?:\.\d+)?[sdqvft]|[^%]+", spec):
@@ -43,6 +47,8 @@ def _format(spec: Any, *args: Any) -> str:
             if i >= len(values):
                 raise EvalError("format() has too few arguments")
             value, i = values[i], i + 1
+            if isinstance(value, Unknown) and token not in ("%s", "%v"):
+                return Unknown.of(*values)  # flags, a width, or a verb computing from it
             verb = token[-1]
             if verb in "sv":
                 out.append(to_string(value))
@@ -56,7 +62,7 @@ def _format(spec: Any, *args: Any) -> str:
         else:
             out.append(token)
     limits.built(out, "format()'s result")
-    return "".join(out)
+    return partial.concat(out)
 
 
 def _merge(*maps: Any) -> dict[str, Any]:
@@ -84,15 +90,6 @@ def _lookup(table: Any, key: Any, *default: Any) -> Any:
     if default:
         return default[0]
     raise EvalError(f"lookup() found no {key!r}")
-
-
-def _coalesce(*values: Any) -> Any:
-    for value in values:
-        if isinstance(value, Unknown):
-            return Unknown.of(*values)
-        if value is not None and value != "":
-            return value
-    raise EvalError("coalesce() has no non-null argument")
 
 
 def _coalescelist(*values: Any) -> Any:
@@ -215,7 +212,8 @@ def _yamldecode(text: Any) -> Any:
 _PLAIN: dict[str, Callable[..., Any]] = {
     "format": _format,
     "formatlist": _formatlist,
-    "merge": _merge, "concat": _concat, "lookup": _lookup, "coalesce": _coalesce,
+    "merge": _merge, "concat": _concat, "lookup": _lookup,
+    "coalesce": lambda *v: partial.coalesce(list(v)),
     "coalescelist": _coalescelist,
     "tostring": lambda v: None if v is None else to_string(v),
     "tonumber": lambda v: None if v is None else number(v),
@@ -252,8 +250,6 @@ _PLAIN: dict[str, Callable[..., Any]] = {
 }
 # functions whose result is not known before apply, or not evaluated by batchlint
 _LATER = {"timestamp", "uuid", "bcrypt", "plantimestamp"}
-
-
 # functions whose work grows with their arguments' nested elements and characters
 _WALKS = {"flatten", "join", "base64encode", "jsondecode", "yamldecode", "formatlist"}
 
@@ -274,7 +270,7 @@ def call(name: str, args: list[Any], work_dir: str) -> Any:
     if short in _LATER:
         return Unknown(why=f"comes from `{short}()`, known only after apply")
     if short == "file":
-        return args[0] if isinstance(args[0], Unknown) else read_file(work_dir, *args)
+        return whole(args[0]) if isinstance(args[0], Unknown) else read_file(work_dir, *args)
     function = _PLAIN.get(short)
     if function is None:
         raise EvalError(f"`{short}()` is not evaluated by batchlint")
@@ -283,6 +279,9 @@ def call(name: str, args: list[Any], work_dir: str) -> Any:
     if short == "jsonencode":
         limits.weight(args, "the argument of `jsonencode()`")
         return _checked(short, function(*args))
+    carried = partial.carry(short, args, _format) if unknowns(args) else None
+    if carried is not None:
+        return carried
     if any(isinstance(a, Unknown) for a in args):
         return Unknown.of(*args)
     if short in ("contains", "join", "distinct", "sort", "alltrue", "anytrue", "index") \

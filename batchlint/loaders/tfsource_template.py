@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from batchlint.errors import InputError
 from batchlint.loaders import tfsource_hcl as hcl
-from batchlint.loaders.tfsource_eval import EvalError, Unknown
+from batchlint.loaders.tfsource_eval import EvalError, Partial, Unknown
 from batchlint.loaders.tfsource_funcs import read_file
+from batchlint.loaders.tfsource_partial import concat
 
 if TYPE_CHECKING:
     from batchlint.loaders.tfsource_expr import Scope
@@ -44,7 +45,7 @@ class _Variables:
 
 
 def render(args: list[Any], scope: Scope, evaluate: Evaluate) -> Any:
-    """The rendered text (Unknown where a value in it is not known)."""
+    """The rendered text (a :class:`Partial` where a value in it is not known)."""
     if len(args) != 2:
         raise EvalError("templatefile() takes a path and a map of variables")
     path, variables = args
@@ -62,4 +63,6 @@ def render(args: list[Any], scope: Scope, evaluate: Evaluate) -> Any:
         raise EvalError(f"templatefile() of {str(path)!r}: a template batchlint cannot read") \
             from None
     value = evaluate(file, _Variables(scope, variables), file.attrs["x"].expr)
+    if isinstance(value, Partial) and value.pieces and isinstance(value.pieces[-1], str):
+        return concat([*value.pieces[:-1], value.pieces[-1][:-1]])
     return value[:-1] if isinstance(value, str) else value  # the newline before the marker

@@ -77,6 +77,10 @@ FINDINGS: dict[str, set[Key]] = {
         ("BL301", "aws_batch_job_definition.simple_batch_job"),
         # … and no timeout
         ("BL305", "aws_batch_job_definition.simple_batch_job"),
+        # main.tf:92: the heredoc's "image" is `${var.container_image_url}`, whose default
+        # (variables.tf:30) is public.ecr.aws/docker/library/busybox:latest; only the
+        # heredoc's `${var.efs_id}` (no default) is unknown
+        ("BL306", "aws_batch_job_definition.simple_batch_job"),
     },
 }
 
@@ -121,7 +125,8 @@ _SCPCA_SECRET = ("`container_properties.secrets[0].valueFrom` is "
                  "`aws_secretsmanager_secret.django_secret_key.arn`, known only after apply")
 _NO_IMAGE_TYPE = "compute_resources.ec2_configuration sets no image_type"
 _QUOTA = "service-quota `L-1216C47A` is not in the Terraform configuration"
-_EFS = f"`container_properties` comes from `var.efs_id`, {_NO_DEFAULT}"
+# the Fargate environments are made by the remote module `batch`, not downloaded
+_UCL_FARGATE = "there is no Fargate compute environment in its region in the data"
 _UCL_CE = "`compute_environments[0]` is known only after apply"
 
 NOT_VERIFIED: dict[str, dict[Key, str]] = {
@@ -190,12 +195,7 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL201", "aws_batch_job_queue.test-queue"): _UCL_CE,
         ("BL202", "aws_batch_job_queue.test-queue"): _UCL_CE,
         ("BL203", "aws_batch_job_queue.test-queue"): _UCL_CE,
-        ("BL302", "aws_batch_job_definition.simple_batch_job"): _EFS,
-        ("BL304", "aws_batch_job_definition.simple_batch_job"): _EFS,
-        ("BL306", "aws_batch_job_definition.simple_batch_job"): _EFS,
-        ("BL309", "aws_batch_job_definition.simple_batch_job"): _EFS,
-        ("BL310", "aws_batch_job_definition.simple_batch_job"): _EFS,
-        ("BL311", "aws_batch_job_definition.simple_batch_job"): _EFS,
+        ("BL302", "aws_batch_job_definition.simple_batch_job"): _UCL_FARGATE,
     },
 }
 
