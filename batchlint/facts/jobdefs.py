@@ -260,10 +260,15 @@ def image_tag(image: str) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def tag_unknown(image: str) -> bool:
-    """The last segment of the reference holds a value not known before deployment and no
-    `:` outside it, so the tag itself may be in that value (a generated name cannot)."""
+    """The tag may be a value not known before deployment: the last segment of the reference
+    holds one and no `:` outside it (the tag may be in that value), or its tag holds one
+    (`busybox:${Tag}`). A generated name (``${name of Repo}``) is never a tag."""
     last = _named(image).rsplit("/", 1)[-1]
-    return bool(_UNKNOWN_PART.search(last)) and ":" not in _UNKNOWN_PART.sub("", last)
+    known = _UNKNOWN_PART.sub("", last)
+    if ":" not in known:
+        return bool(_UNKNOWN_PART.search(last))
+    tag_at = _UNKNOWN_PART.sub(lambda m: "x" * len(m.group()), last).index(":")
+    return bool(_UNKNOWN_PART.search(last, tag_at))
 
 
 def _named(image: str) -> str:
