@@ -78,10 +78,14 @@ class InstanceRoleMissing(Rule):
                                "computeResources")
             return
         if iam.is_role_arn(ref):
-            profile_arn = ref.replace(":role/", ":instance-profile/", 1)
-            yield self.finding(ce, f"compute environment `{ce.name}`: {field} `{ref}` is an "
-                               "IAM role ARN, but Batch needs an instance profile; give the "
-                               f"profile's ARN (such as `{profile_arn}`) or name instead", PATH)
+            made_here = ref.startswith("arn:aws:iam:::")  # a template's or plan's own role
+            example = "one holding that role" if made_here else \
+                f"`{ref.replace(':role/', ':instance-profile/', 1)}`"
+            what = f"the ARN of role `{ref.rsplit('/', 1)[-1]}`" if made_here else f"`{ref}`, " \
+                "an IAM role ARN"
+            yield self.finding(ce, f"compute environment `{ce.name}`: {field} is {what}, but "
+                               "Batch needs an instance profile; give an instance profile's ARN "
+                               f"(such as {example}) or name instead", PATH)
             return
         profile = iam.resolve_instance_profile(ctx.model, ref, ce.account)
         if isinstance(profile, Unknown):
