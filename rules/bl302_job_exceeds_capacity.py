@@ -113,11 +113,12 @@ class JobExceedsCapacity(Rule):
                 why = "; ".join(cap.unknown[:3]) + (f"; and {more} more" if more > 0 else "")
                 why = why or f"there is no {platform} compute environment in {region} in the data"
                 yield self.not_verified(resource, f"whether {platform} compute can place "
-                                        f"{task.describe()} is not known: {why}")
+                                        f"{task.describe(resource)} is not known: {why}")
             else:
                 yield self.finding(resource, f"job definition `{resource.name}` asks for "
-                                   f"{task.describe()}, which no {platform} compute environment "
-                                   f"in {region} can place: {_why(task, cap)}", task.path)
+                                   f"{task.describe(resource)}, which no {platform} compute "
+                                   f"environment in {region} can place: {_why(task, cap)}",
+                                   task.path)
         yield from self._check_pods(resource, caps["EKS"], region)
 
     def _check_pods(self, resource: Resource, cap: Capacity, region: str) -> Iterable[Result]:
@@ -126,7 +127,7 @@ class JobExceedsCapacity(Rule):
             if pod.high is not None and (pod.high.empty or cap.fits(
                     pod.high.vcpus, pod.high.memory, pod.high.gpus)):
                 continue
-            what = f"its pod ({pod.low.describe()}{' at least' if pod.doubts else ''})"
+            what = f"its pod ({pod.low.describe(resource)}{' at least' if pod.doubts else ''})"
             if cap.unknown or not cap.environments:
                 more = len(cap.unknown) - 3
                 why = "; ".join(cap.unknown[:3]) + (f"; and {more} more" if more > 0 else "")
@@ -139,7 +140,7 @@ class JobExceedsCapacity(Rule):
             else:
                 where = "" if pod.low.path.startswith("nodeProperties") else " in its EKS pod"
                 yield self.finding(resource, f"job definition `{resource.name}` asks for "
-                                   f"{pod.low.describe()}{where}, which no EKS compute "
+                                   f"{pod.low.describe(resource)}{where}, which no EKS compute "
                                    f"environment in {region} can place: "
                                    f"{_why(pod.low, cap, eks=True)}", pod.path)
 

@@ -68,8 +68,8 @@ class PrivilegedContainer(Rule):
                                    "privileged containers: Batch requires it omitted or "
                                    "false; remove it", path)
             else:
+                devices = spell(resource, f"{container.path}.linuxParameters.devices")
                 fix = ("set securityContext.privileged to false" if container.eks
-                       else "remove it and map only the devices the job needs "
-                            "(linuxParameters.devices)")
+                       else f"remove it and map only the devices the job needs ({devices})")
                 yield self.finding(resource, f"{what}, which gives it root access to the host "
                                    f"and every job placed on it; {fix}", path)

@@ -13,6 +13,7 @@ from batchlint.facts import fargate
 from batchlint.facts.jobdefs import containers
 from batchlint.jsonvalues import integer
 from batchlint.model import Json, Resource
+from batchlint.syntax import spell
 
 
 class Task(NamedTuple):  # a tuple: made for every job definition (a frozen dataclass costs 2x)
@@ -28,8 +29,9 @@ class Task(NamedTuple):  # a tuple: made for every job definition (a frozen data
     def empty(self) -> bool:
         return not (self.vcpus or self.memory or self.gpus)
 
-    def describe(self) -> str:
-        """``2 vCPUs, 8,192 MiB and 1 GPU (summed over 2 containers)``."""
+    def describe(self, resource: Resource | None = None) -> str:
+        """``2 vCPUs, 8,192 MiB and 1 GPU (summed over 2 containers)``; a node range's
+        place spelled as ``resource``'s source writes it."""
         parts = [fargate.vcpu_words(self.vcpus)] if self.vcpus else []
         parts += [f"{self.memory:,} MiB"] if self.memory else []
         parts += [f"{self.gpus} GPU{'' if self.gpus == 1 else 's'}"] if self.gpus else []
@@ -37,7 +39,8 @@ class Task(NamedTuple):  # a tuple: made for every job definition (a frozen data
         if self.containers > 1:
             text += f" (summed over {self.containers} containers)"
         if self.path.startswith("nodeProperties"):
-            text += f" in {self.path.removesuffix('.resourceRequirements')}"
+            where = self.path.removesuffix(".resourceRequirements")
+            text += f" in {spell(resource, where) if resource else where}"
         return text
 
 
