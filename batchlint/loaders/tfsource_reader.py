@@ -18,6 +18,7 @@ from batchlint.loaders.tfsource_eval import Partial
 from batchlint.loaders.tfsource_index import SourceReader
 from batchlint.loaders.tfsource_partial import decode
 from batchlint.model import Json, Pointer
+from batchlint.unknowns import value_at
 
 
 class PartialReader(SourceReader):
@@ -47,12 +48,6 @@ class PartialReader(SourceReader):
         return super()._known(value, api, path)
 
     def _partial(self, path: tuple[str | int, ...]) -> Partial | None:
-        value = self.source_index.raw.get(self.inst.address)
-        for step in path:  # the value at the path itself, not one above it
-            if isinstance(value, dict) and isinstance(step, str):
-                value = value.get(step)
-            elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
-                value = value[step]
-            else:
-                return None
+        # the value at the path itself, not one above it
+        value = value_at(self.source_index.raw.get(self.inst.address), path)
         return value if isinstance(value, Partial) else None
