@@ -7,11 +7,12 @@ from batchlint.facts import fargate
 from batchlint.facts.capacity import Capacity, Slot, region_capacity
 from batchlint.facts.compute import resources_of
 from batchlint.facts.eks_pods import pod_sizes
-from batchlint.facts.instance_catalog import KERNEL_PERCENT
+from batchlint.facts.instance_catalog import KERNEL_PERCENT, catalog, registered_memory
 from batchlint.facts.jobdefs import on_fargate as runs_on_fargate
-from batchlint.facts.tasks import Task, job_tasks
+from batchlint.facts.tasks import Task, job_tasks, pinned_type
 from batchlint.model import Resource
 from batchlint.rule import Context, Option, Result, Rule
+from batchlint.syntax import spell
 
 
 class JobExceedsCapacity(Rule):
@@ -26,7 +27,9 @@ class JobExceedsCapacity(Rule):
     as `m5`, `optimal`, `default_x86_64`, `default_arm64`), and vCPUs within its
     `maxvCpus`. Fargate jobs: the vCPU/memory pair must be one Fargate offers
     (whatever the environments), and vCPUs within a Fargate environment's
-    `maxvCpus`. Memory counts as the ECS agent registers it: the instance's
+    `maxvCpus`. A node range that pins an instance type (its container's
+    `instanceType`, or the range's `instanceTypes`) must also fit that type, on which
+    every node of the job runs. Memory counts as the ECS agent registers it: the instance's
     memory less the kernel's share (`kernel_memory_percent`, 2.5 % in AWS's
     example) and the 32 MiB the Batch AMI reserves. Asking for more than the
     memory less 32 MiB never places; the band just below rests on the estimate
@@ -103,9 +106,13 @@ class JobExceedsCapacity(Rule):
         for task in job_tasks(resource):
             problem = _fargate_problem(task) if on_fargate else None
             cap = caps[platform]
+            pinned = None if on_fargate or task.empty else self._pinned(resource, task, ctx)
             if problem:
                 yield self.finding(resource, f"job definition `{resource.name}` {problem}",
                                    task.path)
+            elif pinned:
+                yield self.finding(resource, f"job definition `{resource.name}` {pinned[1]}",
+                                   pinned[0])
             elif task.empty or cap.fits(task.vcpus, task.memory, task.gpus):
                 continue
             elif cap.unknown or not cap.environments:
@@ -120,6 +127,21 @@ class JobExceedsCapacity(Rule):
                                    f"environment in {region} can place: {_why(task, cap)}",
                                    task.path)
         yield from self._check_pods(resource, caps["EKS"], region)
+
+    def _pinned(self, resource: Resource, task: Task, ctx: Context) -> tuple[str, str] | None:
+        """(where, problem) when a node range asks for more than the type it pins offers."""
+        found = pinned_type(resource, task)
+        itype = found and catalog(ctx.model, resource.account, resource.region).get(found[1])
+        if not found or not itype:
+            return None
+        memory = registered_memory(itype.memory_mib, float(ctx.option("kernel_memory_percent")))
+        if task.vcpus <= itype.vcpus and task.memory <= memory and task.gpus <= itype.gpus:
+            return None
+        return found[0], (f"asks for {task.describe(resource)}, more than its node's "
+                          f"{spell(resource, found[0])} `{itype.name}` offers ({itype.vcpus} "
+                          f"vCPUs, about {memory:,} MiB registered, {itype.gpus} GPUs), and "
+                          "every node runs on that type, so the job never starts; ask for less "
+                          "or pin a larger type")
 
     def _check_pods(self, resource: Resource, cap: Capacity, region: str) -> Iterable[Result]:
         """EKS pods, against the whole memory of the instances (docs/memory-model.md)."""

@@ -11,9 +11,10 @@ from typing import NamedTuple
 
 from batchlint.facts import fargate
 from batchlint.facts.jobdefs import containers
-from batchlint.jsonvalues import integer
-from batchlint.model import Json, Resource
+from batchlint.jsonvalues import integer, mapping
+from batchlint.model import Json, Resource, parse_path
 from batchlint.syntax import spell
+from batchlint.unknowns import value_at
 
 
 class Task(NamedTuple):  # a tuple: made for every job definition (a frozen dataclass costs 2x)
@@ -95,3 +96,19 @@ def _needs(container: Mapping[str, Json]) -> tuple[float, int, int]:
 def _number(text: str) -> float | None:
     """A requirement's value as a number; None when it is not a plain one."""
     return float(text) if _NUMBER.match(text) else None
+
+
+def pinned_type(jobdef: Resource, task: Task) -> tuple[str, str] | None:
+    """(where, name) of the instance type a node range pins (its container's
+    ``instanceType``, else the range's one-element ``instanceTypes``): every node group of a
+    multi-node job runs on it. None for other tasks, or when none is pinned."""
+    if not task.path.startswith("nodeProperties.nodeRangeProperties["):
+        return None
+    where = task.path.removesuffix(".resourceRequirements")
+    node = where.removesuffix(".container")
+    for path, key in ((where, "instanceType"), (node, "instanceTypes")):
+        value = mapping(value_at(jobdef.data, parse_path(path))).get(key)
+        value = value[0] if isinstance(value, list) and len(value) == 1 else value
+        if isinstance(value, str) and value:
+            return f"{path}.{key}", value
+    return None
