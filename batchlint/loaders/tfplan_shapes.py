@@ -170,7 +170,8 @@ def _listed_environments(r: Reader, index: PlanIndex) -> list[dict[str, Any]] | 
         if found is not None:
             entry["computeEnvironment"] = found
         elif i in pending:
-            r.unknown[(*at, i, "computeEnvironment")] = reason(
+            r.unknown[(*at, i, "computeEnvironment")] = index.why(  # the source's words
+                inst, ("compute_environments", i)) or reason(
                 f"compute_environments[{i}]", [origin] if origin else origins)
         elif isinstance(value, str):
             entry["computeEnvironment"] = value

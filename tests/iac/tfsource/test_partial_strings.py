@@ -230,3 +230,21 @@ def test_a_file_named_by_a_partly_known_path_is_unknown(tmp_path: Path) -> None:
     found, unsure = results(report)
     assert found == set()
     assert set(unsure) == {("BL112", "aws_batch_compute_environment.path")}
+
+
+def test_a_queues_environment_named_from_a_variable_says_so(tmp_path: Path) -> None:
+    """`compute_environments = ["${var.name}-ce"]`: the reason names the variable without
+    default, not "known only after apply" (a plan's words)."""
+    write(tmp_path, {"main.tf": '''
+variable "name" {}
+resource "aws_batch_job_queue" "q" {
+  name                 = "q"
+  state                = "ENABLED"
+  priority             = 1
+  compute_environments = ["${var.name}-ce"]
+}
+'''})
+    _, report = lint([str(tmp_path)], "BL201")
+    assert results(report)[1] == {("BL201", "aws_batch_job_queue.q"): (
+        "it depends on values not known before deployment: `compute_environments[0]` comes "
+        f"from `var.name`, {NO_DEFAULT}")}
