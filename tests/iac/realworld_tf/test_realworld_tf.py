@@ -127,7 +127,8 @@ _NO_IMAGE_TYPE = "compute_resources.ec2_configuration sets no image_type"
 _QUOTA = "service-quota `L-1216C47A` is not in the Terraform configuration"
 # the Fargate environments are made by the remote module `batch`, not downloaded
 _UCL_FARGATE = "there is no Fargate compute environment in its region in the data"
-_UCL_CE = "`compute_environments[0]` is known only after apply"
+_UCL_CE = ("`compute_environments[0]` comes from module `batch` "
+           "(`terraform-aws-modules/batch/aws`), which is not downloaded")
 
 NOT_VERIFIED: dict[str, dict[Key, str]] = {
     "batch-for-slc": {
