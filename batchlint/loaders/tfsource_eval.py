@@ -172,6 +172,9 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
 def binary(op: str, left: Any, right: Any) -> Any:
     left, right = plain(left), plain(right)
     if op in ("==", "!="):
+        other = right if left is None else left if right is None else None
+        if isinstance(other, dict | list | Partial):  # known not null, whatever it holds
+            return op == "!="
         if unknowns(left) or unknowns(right):
             return Unknown.of(left, right)
         same = json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
