@@ -131,8 +131,11 @@ class JobExceedsCapacity(Rule):
     def _pinned(self, resource: Resource, task: Task, ctx: Context) -> tuple[str, str] | None:
         """(where, problem) when a node range asks for more than the type it pins offers."""
         found = pinned_type(resource, task)
-        itype = found and catalog(ctx.model, resource.account, resource.region).get(found[1])
-        if not found or not itype:
+        if found is None:
+            return None
+        itype = ctx.memo(("BL302", resource.account, resource.region, "types"), lambda: catalog(
+            ctx.model, resource.account, resource.region)).get(found[1])
+        if itype is None:
             return None
         memory = registered_memory(itype.memory_mib, float(ctx.option("kernel_memory_percent")))
         if task.vcpus <= itype.vcpus and task.memory <= memory and task.gpus <= itype.gpus:

@@ -78,7 +78,7 @@ class FargateJobMisconfigured(Rule):
             if hits:
                 yield self.not_verified(resource, because(hits, resource.label))
             return
-        for part in (self._tasks, self._log_drivers, self._network):
+        for part in (self._task_settings, self._log_drivers, self._network):
             with recording() as read:
                 results = list(part(resource, ctx))
             hits += read
@@ -86,7 +86,7 @@ class FargateJobMisconfigured(Rule):
         if hits:  # what the others found stands
             yield self.not_verified(resource, because(hits, resource.label))
 
-    def _tasks(self, resource: Resource, ctx: Context) -> Iterator[Result]:
+    def _task_settings(self, resource: Resource, ctx: Context) -> Iterator[Result]:
         name = resource.name
         for path, task in _tasks(resource):
             if not task.get("executionRoleArn"):
