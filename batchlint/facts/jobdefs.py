@@ -262,13 +262,16 @@ def image_tag(image: str) -> str | None:
 def tag_unknown(image: str) -> bool:
     """The tag may be a value not known before deployment: the last segment of the reference
     holds one and no `:` outside it (the tag may be in that value), or its tag holds one
-    (`busybox:${Tag}`). A generated name (``${name of Repo}``) is never a tag."""
+    that may make it `latest` (`busybox:${Tag}`, not `busybox:gcc${Suffix}`). A generated
+    name (``${name of Repo}``) is never a tag."""
     last = _named(image).rsplit("/", 1)[-1]
     known = _UNKNOWN_PART.sub("", last)
     if ":" not in known:
         return bool(_UNKNOWN_PART.search(last))
     tag_at = _UNKNOWN_PART.sub(lambda m: "x" * len(m.group()), last).index(":")
-    return bool(_UNKNOWN_PART.search(last, tag_at))
+    hole = _UNKNOWN_PART.search(last, tag_at)
+    # a tag whose known start is no start of `latest` (`gcc${Suffix}`) is never `latest`
+    return hole is not None and "latest".startswith(last[tag_at + 1:hole.start()])
 
 
 def _named(image: str) -> str:
