@@ -68,6 +68,23 @@ FINDINGS: dict[str, set[Key]] = {
         ("BL306", "GPUFoldingJobDefinition"),
         ("BL306", "CPUDownloadJobDefinition"),
     },
+    "cbmc.yaml": {
+        # the launch template (lines 194-206) maps only /dev/xvdcz (1200 GiB, io1): the
+        # root /dev/xvda keeps the image's 30 GiB, and /dev/xvdcz is Amazon Linux 1's Docker
+        # volume, which the AL2/AL2023 images Batch picks (no ImageType) never use
+        ("BL103", "CBMCComputeEnvironmentWithTemplate7"),
+        ("BL106", "CBMCComputeEnvironmentWithTemplate7"),
+        ("BL108", "CBMCComputeEnvironmentWithTemplate7"),  # DesiredvCpus: 8 (line 216)
+        # BL109 (off by default): MinvCpus: 0 (line 215), no ScalingPolicy
+        ("BL109", "CBMCComputeEnvironmentWithTemplate7"),
+        ("BL204", "JobQueue"),  # (off by default) no JobStateTimeLimitActions
+        ("BL301", "Ubuntu14GccJobDefinition"),  # RetryStrategy Attempts: 1 (line 168)
+        ("BL301", "Ubuntu16GccJobDefinition"),  # Attempts: 1 (line 182)
+        ("BL305", "Ubuntu14GccJobDefinition"),  # no Timeout
+        ("BL305", "Ubuntu16GccJobDefinition"),
+        ("BL309", "Ubuntu14GccJobDefinition"),  # Vcpus: 2, Memory: 16000 (lines 165-166)
+        ("BL309", "Ubuntu16GccJobDefinition"),  # lines 178-179
+    },
     "batch-genomics-env.yaml": {
         # BL204 (off by default): no JobStateTimeLimitActions for RUNNABLE
         ("BL204", "HighPriorityQueue"),
@@ -169,6 +186,15 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL113", "PrivateCPUComputeEnvironmentOnDemand"): "parameter `Subnet`",
         ("BL113", "PrivateCPUComputeEnvironmentSpot"): "parameter `Subnet`",
         ("BL113", "PrivateGPUComputeEnvironment"): "parameter `Subnet`",
+    },
+    "cbmc.yaml": {
+        # no Ec2Configuration ImageType: the default image depends on the creation date
+        ("BL105", "CBMCComputeEnvironmentWithTemplate7"): "gives no creation date",
+        ("BL114", "CBMCComputeEnvironmentWithTemplate7"): "instance type `r4.2xlarge`",
+        # MaxvCpus: !Ref MaxVcpus, a parameter without default (line 217)
+        ("BL401", "CBMCComputeEnvironmentWithTemplate7"): "parameter `MaxVcpus`",
+        ("BL302", "Ubuntu14GccJobDefinition"): "parameter `MaxVcpus`",
+        ("BL302", "Ubuntu16GccJobDefinition"): "parameter `MaxVcpus`",
     },
     "batch-genomics-env.yaml": {
         # ServiceRole, InstanceRole: Fn::ImportValue (lines 28, 36, 60, 67)
