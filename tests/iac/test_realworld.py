@@ -37,6 +37,11 @@ Key = tuple[str, str]  # (rule id, logical id)
 # ---------------------------------------------------------------------------
 # Findings, each checked by hand.
 # ---------------------------------------------------------------------------
+# aws-cfn-batch-for-slc: one environment and one queue per platform and market
+_DCEOY_EC2 = [f"{p}{m}" for p in ("Graviton", "Intel", "Nvidia") for m in ("Spot", "OnDemand")]
+_DCEOY_ALL = [f"Ec2{ce}" for ce in _DCEOY_EC2] + ["FargateIntelSpot", "FargateIntelOnDemand"]
+_DCEOY_QUEUES = ("FargateIntel", "Ec2Graviton", "Ec2Intel", "Ec2Nvidia")
+
 FINDINGS: dict[str, set[Key]] = {
     "alphafold-batch.yaml": {
         # BL116: LaunchTemplate Version: $Latest, resolved only at create/update
@@ -84,6 +89,20 @@ FINDINGS: dict[str, set[Key]] = {
         ("BL305", "Ubuntu16GccJobDefinition"),
         ("BL309", "Ubuntu14GccJobDefinition"),  # Vcpus: 2, Memory: 16000 (lines 165-166)
         ("BL309", "Ubuntu16GccJobDefinition"),  # lines 178-179
+    },
+    "dceoy-batch-env-queues.yaml": {
+        # ImageType ECS_AL2 (lines 83, 119, 258, 291) and ECS_AL2_NVIDIA (155, 324): Amazon
+        # Linux 2, whose support ended on 30 June 2026
+        *{("BL105", f"BatchComputeEnvironmentEc2{ce}") for ce in _DCEOY_EC2},
+        # BL109 (off by default): MinvCpus: 0 (lines 70-311), no ScalingPolicy
+        *{("BL109", f"BatchComputeEnvironmentEc2{ce}") for ce in _DCEOY_EC2},
+        # LaunchTemplate Version: $Latest (lines 77-318)
+        *{("BL116", f"BatchComputeEnvironmentEc2{ce}") for ce in _DCEOY_EC2},
+        # each Spot queue orders only its SPOT / FARGATE_SPOT environment (lines 175-211)
+        *{("BL203", f"BatchJobQueue{q}Spot") for q in _DCEOY_QUEUES},
+        # BL204 (off by default): no queue has JobStateTimeLimitActions
+        *{("BL204", f"BatchJobQueue{q}{m}") for q in _DCEOY_QUEUES
+          for m in ("Spot", "OnDemand")},
     },
     "batch-genomics-env.yaml": {
         # BL204 (off by default): no JobStateTimeLimitActions for RUNNABLE
@@ -195,6 +214,18 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL401", "CBMCComputeEnvironmentWithTemplate7"): "parameter `MaxVcpus`",
         ("BL302", "Ubuntu14GccJobDefinition"): "parameter `MaxVcpus`",
         ("BL302", "Ubuntu16GccJobDefinition"): "parameter `MaxVcpus`",
+    },
+    "dceoy-batch-env-queues.yaml": {
+        # roles and subnets come from other stacks (Fn::ImportValue)
+        **{("BL101", f"BatchComputeEnvironment{ce}"): "BatchServiceRoleArn` from another stack"
+           for ce in _DCEOY_ALL},
+        **{("BL102", f"BatchComputeEnvironmentEc2{ce}"): "BatchEc2InstanceProfileArn` from "
+           "another stack" for ce in _DCEOY_EC2},
+        **{("BL113", f"BatchComputeEnvironment{ce}"): "PrivateSubnet0` from another stack"
+           for ce in _DCEOY_ALL},
+        # the vCPU quotas are the account's
+        **{("BL401", f"BatchComputeEnvironmentEc2{ce}"): "is not in the CloudFormation template"
+           for ce in ("GravitonOnDemand", "GravitonSpot", "NvidiaOnDemand", "NvidiaSpot")},
     },
     "batch-genomics-env.yaml": {
         # ServiceRole, InstanceRole: Fn::ImportValue (lines 28, 36, 60, 67)
