@@ -271,19 +271,19 @@ class _Outputs(Lazy):
 
 
 class _Data(Lazy):
-    """A data source: read only at apply."""
+    """A data source (read by Terraform when it plans or applies): not known to batchlint."""
 
     def __init__(self, text: str):
-        self.text = text
+        self.text, self.why = text, f"comes from `{text}`, a data source batchlint does not read"
 
     def get(self, name: str) -> Any:
-        return Unknown((Outside(self.text, f"{self.text}.{name}"),))
+        return Unknown((Outside(self.text, f"{self.text}.{name}"),), self.why)
 
     def index(self, key: Any) -> Any:
         return self
 
     def whole(self) -> Any:
-        return Unknown((Outside(self.text, self.text),))
+        return Unknown((Outside(self.text, self.text),), self.why)
 
 
 class _Remote(Lazy):

@@ -63,11 +63,12 @@ def test_agree(planned: dict[str, tuple[Path, Path]]) -> None:
         *planned["agree"], plan_wrong=frozenset({floating}))
     assert only_plan == set()
     assert only_source == {floating}
-    # the small environment's launch template takes its AMI from a data source read at apply
+    # the small environment's launch template takes its AMI from a data source, which
+    # batchlint does not read
     for rule in ("BL103", "BL104"):
         assert gaps_source[(rule, f'{ce}["small"]')].endswith(
-            "`image_id` comes from `data.aws_ssm_parameter.image`, which is read only at "
-            "apply (of launch-template-version `aws_launch_template.small_disk`)")
+            "`image_id` comes from `data.aws_ssm_parameter.image`, a data source batchlint "
+            "does not read (of launch-template-version `aws_launch_template.small_disk`)")
     # the plan cannot tell which launch template `each.key == "large" ? … : …` picks, nor
     # see that a dynamic ec2_configuration leaves image_id_override unset; the source can
     open_in_plan = {k for k, why in gaps_plan.items() if "and the plan does not say which" in why}

@@ -101,8 +101,9 @@ def test_trust_policies_from_documents_decide_bl102() -> None:
     gaps = {n.resource.name: n.reason for n in report.not_verified}
     prefix = "it depends on values not known before deployment: `assume_role_policy` comes from "
     assert gaps == {
-        f'{ce}["from_data"]': f"{prefix}`data.aws_ssm_parameter.principal`, which is read "
-                              'only at apply (of iam-role `aws_iam_role.instance["from_data"]`)',
+        f'{ce}["from_data"]': f"{prefix}`data.aws_ssm_parameter.principal`, a data source "
+                              'batchlint does not read (of iam-role '
+                              '`aws_iam_role.instance["from_data"]`)',
         f'{ce}["broken"]': f"{prefix}`data.aws_iam_policy_document.broken`, which batchlint "
                            "cannot evaluate: an entry of `source_policy_documents` is not JSON "
                            '(of iam-role `aws_iam_role.instance["broken"]`)'}

@@ -136,8 +136,8 @@ def test_every_data_source_reference_is_unknown_naming_the_data_source(
     [gap] = lint([str(tmp_path)], "BL102")[1].not_verified
     assert gap.reason == ("it depends on values not known before deployment: "
                           "`compute_resources.instance_role` " + (why or (
-                              "comes from `data.aws_iam_instance_profile.p`, which is read "
-                              "only at apply")))
+                              "comes from `data.aws_iam_instance_profile.p`, a data source "
+                              "batchlint does not read")))
 
 
 def test_a_reference_to_an_attribute_not_known_is_still_that_resource(tmp_path: Path) -> None:

@@ -58,10 +58,11 @@ def test_bl112_user_data_not_known_is_not_verified(tmp_path: Path) -> None:
                 "`user_data` comes from `var.user_data`, which has no default and no value in a "
                 "tfvars file"),
         "rendered": ("data.template_file.ud.rendered",
-                     "`user_data` comes from `data.template_file.ud`, which is read only at apply"),
+                     ("`user_data` comes from `data.template_file.ud`, a data source batchlint "
+                      "does not read")),
         "cloudinit": ("data.template_cloudinit_config.ci.rendered",
-                      "`user_data` comes from `data.template_cloudinit_config.ci`, which is read "
-                      "only at apply"),
+                      "`user_data` comes from `data.template_cloudinit_config.ci`, a data source "
+                      "batchlint does not read"),
         "variable": ("base64encode(var.user_data)",
                      "`user_data` comes from `var.user_data`, which has no default and no value "
                      "in a tfvars file"),
