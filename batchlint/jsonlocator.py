@@ -60,17 +60,25 @@ class JsonLocator:
         self._data = data  # the text's parse, when given: members it lacks are not looked for
         self._lines: LineTable | None = None  # built on the first position asked for
         self._containers: dict[int, _Container] = {}
+        # pointer → (line, column) answered: findings and gaps often share a resource's place
+        self._answered: dict[Pointer, tuple[int, int]] = {}
 
     def position(self, pointer: Pointer) -> tuple[int, int]:
         """1-based (line, column) of the deepest part of ``pointer`` present in the text.
 
         Object members point at their key, array elements at their value.
         """
-        if self._lines is None:
-            self._lines = LineTable(self.text)
-        return self._lines.line_col(self.offset(pointer))
+        answer = self._answered.get(pointer)
+        if answer is None:
+            if self._lines is None:
+                self._lines = LineTable(self.text)
+            answer = self._answered[pointer] = self._lines.line_col(self.offset(pointer))
+        return answer
 
     def offset(self, pointer: Pointer) -> int:
+        recorded = self._offsets.get(pointer)
+        if recorded is not None:  # a member load_json recorded (a resource itself)
+            return recorded[0]
         if self._data is not None:
             pointer = pointer[:_present(self._data, pointer)]
         known = 0
