@@ -70,6 +70,7 @@ def load_files(paths: list[str], all_revisions: bool = False,
             session.notes.append(f"skipped {path}: {empty}")
             continue
         session.documents[doc.path] = doc
+        session.notes += doc.notes
         if loader not in used:
             used.append(loader)
     for found in walks:
@@ -135,12 +136,17 @@ def read_document(path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
 
 
 def _parse_yaml(path: str, text: str, limits: Limits) -> Document:
-    from batchlint.loaders.yamlpos import load_yaml
+    from batchlint.loaders.yamlpos import DuplicateKey, load_yaml
 
     data, positions, problems = load_yaml(path, text, limits)
+    doc = Document(path, text, data, positions)
     if problems and detect.is_cloudformation(data):
-        raise problems[0]  # what CloudFormation itself would reject
-    return Document(path, text, data, positions)
+        for problem in problems:  # what CloudFormation itself would reject
+            if not isinstance(problem, DuplicateKey):
+                raise problem
+        doc.notes = [f"{key}: CloudFormation keeps the last value, and so does batchlint"
+                     for key in problems]
+    return doc
 
 
 def _parse_json(path: str, text: str, limits: Limits) -> Document:

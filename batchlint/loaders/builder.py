@@ -61,6 +61,7 @@ class Document:
         self.data = data
         self.positions = positions
         self.source = ""  # set for infrastructure as code: "cloudformation", "terraform"
+        self.notes: list[str] = []  # what the user should know of the file (a key given twice)
         self._locator = None if positions is not None else JsonLocator(text, offsets, data)
 
     def position(self, pointer: Pointer) -> tuple[int, int]:

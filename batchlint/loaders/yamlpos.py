@@ -10,20 +10,22 @@ where it starts; an alias shares the value of its anchor (never a copy), and
 aliases that would repeat more than ``Limits.max_alias_values`` values in all
 (a "billion laughs") are refused. A value that its explicit tag cannot hold
 (``!!int abc``) is invalid YAML, reported without the value, which may be a
-secret. What only CloudFormation rejects — unknown tags, duplicate keys, merge
-keys (``<<``), keys that are lists or maps, a second document — is returned as
-problems, fatal only if the file turns out to be a template, so that other
-YAML (docker-compose files, mkdocs.yml) is skipped rather than rejected.
+secret. What only CloudFormation rejects — unknown tags, merge keys (``<<``), keys
+that are lists or maps, a second document — is returned as problems, fatal only if
+the file turns out to be a template, so that other YAML (docker-compose files,
+mkdocs.yml) is skipped rather than rejected. A key given twice in one mapping is
+returned apart: CloudFormation deploys such a template, keeping the last value, and
+so does this (the positions under the key are the last one's).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from batchlint.errors import InputError
 from batchlint.fileio import DEFAULT_LIMITS, Limits
+from batchlint.loaders.yamlmarks import Positions, last_wins, mark, unreadable
 from batchlint.loaders.yamltags import (
     MAP_TAGS,
     SCALAR_TAGS,
@@ -37,11 +39,6 @@ from batchlint.loaders.yamltags import (
 )
 from batchlint.model import Json, Pointer
 
-Positions = dict[Pointer, tuple[int, int]]
-
-# what YAML allows in a stream (YAML 1.1 "printable"); the first other character is named
-_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
-                            "\U00010000-\U0010ffff]")
 _NO_KEY: Any = object()  # a map waits for a key
 _SKIP: Any = object()  # a map drops this entry (merge key, complex key)
 
@@ -70,8 +67,9 @@ class _Frame:
 
 def load_yaml(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[
         Json, Positions, list[InputError]]:
-    """(data, positions, problems): problems are what CloudFormation would reject; they
-    matter only if the file turns out to be a template."""
+    """(data, positions, problems): problems are what CloudFormation would reject (a
+    :class:`DuplicateKey` it deploys); they matter only if the file turns out to be a
+    template."""
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -81,7 +79,7 @@ def load_yaml(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[
             if builder.feed(event):
                 break
     except yaml.reader.ReaderError:
-        raise _unreadable(path, text) from None
+        raise unreadable(path, text) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -89,20 +87,13 @@ def load_yaml(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[
         raise InputError(path, f"invalid YAML: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise InputError(path, f"invalid YAML: {str(exc).splitlines()[0]}") from None
-    return builder.result, builder.positions, builder.problems
+    return (builder.result, last_wins(builder.positions, builder.repeated_keys),
+            builder.problems)
 
 
-def _unreadable(path: str, text: str) -> InputError:
-    """PyYAML names a control character by its offset in bytes or characters, on two
-    lines; this names it once, with its line and column."""
-    match = _NOT_PRINTABLE.search(text)
-    if match is None:
-        return InputError(path, "invalid YAML: a character YAML does not allow")
-    at = match.start()
-    line = text.count("\n", 0, at) + 1
-    col = at - (text.rfind("\n", 0, at) + 1) + 1
-    return InputError(path, f"invalid YAML: control character U+{ord(match.group()):04X} "
-                            "is not allowed", line, col)
+class DuplicateKey(InputError):
+    """A key given again in one mapping: CloudFormation deploys the template, keeping the
+    last value, and so does :func:`load_yaml`."""
 
 
 @dataclass
@@ -113,6 +104,7 @@ class _Builder:
     result: Json = None
     positions: Positions = field(default_factory=lambda: {(): (1, 1)})
     problems: list[InputError] = field(default_factory=list)
+    repeated_keys: dict[Pointer, tuple[int, int]] = field(default_factory=dict)  # last mark
     stack: list[_Frame] = field(default_factory=list)
     anchors: dict[str, _Anchor | None] = field(default_factory=dict)  # None: still open
     repeated: int = 0  # values repeated by aliases so far
@@ -149,7 +141,7 @@ class _Builder:
             return None
         if isinstance(top.value, list):
             at = (*top.at, len(top.value))
-            self.positions[at] = _mark(event)
+            self.positions[at] = mark(event)
             return at
         if top.key is _SKIP or top.key is _NO_KEY:  # dropped, or a key (not a plain one)
             return None
@@ -184,9 +176,12 @@ class _Builder:
                                                    "CloudFormation"))
             return
         if key_text in top.value:
-            self.problems.append(self._fail(event, f"duplicate key {key_text!r}"))
+            line, col = mark(event)
+            self.problems.append(DuplicateKey(self.path, f"duplicate key {key_text!r}", line, col))
+            if top.at is not None:
+                self.repeated_keys[(*top.at, key_text)] = line, col
         if top.at is not None:
-            self.positions[(*top.at, key_text)] = _mark(event)
+            self.positions[(*top.at, key_text)] = mark(event)
         top.key = key_text
 
     # -- events -------------------------------------------------------------------------
@@ -284,12 +279,5 @@ class _Builder:
                                     "(raise the limit with --max-depth)")
 
     def _fail(self, event: Any, message: str) -> InputError:
-        line, col = _mark(event)
+        line, col = mark(event)
         return InputError(self.path, message, line, col)
-
-
-def _mark(event: Any) -> tuple[int, int]:
-    mark = event.start_mark
-    if mark is None:
-        return 1, 1
-    return mark.line + 1, mark.column + 1

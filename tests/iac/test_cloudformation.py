@@ -274,8 +274,6 @@ def test_template_without_batch_resources_is_skipped(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("Resources:\n  A:\n    Type: AWS::Batch::JobQueue\n  A:\n    Type: x\n",
-     ":4:3: duplicate key 'A'"),
     ("Resources:\n  A:\n    Type: AWS::Batch::JobQueue\n    Properties: !Bogus x\n",
      ":4:17: unknown tag !Bogus"),
     ("Resources:\n  A: [1, 2\n", ":3:1: invalid YAML: did not find expected ',' or ']'"),
@@ -289,6 +287,33 @@ def test_bad_templates(tmp_path: Path, cli, text: str, message: str) -> None:
         load_files([str(path)])
     result = cli("scan", str(path))
     assert (result.exit_code, result.stderr) == (2, f"batchlint: error: {path}{message}\n")
+
+
+def test_a_key_given_twice_keeps_the_last_value_as_cloudformation_does(tmp_path: Path,
+                                                                      cli) -> None:
+    """CloudFormation deploys a template with a key given twice, keeping the last value:
+    batchlint lints it so, says so in one line, and locates findings in the last one."""
+    path = tmp_path / "twice.yaml"
+    path.write_text("Resources:\n"
+                    "  Job:\n"
+                    "    Type: AWS::Batch::JobDefinition\n"
+                    "    Properties:\n"
+                    "      Type: container\n"
+                    "      RetryStrategy: {Attempts: 3}\n"
+                    "      ContainerProperties: {Image: 'busybox:1.36'}\n"
+                    "  Job:\n"
+                    "    Type: AWS::Batch::JobDefinition\n"
+                    "    Properties:\n"
+                    "      Type: container\n"
+                    "      ContainerProperties: {Image: 'busybox:1.36'}\n")
+    result = cli("scan", str(path), "--format", "concise", "--select", "BL301")
+    assert result.exit_code == 1
+    assert result.stderr == (f"batchlint: {path}:8:3: duplicate key 'Job': CloudFormation keeps "
+                             "the last value, and so does batchlint\n")
+    # the first Job's RetryStrategy (line 6) is gone: the finding is on the last Job's
+    # Properties, which have none
+    assert result.stdout.startswith(f"{path}:10:5: BL301 [warning] job definition `Job` has no "
+                                    "RetryStrategy")
 
 
 def test_plain_yaml_is_not_batch_configuration(tmp_path: Path) -> None:
