@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 
 from batchlint import model as m
 from batchlint.facts.compute import spot_environments
-from batchlint.facts.retry import HOST_RETRY
+from batchlint.facts.retry import lost_attempt
 from batchlint.model import Model, Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import pick, quoted, spell
@@ -37,8 +37,16 @@ class MissingRetryStrategy(Rule):
       {"onStatusReason": "Host EC2*", "action": "RETRY"},
       {"onReason": "*", "action": "EXIT"}]}}
     ```
-    Fargate Spot interruptions report `Your Spot Task was interrupted.` instead,
-    which `Host EC2*` does not match.
+    On Fargate no EC2 host is involved, and `Host EC2*` matches nothing: a job
+    definition for Fargate is shown the retry guide's `Task failed to start` and
+    the status reason Fargate Spot interruptions are reported with, `Your Spot
+    Task was interrupted.`:
+    ```json
+    {"retryStrategy": {"attempts": 3, "evaluateOnExit": [
+      {"onStatusReason": "Task failed to start", "action": "RETRY"},
+      {"onStatusReason": "Your Spot Task was interrupted*", "action": "RETRY"},
+      {"onReason": "*", "action": "EXIT"}]}}
+    ```
 
     ## References
     - [Automated job retries](https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html)
@@ -68,9 +76,10 @@ class MissingRetryStrategy(Rule):
                              "retryStrategy.attempts")
         context = ctx.memo(("BL301", resource.account, resource.region),
                            lambda: _spot(ctx.model, resource.account, resource.region))
-        yield self.finding(resource, f"job definition `{resource.name}` {problem}, so one host "
-                           f"failure or Spot reclaim fails the job for good{context}; add "
-                           f"{pick(resource, HOST_RETRY)}", path)
+        what, _, fix = lost_attempt(resource)
+        yield self.finding(resource, f"job definition `{resource.name}` {problem}, so one "
+                           f"{what} fails the job for good{context}; add {pick(resource, fix)}",
+                           path)
 
 
 def _spot(model: Model, account: str | None, region: str | None) -> str:

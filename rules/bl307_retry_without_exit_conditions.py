@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.retry import CATCH_ALL, exit_gap, retry_strategy
+from batchlint.facts.retry import CATCH_ALL, exit_gap, lost_attempt, retry_strategy
 from batchlint.model import Resource
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import pick, spell
@@ -65,7 +65,8 @@ class RetryWithoutExitConditions(Rule):
         yield self.finding(resource, {
             "none": f"{who} but has no {on_exit}, so every failure is retried, application "
                     "errors included; add entries that RETRY infrastructure failures "
-                    f"({spell(resource, 'onStatusReason')} \"Host EC2*\") and end with {fix}",
+                    f"({spell(resource, 'onStatusReason')} {lost_attempt(resource)[1]}) and end "
+                    f"with {fix}",
             "misplaced": f"{who}, but its catch-all EXIT is {on_exit}[{i}], not the last "
                          "entry, so the entries after it never apply; move the catch-all EXIT "
                          "to the end",

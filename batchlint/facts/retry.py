@@ -12,9 +12,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 
+from batchlint.facts.jobdefs import on_fargate
 from batchlint.jsonvalues import items, mapping
 from batchlint.model import Json, Resource
 from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM
+from batchlint.unknowns import isolated
 
 RETRY_PATTERN_FIELDS = ("onStatusReason", "onReason", "onExitCode")
 MAX_ATTEMPTS, MAX_EXIT_ENTRIES = 10, 5
@@ -33,6 +35,39 @@ HOST_RETRY = {
     TERRAFORM: ('retry_strategy { attempts = 3 evaluate_on_exit { on_status_reason = "Host '
                 'EC2*" action = "RETRY" } evaluate_on_exit { on_reason = "*" action = "EXIT" } }'),
 }
+# On Fargate no EC2 host is involved: a task that fails to start (the status reason the
+# retry guide's example retries) and a Fargate Spot interruption ("Your Spot Task was
+# interrupted.", as users report it) are what to retry
+FARGATE_REASONS = ('"Task failed to start"', '"Your Spot Task was interrupted*"')
+FARGATE_RETRY = {
+    API: ('retryStrategy: {attempts: 3, evaluateOnExit: [{onStatusReason: "Task failed to '
+          'start", action: RETRY}, {onStatusReason: "Your Spot Task was interrupted*", action: '
+          'RETRY}, {onReason: "*", action: EXIT}]}'),
+    CLOUDFORMATION: ('RetryStrategy: {Attempts: 3, EvaluateOnExit: [{OnStatusReason: "Task '
+                     'failed to start", Action: RETRY}, {OnStatusReason: "Your Spot Task was '
+                     'interrupted*", Action: RETRY}, {OnReason: "*", Action: EXIT}]}'),
+    TERRAFORM: ('retry_strategy { attempts = 3 evaluate_on_exit { on_status_reason = "Task '
+                'failed to start" action = "RETRY" } evaluate_on_exit { on_status_reason = "Your '
+                'Spot Task was interrupted*" action = "RETRY" } evaluate_on_exit { on_reason = '
+                '"*" action = "EXIT" } }'),
+}
+
+
+def advised_for_fargate(jobdef: Resource) -> bool:
+    """Whether a fix is worded for Fargate: its platform is known to be Fargate. Only the
+    words depend on it, so a platform not known before deployment is no read that leaves
+    the check not verified (it is advised as EC2)."""
+    with isolated():
+        return on_fargate(jobdef)
+
+
+def lost_attempt(jobdef: Resource) -> tuple[str, str, Mapping[str, str]]:
+    """(what loses an attempt to infrastructure, the status reasons that say so, the
+    strategy that retries them), for the job definition's platform."""
+    if advised_for_fargate(jobdef):
+        return ("task that fails to start or Spot interruption", " or ".join(FARGATE_REASONS),
+                FARGATE_RETRY)
+    return "host failure or Spot reclaim", '"Host EC2*"', HOST_RETRY
 
 
 def retry_strategy(jobdef: Resource) -> Mapping[str, Json]:

@@ -86,12 +86,18 @@ FINDINGS: dict[str, set[Key]] = {
 
 _RETRY = ('add retry_strategy { attempts = 3 evaluate_on_exit { on_status_reason = "Host EC2*" '
           'action = "RETRY" } evaluate_on_exit { on_reason = "*" action = "EXIT" } }')
+# on Fargate (platform_capabilities FARGATE): no EC2 host, so no "Host EC2*"
+_FARGATE = ("one task that fails to start or Spot interruption fails the job for good; add "
+            'retry_strategy { attempts = 3 evaluate_on_exit { on_status_reason = "Task failed to '
+            'start" action = "RETRY" } evaluate_on_exit { on_status_reason = "Your Spot Task was '
+            'interrupted*" action = "RETRY" } evaluate_on_exit { on_reason = "*" action = "EXIT" '
+            "} }")
 
 # the exact message and place (path under this folder, line) of each error or warning
 MESSAGES: dict[tuple[str, str, str], tuple[str, str, int]] = {
     ("batch-for-slc", "BL301", "aws_batch_job_definition.fargate"): (
         "job definition `aws_batch_job_definition.fargate` sets retry_strategy.attempts to 1, "
-        "so one host failure or Spot reclaim fails the job for good; " + _RETRY,
+        "so " + _FARGATE,
         "batch-for-slc/modules/batchjob/main.tf", 52),
     ("batch-for-slc", "BL301", "aws_batch_job_definition.ec2[0]"): (
         "job definition `aws_batch_job_definition.ec2[0]` sets retry_strategy.attempts to 1, "
@@ -108,8 +114,9 @@ MESSAGES: dict[tuple[str, str, str], tuple[str, str, int]] = {
         "1, so one host failure or Spot reclaim fails the job for good; " + _RETRY,
         "swipe/terraform/modules/swipe-sfn-batch-job/main.tf", 122),
     ("ucl-arc-batch-processing", "BL301", "aws_batch_job_definition.simple_batch_job"): (
+        # main.tf:88: platform_capabilities = [upper(var.compute_environments)], "fargate"
         "job definition `aws_batch_job_definition.simple_batch_job` has no retry_strategy, so "
-        "one host failure or Spot reclaim fails the job for good; " + _RETRY,
+        + _FARGATE,
         "ucl-arc-batch-processing/modules/batch/main.tf", 84),
 }
 
