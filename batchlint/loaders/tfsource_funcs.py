@@ -33,7 +33,7 @@ from batchlint.loaders.tfsource_eval import (
     whole,
 )
 
-read_file = limits.read_file
+read_file, read_bytes = limits.read_file, limits.read_bytes
 
 
 def _format(spec: Any, *args: Any) -> Any:
@@ -269,8 +269,11 @@ def call(name: str, args: list[Any], work_dir: str) -> Any:
     short = name.rsplit("::", 1)[-1]
     if short in _LATER:
         return Unknown(why=f"comes from `{short}()`, known only after apply")
-    if short == "file":
-        return whole(args[0]) if isinstance(args[0], Unknown) else read_file(work_dir, *args)
+    if short in ("file", "filebase64"):  # filebase64: any bytes, as base64
+        if isinstance(args[0], Unknown):
+            return whole(args[0])
+        return read_file(work_dir, *args) if short == "file" else \
+            _checked(short, base64.b64encode(read_bytes(work_dir, *args)).decode())
     function = _PLAIN.get(short)
     if function is None:
         raise EvalError(f"`{short}()` is not evaluated by batchlint")

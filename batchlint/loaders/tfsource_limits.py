@@ -126,7 +126,16 @@ def reading_under(directory: str) -> Iterator[None]:
 
 
 def read_file(work_dir: str, name: Any, function: str = "file") -> str:
-    """``file(name)``: a relative name is read from the working directory (the root
+    """``file(name)``: :func:`read_bytes`, as UTF-8 text (as Terraform requires)."""
+    data = read_bytes(work_dir, name, function)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EvalError(f"{function}() cannot read {to_string(name)!r}") from None
+
+
+def read_bytes(work_dir: str, name: Any, function: str = "filebase64") -> bytes:
+    """A file's bytes: a relative name is read from the working directory (the root
     module's), as Terraform reads it, whatever directory batchlint runs in; only a regular
     file inside the scanned directory's tree (else the root module's; symbolic links
     resolved), at most ``MAX_FILE``: a configuration under review cannot make batchlint
@@ -153,7 +162,4 @@ def read_file(work_dir: str, name: Any, function: str = "file") -> str:
             os.close(fd)
     if len(data) > MAX_FILE:
         raise EvalError(f"{function}() of {name!r}: larger than {MAX_FILE} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise EvalError(f"{function}() cannot read {name!r}") from None
+    return data

@@ -103,6 +103,23 @@ def test_bl112_reads_the_template_of_templatefile(tmp_path: Path) -> None:
     assert report.not_verified == []
 
 
+def test_bl112_reads_the_file_of_filebase64(tmp_path: Path) -> None:
+    """``filebase64()`` is the file's bytes in base64, as ``base64encode(file())`` (checked
+    with ``terraform console``): a plain script is a script, a MIME document is one, and a
+    file outside the scanned directory is not read."""
+    files = {"main.tf": "".join(with_user_data(n, f'filebase64("${{path.module}}/{n}.sh")')
+                                for n in ("mime", "script"))
+             + with_user_data("outside", 'filebase64("/etc/hostname")'),
+             "mime.sh": MIME.replace("\\n", "\n").replace('\\"', '"'),
+             "script.sh": "#!/bin/bash\necho ECS_IMAGE_PULL_BEHAVIOR=prefer-cached\n"}
+    _, report = lint([str(write(tmp_path, files))], "BL112")
+    assert [(f.resource.name, f.message.split(", whose ")[1][:30]) for f in report.findings] == [
+        ("aws_batch_compute_environment.script", "user data is not a MIME multi-")]
+    assert [n.reason.split(": ", 1)[1] for n in report.not_verified] == [
+        "`user_data` is `filebase64(\"/etc/hostname\")`, which batchlint cannot evaluate: "
+        "filebase64() of '/etc/hostname': outside the scanned directory, not read"]
+
+
 IGNORED = {
     "current": "[compute_resources[0].desired_vcpus]",
     "legacy": '["compute_resources.0.desired_vcpus"]',
