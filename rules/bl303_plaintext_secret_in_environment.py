@@ -6,7 +6,8 @@ from batchlint import model as m
 from batchlint.facts import jobdefs
 from batchlint.facts.credentials import credential_kind
 from batchlint.model import Resource
-from batchlint.rule import Context, Result, Rule
+from batchlint.rule import Context, Finding, Result, Rule
+from batchlint.unknowns import because, recording
 
 
 class PlaintextSecretInEnvironment(Rule):
@@ -40,6 +41,10 @@ class PlaintextSecretInEnvironment(Rule):
     never taken for a credential; a snapshot's `<redacted>` counts as the literal
     value it replaced, and `<redacted: an AWS access key id>` (what an export may
     write for a value of a credential's shape) as a credential of that kind.
+    A container or an environment not known before deployment (a Terraform
+    variable without a default, a value a plan knows only after apply, a custom
+    resource's attribute), or the value of a variable whose name says it holds a
+    secret, may hide a literal secret: the check is not verified.
 
     ## Why is this bad?
     Environment values and command lines are part of the job definition: anyone who
@@ -86,32 +91,33 @@ class PlaintextSecretInEnvironment(Rule):
     tags = ("security",)
     precision = "medium"  # a name is only a hint: an ACCESS_KEY may hold a key ID
     # a value built at deployment (`!Sub`, a parameter) is still written out in clear; its
-    # `${…}` spans are never read as a credential
+    # `${…}` spans are never read as a credential. A container, environment, name, or the
+    # value of a secret-looking name, not known may hide a literal secret: not verified
     reads_unknowns = True
 
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
+        with recording() as hits:
+            found = list(self._found(resource))
+        unread = jobdefs.may_hide_secrets(resource, hits)
+        if unread and not found:
+            yield self.not_verified(resource, because(unread, resource.label))
+        yield from found
+
+    def _found(self, resource: Resource) -> Iterable[Finding]:
         # Messages carry names, paths and the kind of credential only, never the value.
         for var in jobdefs.environment(resource, where=jobdefs.exposes_secret):
             kind = credential_kind(var.value) if isinstance(var.value, str) else None
             what = f"what looks like {kind}" if kind else "a literal value that looks secret"
             yield self.finding(resource, f"job definition `{resource.name}` sets environment "
                                f"variable `{var.name}`{_of(var.container)} ({var.path}) to "
-                               f"{what}; {_fix(var.container)}", var.path)
+                               f"{what}; {jobdefs.secret_fix(var.container)}", var.path)
         for arg in jobdefs.arguments(resource, where=credential_kind):
             kind = credential_kind(arg.value)
             yield self.finding(resource, f"job definition `{resource.name}` passes what "
                                f"looks like {kind} as a command argument{_of(arg.container)} "
-                               f"({arg.path}); {_fix(arg.container, command=True)}", arg.path)
+                               f"({arg.path}); {jobdefs.secret_fix(arg.container, True)}",
+                               arg.path)
 
 
 def _of(container: jobdefs.Container) -> str:
     return f" of container `{container.name}`" if container.name else ""
-
-
-def _fix(container: jobdefs.Container, command: bool = False) -> str:
-    then = " and have the command read it from there" if command else ""
-    if container.eks:  # EKS pods have no `secrets` field
-        return ("keep it in a Kubernetes secret mounted through "
-                f"`eksProperties.podProperties.volumes[].secret`{then}")
-    return ("store it in Secrets Manager or SSM Parameter Store and pass it through `secrets` "
-            f"in {container.path} (`valueFrom` = the ARN){then}")

@@ -24,8 +24,8 @@ from typing import TypeVar
 
 from batchlint.facts.credentials import credential_kind
 from batchlint.jsonvalues import items, mapping
-from batchlint.model import Json, Resource
-from batchlint.unknowns import GENERATED_NAME
+from batchlint.model import Json, Pointer, Resource
+from batchlint.unknowns import GENERATED_NAME, Hit, isolated, value_at
 
 T = TypeVar("T")
 
@@ -213,6 +213,32 @@ def exposes_secret(name: str, value: Json) -> bool:
     and it is set to a literal value (BL303)."""
     return (isinstance(value, str) and credential_kind(value) is not None) or (
         looks_secret(name) and is_literal_value(value))
+
+
+def may_hide_secrets(jobdef: Resource, hits: list[Hit]) -> list[Hit]:
+    """Of the unknown values read looking for secrets, those that may hide a literal one: a
+    container, an environment, a name, the value of a variable whose name looks secret. A
+    command's argument, or another variable's value, hides none (a `${…}` span is no
+    credential)."""
+    return [hit for hit in hits if not _harmless(jobdef, hit[0])]
+
+
+def _harmless(jobdef: Resource, path: Pointer) -> bool:
+    if len(path) > 1 and path[-2] in ("command", "args"):
+        return True
+    with isolated():
+        name = value_at(jobdef.data, (*path[:-1], "name")) if path[-1:] == ("value",) else 0
+    return isinstance(name, str) and not looks_secret(name)
+
+
+def secret_fix(container: Container, command: bool = False) -> str:
+    """How to pass a secret to the container instead of writing it out."""
+    then = " and have the command read it from there" if command else ""
+    if container.eks:  # EKS pods have no `secrets` field
+        return ("keep it in a Kubernetes secret mounted through "
+                f"`eksProperties.podProperties.volumes[].secret`{then}")
+    return ("store it in Secrets Manager or SSM Parameter Store and pass it through `secrets` "
+            f"in {container.path} (`valueFrom` = the ARN){then}")
 
 
 def is_literal_value(value: Json) -> bool:
