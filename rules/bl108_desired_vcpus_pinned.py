@@ -77,8 +77,9 @@ class DesiredVcpusPinned(Rule):
     def check(self, resource: Resource, ctx: Context) -> Iterable[Result]:
         field = IAC_SOURCES.get(resource.origin.source)
         desired = resources_of(resource).get("desiredvCpus")
-        if desired is None and ("computeResources", "desiredvCpus") in resource.unknown:
-            desired = "a value known only at deploy time"  # set, whatever its value
+        why = resource.unknown.get(("computeResources", "desiredvCpus"))
+        if desired is None and why is not None:  # set, whatever its value
+            desired = f"a value batchlint cannot tell ({why})"
         ignored = resource.data.get("terraformIgnoreChanges") or []  # only the source has it
         if field is None or any(str(p).replace(".0", "[0]") in UNMANAGED for p in ignored):
             return

@@ -160,8 +160,9 @@ def test_bl108_other_ignored_attributes_still_pin(tmp_path: Path) -> None:
         "compute environment `aws_batch_compute_environment.x` pins desired_vcpus to 2; Batch "
         "changes it with demand, so later updates fight it — remove it",
         "compute environment `aws_batch_compute_environment.y` pins desired_vcpus to a value "
-        "known only at deploy time; Batch changes it with demand, so later updates fight it — "
-        "remove it"]
+        "batchlint cannot tell (`compute_resources.desired_vcpus` comes from `var.desired`, "
+        "which has no default and no value in a tfvars file); Batch changes it with demand, so "
+        "later updates fight it — remove it"]
     assert report.not_verified == []
 
 
@@ -193,3 +194,16 @@ def test_bl108_reads_ignore_changes_in_json_syntax(tmp_path: Path) -> None:
                                      + ces + "}}}"})
     _, report = lint([str(tmp_path)], "BL108")
     assert [f.resource.name for f in report.findings] == ["aws_batch_compute_environment.other"]
+
+
+def test_bl108_names_a_value_that_is_not_a_number(tmp_path: Path) -> None:
+    """A default Terraform cannot convert (`""` for a number) is set, and not known: the
+    message says why, not "known only at deploy time" (the value is known, and invalid)."""
+    files = {"main.tf": 'variable "desired" {\n  type    = string\n  default = ""\n}\n'
+             'resource "aws_launch_template" "x" { name = "x" }\n'
+             + environment("x", desired="desired_vcpus = var.desired")}
+    _, report = lint([str(write(tmp_path, files))], "BL108")
+    assert [f.message for f in report.findings] == [
+        "compute environment `aws_batch_compute_environment.x` pins desired_vcpus to a value "
+        "batchlint cannot tell (`compute_resources.desired_vcpus` is \"\", which is not a "
+        "number); Batch changes it with demand, so later updates fight it — remove it"]
