@@ -125,25 +125,28 @@ class FargateJobMisconfigured(Rule):
             ce for ce in ctx.model.in_region(m.COMPUTE_ENVIRONMENT, resource.account,
                                              resource.region)
             if compute_type(ce) in FARGATE_TYPES and is_enabled(ce)])
-        if not private or not environments:
+        if not private:
             return
-        verdict = ctx.memo((*scope, "verdict"),
-                           lambda: internet_only_through_gateway(ctx.model, environments))
+        region = resource.region or "its region"
+        verdict = ctx.memo((*scope, "verdict"), lambda: internet_only_through_gateway(
+            ctx.model, environments) if environments else f"there is no enabled Fargate compute "
+            f"environment in {region} in the data")
         where, value = private[0]
         field = spell(resource, where if value == "DISABLED"
                       else f"{where}.networkConfiguration.assignPublicIp")
         names = ctx.memo((*scope, "names"), lambda: ", ".join(f"`{ce.name}`"
                                                                for ce in environments))
+        names = f" ({names})" if names else ""
         name = resource.name
         if verdict is True:
             yield self.finding(resource, f"Fargate job definition `{name}` leaves {field} "
                                f"{value}, and every subnet of the Fargate compute environments "
-                               f"of its region ({names}) reaches the internet only through an "
+                               f"of its region{names} reaches the internet only through an "
                                "internet gateway, so no task can pull its image; set it "
                                "ENABLED, or route the subnets through a NAT gateway", where)
         elif isinstance(verdict, str):
             yield self.not_verified(resource, f"{field} is {value}, and whether the subnets of "
-                                    f"the Fargate compute environments of its region ({names}) "
+                                    f"the Fargate compute environments of its region{names} "
                                     "reach the internet only through an internet gateway, so "
                                     f"that a task cannot pull its image, is not known: {verdict}")
 

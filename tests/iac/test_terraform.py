@@ -139,7 +139,7 @@ M = "module.batch."
 CE, JQ, JD = (f"{M}aws_batch_compute_environment.this", f"{M}aws_batch_job_queue.this",
               f"{M}aws_batch_job_definition.this")
 QUEUE_RULES = ("BL201", "BL202", "BL203")
-CONTAINER_RULES = ("BL302", "BL304", "BL306", "BL309", "BL311")
+CONTAINER_RULES = ("BL302", "BL303", "BL304", "BL306", "BL309", "BL311")
 
 
 @real

@@ -190,6 +190,7 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL113", 'aws_batch_compute_environment.swipe_main["spot"]'):
             f"`compute_resources.subnets` comes from `var.network_info`, {_NO_DEFAULT}",
         ("BL302", "aws_batch_job_definition.swipe_main"): _TEMPLATEFILE,
+        ("BL303", "aws_batch_job_definition.swipe_main"): _TEMPLATEFILE,
         ("BL304", "aws_batch_job_definition.swipe_main"): _TEMPLATEFILE,
         ("BL305", "aws_batch_job_definition.swipe_main"): "`var.batch_job_timeout_seconds`",
         ("BL306", "aws_batch_job_definition.swipe_main"): _TEMPLATEFILE,
@@ -204,6 +205,8 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL202", "aws_batch_job_queue.test-queue"): _UCL_CE,
         ("BL203", "aws_batch_job_queue.test-queue"): _UCL_CE,
         ("BL302", "aws_batch_job_definition.simple_batch_job"): _UCL_FARGATE,
+        ("BL310", "aws_batch_job_definition.simple_batch_job"):
+            "there is no enabled Fargate compute environment in its region in the data",
     },
 }
 
