@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from batchlint.facts import iam
-from batchlint.facts.batch_roles import INSTANCE_ROLE, role_issues
+from batchlint.facts.batch_roles import INSTANCE_ROLE, role_issues, role_named
 from batchlint.facts.compute import is_managed_ec2, resources_of
 from batchlint.model import Absent, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
@@ -19,15 +19,18 @@ class InstanceRoleMissing(Rule):
     """
     ## What it does
     Reports a managed EC2 or SPOT compute environment whose `instanceRole` is
-    missing, is an IAM role ARN instead of an instance profile, or names an
-    instance profile that does not exist, holds no role, or whose role
-    `ec2.amazonaws.com` may not assume or that lacks the
+    missing, is an IAM role ARN instead of an instance profile, is the name of a
+    template's role whose name CloudFormation generates (`!Ref Role` without
+    `RoleName`: no instance profile can have it), or names an instance profile that
+    does not exist, holds no role, or whose role `ec2.amazonaws.com` may not assume
+    or that lacks the
     `AmazonEC2ContainerServiceforEC2Role` managed policy while its other policies do
     not allow the ECS agent's calls (`ecs:RegisterContainerInstance`,
     `ecs:DiscoverPollEndpoint`, `ecs:Poll`, `ecs:StartTelemetrySession`,
     `ecs:SubmitContainerStateChange`, `ecs:SubmitTaskStateChange`) on `*`. What a
     `Condition`, `Deny`, `NotAction`/`NotResource`, an unreadable policy or one whose
-    document is not in the data could change is not verified.
+    document is not in the data could change is not verified, and so is the name of
+    a template's role that an instance profile made outside the template may have.
 
     ## Why is this bad?
     The ECS agent on each instance registers with the cluster using this role.
@@ -89,7 +92,14 @@ class InstanceRoleMissing(Rule):
             return
         profile = iam.resolve_instance_profile(ctx.model, ref, ce.account)
         if isinstance(profile, Unknown):
-            yield self.not_verified(ce, f"{field}: {profile.reason}")
+            named = role_named(ctx.model, ref, ce.account, ce)  # `!Ref Role`: a role's name
+            if named and named[0]:
+                yield self.finding(ce, f"compute environment `{ce.name}`: {field} {named[1]}; "
+                                   "give an instance profile's ARN (such as one holding that "
+                                   "role) or name instead", PATH)
+            else:
+                yield self.not_verified(ce, f"{field} {named[1]}" if named else
+                                        f"{field}: {profile.reason}")
             return
         if isinstance(profile, Absent):
             yield self.finding(ce, f"compute environment `{ce.name}`: instance profile `{ref}` "

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from batchlint.facts import stack_constants
 from batchlint.facts.iam_eval import Decision, decide, role_policies
-from batchlint.model import Json, Model, Origin, Resource
+from batchlint.model import Json, Model, Origin, Pointer, Resource
+from batchlint.unknowns import recording, track
 
 REPO = "arn:aws:ecr:us-east-1:123456789012:repository/etl"
 EMPTY = Model(())
@@ -146,3 +147,20 @@ def test_stack_constants_match_as_one_value_each() -> None:
     assert allowed("arn:aws:ssm:us-east-1:123456789012:parameter/*/token/x") is False
     # another unknown than the stack's constants: not a symbol, the read is not verified
     assert stack_constants.encoded("arn:aws:ssm:${Region}:1:parameter/x") is None
+
+
+def test_a_policy_name_not_known_is_no_read_of_an_unknown_value() -> None:
+    """A name grants nothing: reading it never makes the answer depend on the value; the
+    document's own unknown values do (an effect here)."""
+    allow = {"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}
+    name: Pointer = ("RolePolicyList", 0, "PolicyName")
+    effect: Pointer = ("RolePolicyList", 0, "PolicyDocument", "Statement", 1, "Effect")
+    for second, unknown, allowed in (
+            (allow, {name: "name"}, True),
+            ({**allow, "Effect": "${Effect}"}, {name: "name", effect: "effect"}, None)):
+        role = _role()
+        role["RolePolicyList"] = [{"PolicyName": "${Stack}-pull",
+                                   "PolicyDocument": {"Statement": [allow, second]}}]
+        with recording() as hits:
+            assert _decide(track(role, unknown)) is allowed
+        assert [why for _, why, _ in hits] == ([] if allowed else ["effect"])

@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from batchlint import model as m
 from batchlint.facts.iam import managed_policy, trusts
 from batchlint.facts.iam_eval import decide, role_policies
 from batchlint.model import Json, Model, Resource
+from batchlint.syntax import API, CLOUDFORMATION, TERRAFORM, Written, pick, quoted
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,47 @@ def _other_policies(model: Model, role: Resource | Mapping[str, Json],
     reasons = "; ".join(dict.fromkeys(unsure.values()))
     return [(False, f"lacks {need.policy}, and whether its other policies allow "
                     f"{', '.join(unsure)} is not known ({reasons})")]
+
+
+def role_named(model: Model, ref: str, account: str | None,
+               ce: Resource) -> tuple[bool, str] | None:
+    """When ``ref``, which Batch reads as an instance profile's name, is the name of a role
+    of the template or configuration (``InstanceRole: !Ref Role``) that no instance profile
+    of it has: (True, why no instance profile can have that name) when the role's name is
+    generated (a name nothing outside the stack can know), else (False, which instance
+    profile must have it). None: ``ref`` names no role of the template.
+
+    IAM creates no instance profile for a role (only the console does), so the name of a
+    role is an instance profile's only if one is created with that name. The text follows
+    the field's name.
+    """
+    where = model.iac_words
+    role = model.find(m.IAM_ROLE, ref, account) if where else None
+    if role is None:
+        return None
+    name = role.name
+    what = pick(ce, {CLOUDFORMATION: f"`!Ref {name}`", TERRAFORM: f"`{name}.name`",
+                     API: f"`{ref}`"}) if ref.lower() == name.lower() else f"`{ref}`"
+    given = next((a for a in role.aliases if a.lower() != ref.lower()), None)
+    what += f", the name of role `{name}`" + (f" (`{given}`)" if given else "")
+    maybe = [p.name for p in model.of_kind(m.INSTANCE_PROFILE) if _name_unknown(p)]
+    if isinstance(name, Written) and not maybe:  # none made outside the stack can have it
+        return True, (f"is {what}, but Batch needs an instance profile, and none can have "
+                      f"that name: it is {name.words}, and the {where} creates no instance "
+                      "profile of that name")
+    ours = (f"the {where}'s instance profile {quoted(maybe)}, whose name is not known before "
+            "deployment, has it" if len(maybe) == 1 else f"one of the {where}'s instance "
+            f"profiles {quoted(maybe, 3)}, whose names are not known before deployment, has it")
+    works = ours if isinstance(name, Written) else (
+        f"an instance profile of that name exists outside this {where}"
+        + (f", or {ours}" if maybe else ", which creates none of that name"))
+    return False, f"is {what}, where Batch needs an instance profile: it works only if {works}"
+
+
+def _name_unknown(profile: Resource) -> bool:
+    """Whether a template's (configuration's) instance profile may have any name: a name
+    with a part known only at deployment (IAM names never hold `$`: a `${…}` is one); in
+    Terraform, where such a name is no alias, any profile without a known name."""
+    if profile.origin.source == TERRAFORM:
+        return not profile.aliases
+    return any("${" in alias for alias in profile.aliases)

@@ -73,7 +73,8 @@ def role_policies(model: Model, role: Resource | Mapping[str, Json]) -> Policies
         gaps.append("its inline policies are not in the data given "
                     "(iam get-account-authorization-details)")
     for item in inline if isinstance(inline, list) else []:
-        name = _text(item.get("PolicyName") if isinstance(item, Mapping) else None)
+        # a name grants nothing: one not known before deployment is read as written
+        name = _text(plain(item).get("PolicyName") if isinstance(item, Mapping) else None)
         doc = policy_document(item.get("PolicyDocument")) if isinstance(item, Mapping) else None
         if doc is None:
             refused = _refused(model, data, role)
@@ -202,12 +203,13 @@ def _well_formed(st: Mapping[str, Json]) -> bool:
     A statement of another shape is no policy IAM accepts: the whole answer is not
     verified, even for actions it does not name.
     """
-    st = plain(st)  # its shape only: a value not known is read where the action needs it
-    if st.get("Effect") not in ("Allow", "Deny"):
+    shape = plain(st)  # its shape only: a value not known is read where the action needs it
+    if shape.get("Effect") not in ("Allow", "Deny"):
+        st.get("Effect")  # read as a check's read: an effect not known says so
         return False
     for keys in (("Action", "NotAction"), ("Resource", "NotResource")):
-        present = [key for key in keys if key in st]
-        if len(present) != 1 or _patterns(st[present[0]]) is None:
+        present = [key for key in keys if key in shape]
+        if len(present) != 1 or _patterns(shape[present[0]]) is None:
             return False
     return True
 

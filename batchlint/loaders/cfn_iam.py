@@ -9,10 +9,12 @@ other entry of ``ManagedPolicyArns`` stays an ARN.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from batchlint.loaders.cfn_intrinsics import INSTANCE_PROFILE, Resolver
-from batchlint.model import Json
+from batchlint.loaders.cfn_settle import field_name
+from batchlint.model import Json, Pointer
+from batchlint.syntax import Written
 
 SYNTHETIC_ACCOUNT = ""  # ARNs built for template roles carry no account
 MANAGED_POLICY = "AWS::IAM::ManagedPolicy"
@@ -33,7 +35,10 @@ def role(resolver: Resolver, logical_id: str) -> dict[str, Json]:
             if isinstance(written, list) else []
         arns = resolver.resolve(others) or []
     return {
-        "RoleName": logical_id,
+        # named by its logical ID, as a `Ref` names it; without RoleName CloudFormation
+        # generates its name, which nothing outside the stack can know
+        "RoleName": logical_id if props.get("RoleName") is not None else Written(
+            logical_id, "a name CloudFormation generates when it creates the role"),
         "Path": iam_path(props.get("Path")),
         "Arn": iam_arn(resolver.resources, logical_id),
         "AssumeRolePolicyDocument": props.get("AssumeRolePolicyDocument") or {},
@@ -46,6 +51,33 @@ def role(resolver: Resolver, logical_id: str) -> dict[str, Json]:
             *local,
             *_attached_policies(resolver, logical_id, props.get("RoleName"))],
     }
+
+
+def spelling(resolver: Resolver, logical_id: str) -> Callable[[Pointer], str]:
+    """How the template spells a path of the role :func:`role` makes: its own
+    ``Policies[1].PolicyDocument…`` and ``ManagedPolicyArns[0]``, and a policy resource's
+    document as ``ReadS3.PolicyDocument…``."""
+    def spell(path: Pointer) -> str:
+        head, at, rest = (path[0], path[1], path[2:]) if len(path) > 1 else ("", None, ())
+        resource = resolver.resources.get(logical_id)
+        raw = resource.get("Properties") if isinstance(resource, Mapping) else None
+        raw = raw if isinstance(raw, Mapping) else {}
+        if head == "RolePolicyList" and isinstance(at, int):
+            own = resolver.resolve(raw.get("Policies")) or []
+            own = [p for p in own if isinstance(p, Mapping)] if isinstance(own, list) else []
+            if at < len(own):
+                return field_name(("Policies", at, *rest))
+            policies = role(resolver, logical_id)["RolePolicyList"]
+            entry = policies[at] if isinstance(policies, list) and at < len(policies) else {}
+            name = entry.get("PolicyName") if isinstance(entry, Mapping) else None
+            return f"{name}.{field_name(rest)}" if isinstance(name, str) else field_name(path)
+        if head == "AttachedManagedPolicies" and isinstance(at, int):
+            written = raw.get("ManagedPolicyArns")
+            kept = [i for i, a in enumerate(written) if _policy_ref(resolver, a) is None] \
+                if isinstance(written, list) else []
+            return f"ManagedPolicyArns[{kept[at] if at < len(kept) else at}]"
+        return field_name(path)
+    return spell
 
 
 def _policy_ref(resolver: Resolver, value: Json) -> str | None:

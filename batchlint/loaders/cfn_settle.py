@@ -4,7 +4,7 @@ resource's unknown paths with the reason in the template's words."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from batchlint import shapes
@@ -29,22 +29,23 @@ def field_name(path: Pointer) -> str:
     return out or "the resource"
 
 
-def settle(value: Json, spec: Any, path: Pointer, unknown: dict[Pointer, str]) -> Json:
+def settle(value: Json, spec: Any, path: Pointer, unknown: dict[Pointer, str],
+           name: Callable[[Pointer], str] = field_name) -> Json:
     """Template values in the API's types, and unknown values moved to ``unknown``.
 
     CloudFormation accepts ``Value: 8`` for a string and ``MaxvCpus: "256"`` for an
     integer, and a comma-separated string for a list. A string that is not fully
     known keeps its text (``batch-${Env}``); any other value not known is left out.
-    Both are listed in ``unknown`` with the reason.
+    Both are listed in ``unknown`` with the reason, naming the field by ``name``.
     """
     if isinstance(value, Unk):
-        unknown[path] = f"`{field_name(path)}` depends on {value.why}"
+        unknown[path] = f"`{name(path)}` depends on {value.why}"
         return value.text if spec in (str, None, shapes.ANY) else NO_VALUE
     if isinstance(value, Mapping):
         out = {}
         for key, item in value.items():
             sub = spec.get(key) if isinstance(spec, dict) else None
-            settled = settle(item, sub, (*path, key), unknown)
+            settled = settle(item, sub, (*path, key), unknown, name)
             if settled is not NO_VALUE:
                 out[key] = settled
         return out
@@ -54,10 +55,10 @@ def settle(value: Json, spec: Any, path: Pointer, unknown: dict[Pointer, str]) -
         item_spec = spec[0] if isinstance(spec, list) else None
         items: list[Json] = []
         for item in value:
-            settled = settle(item, item_spec, (*path, len(items)), unknown)
+            settled = settle(item, item_spec, (*path, len(items)), unknown, name)
             if settled is NO_VALUE:
                 why = unknown.pop((*path, len(items)), "")
-                unknown[path] = f"an item of {why}" if why else f"`{field_name(path)}`"
+                unknown[path] = f"an item of {why}" if why else f"`{name(path)}`"
             else:
                 items.append(settled)
         return items
@@ -69,12 +70,12 @@ def settle(value: Json, spec: Any, path: Pointer, unknown: dict[Pointer, str]) -
         text = value.strip()
         if text.lstrip("-").isdigit():
             return int(text)
-        unknown[path] = f"`{field_name(path)}` is not a number"
+        unknown[path] = f"`{name(path)}` is not a number"
         return NO_VALUE
     if spec is bool and isinstance(value, str):
         decided = {"true": True, "false": False}.get(value.strip().lower())
         if decided is None:
-            unknown[path] = f"`{field_name(path)}` is not true or false"
+            unknown[path] = f"`{name(path)}` is not true or false"
             return NO_VALUE
         return decided
     return value

@@ -27,7 +27,7 @@ from typing import Any
 
 from batchlint import model as m
 from batchlint import shapes
-from batchlint.loaders import cfn_foreach, cfn_images, cfn_network
+from batchlint.loaders import cfn_foreach, cfn_iam, cfn_images, cfn_network
 from batchlint.loaders.builder import KIND_FIELDS, Document, ModelBuilder
 from batchlint.loaders.cfn_iam import iam_arn, iam_path, role
 from batchlint.loaders.cfn_intrinsics import IAM_ROLE, INSTANCE_PROFILE, LAUNCH_TEMPLATE, Resolver
@@ -132,7 +132,8 @@ def _shape(resolver: Resolver, logical_id: str, resource: Mapping[str, Json],
         aliases = tuple(a for a in [name.text if isinstance(name, Unk) else name]
                         if isinstance(a, str) and a and a != logical_id)
         data = _api_shape(kind_type, logical_id, resolved, resolver, resource, fields)
-        data = settle(data, _SPECS[kind], (), unknown)
+        data = settle(data, _SPECS[kind], (), unknown, cfn_iam.spelling(resolver, logical_id)
+                      if kind_type == IAM_ROLE else field_name)
         problem = shapes.shape_error(data, _SPECS[kind])
         if problem:
             raise ValueError(f"{field_name(problem[0])} must be {problem[1]}")

@@ -46,9 +46,11 @@ def iam_role(r: Reader, index: PlanIndex) -> dict[str, Any]:
                 policies.append({"PolicyArn": arn})
             elif inst.is_unknown("managed_policy_arns", i):  # unknown, not absent
                 _listed(index, r, i, policies, inline)
-    for block in inst.value("inline_policy") or [] if r.configured("inline_policy") else []:
-        if isinstance(block, Mapping) and block.get("name"):
-            inline.append({"PolicyName": str(block["name"]), "PolicyDocument": block.get("policy")})
+    for i, block in enumerate(inst.value("inline_policy") or []):
+        if isinstance(block, Mapping) and r.configured("inline_policy", i, "policy"):
+            # a name grants nothing: one known only after apply is named by its block
+            named = block.get("name") or f"inline_policy[{i}]"
+            inline.append({"PolicyName": str(named), "PolicyDocument": block.get("policy")})
     for other in index.instances.values():
         if other.type == "aws_iam_role_policy_attachment":
             if (other.value("role") == name and name) or _refers_to(index, other, "role", inst):
