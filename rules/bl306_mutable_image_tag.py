@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from batchlint import model as m
-from batchlint.facts.jobdefs import containers, image_tag, tag_unknown
-from batchlint.model import Resource
+from batchlint.facts.image_refs import image_tag, tag_reason, tag_unknown
+from batchlint.facts.jobdefs import containers
+from batchlint.model import Resource, parse_path
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
 from batchlint.unknowns import known_text
@@ -18,7 +19,9 @@ class MutableImageTag(Rule):
     `latest`. An image pinned by digest (`repo@sha256:…`) passes, with or without
     a tag. A registry port is not a tag: `registry.example.com:5000/tools` has
     none. An image that uses parameter substitution (`Ref::name`) is chosen at
-    submission, so it is not verified.
+    submission, so it is not verified, and so is one whose tag, or last path segment,
+    holds a value known only at deployment. An Amazon ECR repository's URI or name
+    (CloudFormation `!GetAtt Repo.RepositoryUri`, `!Ref Repo`) has no tag.
 
     ## Why is this bad?
     An image without a tag is pulled as `latest`, and `latest` points at whatever
@@ -63,8 +66,7 @@ class MutableImageTag(Rule):
                                         "parameter substitution when the job is submitted, so "
                                         "its tag is not in the job definition")
             elif tag_unknown(image):
-                why = next((w for p, w in resource.unknown.items()
-                            if ".".join(map(str, p)).endswith("image")), "")
+                why = tag_reason(image, resource.unknown.get(parse_path(path), ""))
                 yield self.not_verified(resource, f"the tag of image `{image}` ({field}) is not "
                                         f"known before deployment{': ' + why if why else ''}")
             elif tag in (None, "latest"):

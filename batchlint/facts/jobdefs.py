@@ -25,7 +25,7 @@ from typing import TypeVar
 from batchlint.facts.credentials import credential_kind
 from batchlint.jsonvalues import items, mapping
 from batchlint.model import Json, Pointer, Resource
-from batchlint.unknowns import GENERATED_NAME, Hit, isolated, value_at
+from batchlint.unknowns import Hit, isolated, value_at
 
 T = TypeVar("T")
 
@@ -266,39 +266,3 @@ def _names_fargate(jobdef: Resource) -> bool:
     return isinstance(platforms, list) and any(
         isinstance(p, str) and p.upper() == "FARGATE" for p in platforms)
 
-
-# -- container images (BL306) ---------------------------------------------------------
-
-_UNKNOWN_PART = re.compile(r"\$\{[^}]*\}")  # a part of a template value not known statically
-
-
-@functools.lru_cache(maxsize=4096)  # the same images recur across job definitions
-def image_tag(image: str) -> str | None:
-    """The tag of an image reference without a digest; None when it has none.
-
-    The tag follows the last `:` of the last path segment, so a registry port
-    (`host:5000/repo`) is not taken for one. A part not known before deployment
-    (``${…}``) reads as ``unknown``; a generated name (``${name of Repo}``) holds no tag.
-    """
-    last = _UNKNOWN_PART.sub("unknown", _named(image)).strip().rsplit("/", 1)[-1]
-    return last.split(":", 1)[1] if ":" in last else None
-
-
-@functools.lru_cache(maxsize=4096)
-def tag_unknown(image: str) -> bool:
-    """The tag may be a value not known before deployment: the last segment of the reference
-    holds one and no `:` outside it (the tag may be in that value), or its tag holds one
-    that may make it `latest` (`busybox:${Tag}`, not `busybox:gcc${Suffix}`). A generated
-    name (``${name of Repo}``) is never a tag."""
-    last = _named(image).rsplit("/", 1)[-1]
-    known = _UNKNOWN_PART.sub("", last)
-    if ":" not in known:
-        return bool(_UNKNOWN_PART.search(last))
-    tag_at = _UNKNOWN_PART.sub(lambda m: "x" * len(m.group()), last).index(":")
-    hole = _UNKNOWN_PART.search(last, tag_at)
-    # a tag whose known start is no start of `latest` (`gcc${Suffix}`) is never `latest`
-    return hole is not None and "latest".startswith(last[tag_at + 1:hole.start()])
-
-
-def _named(image: str) -> str:
-    return GENERATED_NAME.sub("name", image)

@@ -31,7 +31,9 @@ class Ami:
     image: lt.Image
     described: Resource | None = None
     missing: str = ""  # why a pinned AMI's description is not known
-    not_an_ami: bool = False  # the image id is an SSM parameter path: ``missing`` says so
+    # the image id is an SSM parameter path, written as the value itself or the default of
+    # a parameter CloudFormation reads from SSM (written by the loader): ``missing`` says so
+    not_an_ami: bool = False
 
     @property
     def name_unknown(self) -> str:
@@ -109,6 +111,9 @@ def _ami(model: Model, ce: Resource, image: lt.Image) -> Ami:
     found = model.lookup(m.IMAGE, image.image_id, m.IMAGES, ce.account, ce.region)
     if isinstance(found, Resource):
         return Ami(image, found)
+    if isinstance(image.image_id, Written):  # a parameter's SSM path: the loader says whose
+        return Ami(image, None, f"the AMI comes from {image.image_id.words}, which batchlint "
+                   "cannot resolve", not_an_ami=True)
     if image.image_id.startswith("/"):
         return Ami(image, None, _PARAMETER_PATH.format(path=image.image_id), not_an_ami=True)
     return Ami(image, None, lt.why(found))

@@ -1,9 +1,11 @@
 """The public SSM parameters of Amazon's ECS-optimized AMIs, as images in a template's view.
 
 A template that takes its AMI from ``AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>``
-with a default such as ``/aws/service/ecs/optimized-ami/amazon-linux/recommended/image_id``
-names an image family as surely as an image id would: Amazon Linux 1 (``amazon-linux``),
-2 (``amazon-linux-2``, its ``gpu``, ``arm64``, ``inf`` and ``kernel-5.10`` variants) or
+(or ``AWS::SSM::Parameter::Value<String>``: CloudFormation substitutes the Parameter Store
+value for both, only its validation differs) with a default such as
+``/aws/service/ecs/optimized-ami/amazon-linux/recommended/image_id`` names an image family
+as surely as an image id would: Amazon Linux 1 (``amazon-linux``), 2 (``amazon-linux-2``,
+its ``gpu``, ``arm64``, ``inf`` and ``kernel-5.10`` variants) or
 2023 (``amazon-linux-2023``, likewise). The image is added under the parameter's path, with
 a name of that family and its disk layout (AL1: 8 GiB root and Docker's 22 GiB
 ``/dev/xvdcz``; AL2/AL2023: one 30 GiB root at ``/dev/xvda``), so the image rules read it
@@ -12,6 +14,7 @@ the image the parameter resolves to: messages name the image by its parameter in
 
 https://docs.aws.amazon.com/AmazonECS/latest/developerguide/retrieve-ecs-optimized_AMI.html
 https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-ami-storage-config.html
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#aws-ssm-parameter-types
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from collections.abc import Mapping
 
 from batchlint import model as m
 from batchlint.loaders.builder import Document, ModelBuilder
-from batchlint.loaders.cfn_intrinsics import SSM_IMAGE_TYPE
 from batchlint.model import Json
 from batchlint.syntax import Written
 
@@ -35,6 +37,8 @@ _NAMES = {  # a representative name of each family, as describe-images gives it
     "amazon-linux-2023-gpu": "al2023-ami-ecs-gpu-hvm-2023.0.20241115-kernel-6.1-x86_64",
 }
 _ROOT = "/dev/xvda"
+_SSM_IMAGE_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+_SSM_STRING_TYPE = "AWS::SSM::Parameter::Value<String>"
 
 
 def image_for(path: str) -> dict[str, Json] | None:
@@ -55,17 +59,28 @@ def image_for(path: str) -> dict[str, Json] | None:
             "BlockDeviceMappings": disks, "Description": f"public SSM parameter {path}"}
 
 
+def ssm_image_path(param: Mapping[str, Json]) -> str | None:
+    """The SSM path (the default) whose Parameter Store value is the parameter's, when that
+    value is an AMI id: any default of an ``AWS::EC2::Image::Id`` parameter, and a default
+    naming an ECS-optimized AMI (:func:`image_for`) of a ``String`` one (which may hold
+    anything else: a subnet's id, a role's ARN). None for any other parameter, and for a
+    NoEcho one, whose value is not read."""
+    default, kind = param.get("Default"), param.get("Type")
+    if not isinstance(default, str) or str(param.get("NoEcho")).lower() == "true":
+        return None
+    if kind == _SSM_IMAGE_TYPE or (kind == _SSM_STRING_TYPE and image_for(default) is not None):
+        return default
+    return None
+
+
 def add_public_images(doc: Document, builder: ModelBuilder, template: Mapping[str, Json]) -> None:
     """Add the image of every ECS-optimized AMI parameter default of the template."""
     parameters = template.get("Parameters")
     if not isinstance(parameters, Mapping):
         return
     for name, param in parameters.items():
-        if not isinstance(param, Mapping) or param.get("Type") != SSM_IMAGE_TYPE or \
-                str(param.get("NoEcho")).lower() == "true":  # NoEcho: its value is not read
-            continue
-        default = param.get("Default")
-        image = image_for(default) if isinstance(default, str) else None
+        default = ssm_image_path(param) if isinstance(param, Mapping) else None
+        image = image_for(default) if default is not None else None
         if image is not None:  # its name stands for the family's: messages name the parameter
             image["Name"] = Written(str(image["Name"]),
                                     f"the AMI of parameter `{name}` (default `{default}`)")

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from batchlint.jsonvalues import mapping
+from batchlint.loaders.cfn_images import ssm_image_path
 from batchlint.loaders.cfn_values import (
     NO_VALUE,
     UNREADABLE,
@@ -43,7 +44,7 @@ _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
 ECR_REPOSITORY = "AWS::ECR::Repository"
 _OWN_NAMES = {ECR_REPOSITORY: "RepositoryName", "AWS::Logs::LogGroup": "LogGroupName",
               "AWS::S3::Bucket": "BucketName", "AWS::SSM::Parameter": "Name"}
-SSM_IMAGE_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+_ECR_URI = "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${NAME}"  # RepositoryUri
 _VERSION_WORDS = {"LatestVersionNumber": "latest", "DefaultVersionNumber": "default"}
 # VPC resources (batchlint.loaders.cfn_network): a Ref, or a GetAtt of the id, is the
 # logical ID, which is how the model names them
@@ -161,8 +162,10 @@ class Resolver:
             if text_of(param.get("NoEcho")).lower() == "true":  # a secret: never read
                 return Unk(f"${{{name}}}", f"parameter `{name}`, which is NoEcho: its value "
                            "is not read")
-            if param.get("Type") == SSM_IMAGE_TYPE and isinstance(default, str):
-                return default  # the public parameter's path: the loader knows its image
+            path = ssm_image_path(param)
+            if path is not None:  # an AMI's SSM path: cfn_images adds the images it knows
+                return Written(path, f"parameter `{name}`, read from SSM at deployment "
+                                     f"(`{path}`)")
             if str(param.get("Type", "")).startswith("AWS::SSM::Parameter::Value"):
                 return Unk(f"${{{name}}}", f"parameter `{name}`, read from SSM at deployment")
             if str(param.get("Type", "")).startswith("List<") or \
@@ -177,11 +180,14 @@ class Resolver:
             return name  # its logical ID, which is how the model names it
         own = _OWN_NAMES.get(str(kind))
         given = self.resolve(mapping(resource.get("Properties")).get(own)) if own else None
+        if kind == ECR_REPOSITORY and not isinstance(given, str):
+            # a repository name, known or not, holds no `:` or `@`: an image ending in it
+            # has no tag (unknowns.GENERATED_NAME)
+            return Unk(generated_name(name), f"the name of `{name}`, which depends on "
+                       f"{given.why}" if isinstance(given, Unk) else f"`{name}`, a "
+                       "repository name CloudFormation generates when it creates the stack")
         if isinstance(given, str | Unk):
             return given  # a resource whose Ref is the name the template gives it
-        if kind == ECR_REPOSITORY:  # a name, so an image in it holds no tag of the name's
-            return Unk(generated_name(name), f"`{name}`, a repository name CloudFormation "
-                       "generates when it creates the stack")
         return Unk(f"${{{name}}}", f"`{name}`, known only once the stack creates it")
 
     def get_att(self, arg: Json) -> Json:
@@ -199,6 +205,8 @@ class Resolver:
             return Written("1", f"the {_VERSION_WORDS[attribute]} version (`{attribute}`)")
         if isinstance(kind, str) and kind.startswith(BATCH_PREFIX):
             return logical_id
+        if kind == ECR_REPOSITORY and attribute == "RepositoryUri":  # its registry, its name
+            return self.sub(_ECR_URI.replace("NAME", logical_id))
         if kind in NETWORK_TYPES and attribute in _NETWORK_IDS and not (
                 attribute == "VpcId" and kind != VPC):
             return logical_id
