@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from batchlint.facts import iam
-from batchlint.facts.batch_roles import INSTANCE_ROLE, role_issues, role_named
-from batchlint.facts.compute import is_managed_ec2, resources_of
+from batchlint.facts.batch_roles import EKS_NODE_ROLE, INSTANCE_ROLE, role_issues, role_named
+from batchlint.facts.compute import is_eks, is_managed_ec2, resources_of
 from batchlint.model import Absent, Resource, Unknown
 from batchlint.rule import Context, Result, Rule
 from batchlint.syntax import spell
@@ -31,6 +31,9 @@ class InstanceRoleMissing(Rule):
     `Condition`, `Deny`, `NotAction`/`NotResource`, an unreadable policy or one whose
     document is not in the data could change is not verified, and so is the name of
     a template's role that an instance profile made outside the template may have.
+    The instances of an Amazon EKS compute environment are EKS nodes, which run
+    kubelet and no ECS agent: their role must exist and trust `ec2.amazonaws.com`,
+    and the ECS policy is not asked of it.
 
     ## Why is this bad?
     The ECS agent on each instance registers with the cluster using this role.
@@ -75,7 +78,9 @@ class InstanceRoleMissing(Rule):
             return
         ref = resources_of(ce).get("instanceRole")
         field = spell(ce, PATH)
-        fix = f"name an instance profile whose role trusts {SERVICE} with {POLICY_ARN} attached"
+        policies = "the Amazon EKS node policies (AmazonEKSWorkerNodePolicy, " \
+            "AmazonEC2ContainerRegistryReadOnly)" if is_eks(ce) else POLICY_ARN
+        fix = f"name an instance profile whose role trusts {SERVICE} with {policies} attached"
         if not ref or not isinstance(ref, str):
             yield self.finding(ce, f"compute environment `{ce.name}` has no {field}; {fix}",
                                "computeResources")
@@ -109,9 +114,10 @@ class InstanceRoleMissing(Rule):
         if role is None:
             yield self.finding(ce, f"compute environment `{ce.name}`: instance profile `{ref}` "
                                f"holds no role; add one to it that trusts {SERVICE} with "
-                               f"{POLICY_ARN} attached", PATH)
+                               f"{policies} attached", PATH)
             return
-        for problem, text in role_issues(ctx.model, role, INSTANCE_ROLE):
+        need = INSTANCE_ROLE if policies == POLICY_ARN else EKS_NODE_ROLE  # no ECS agent
+        for problem, text in role_issues(ctx.model, role, need):
             about = f"role `{iam.role_name(role)}` of instance profile `{profile.name}` {text}"
             yield (self.finding(ce, f"compute environment `{ce.name}`: {about}", PATH)
                    if problem else self.not_verified(ce, about))

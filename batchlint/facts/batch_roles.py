@@ -47,6 +47,11 @@ INSTANCE_ROLE = RoleNeed(
      "ecs:StartTelemetrySession", "ecs:SubmitContainerStateChange",
      "ecs:SubmitTaskStateChange"))
 
+# An EKS compute environment's instances are EKS nodes: they run kubelet, not the ECS agent,
+# and need the EKS node role's policies (AmazonEKSWorkerNodePolicy, ECR read), not the ECS
+# one. Only that EC2 may assume the role is checked for them.
+EKS_NODE_ROLE = RoleNeed("ec2.amazonaws.com", "", ())
+
 
 def role_issues(model: Model, role: Resource | Mapping[str, Json],
                 need: RoleNeed) -> list[tuple[bool, str]]:
@@ -62,6 +67,8 @@ def role_issues(model: Model, role: Resource | Mapping[str, Json],
     elif trust is None:
         issues.append((False, "has no readable trust policy in the data given, so whether "
                               f"`{need.service}` may assume it is not checked"))
+    if not need.policy_arn:  # trust only (EKS_NODE_ROLE)
+        return issues
     state = managed_policy(role, need.policy)
     if state == "not-collected":
         issues.append((False, "has no list of attached managed policies in the data given "

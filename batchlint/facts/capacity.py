@@ -16,6 +16,7 @@ from batchlint.facts.compute import (
     FARGATE_TYPES,
     compute_type,
     instance_types,
+    is_eks,
     is_managed,
     resources_of,
 )
@@ -188,8 +189,7 @@ def region_capacity(model: Model, account: str | None, region: str | None,
     on_fargate: list[Resource] = []
     eks: list[Resource] = []
     for ce in model.in_region(m.COMPUTE_ENVIRONMENT, account, region):
-        orchestration = str(ce.data.get("containerOrchestrationType", "")).upper()
-        if orchestration == "EKS" or ce.data.get("eksConfiguration"):
+        if is_eks(ce):
             eks.append(ce)
             continue
         (on_fargate if compute_type(ce) in FARGATE_TYPES else ec2).append(ce)

@@ -48,6 +48,12 @@ def is_managed_ec2(ce: Resource) -> bool:
     return is_managed(ce) and compute_type(ce) in EC2_TYPES
 
 
+def is_eks(ce: Resource) -> bool:
+    """An environment whose instances are Amazon EKS nodes (kubelet, not the ECS agent)."""
+    orchestration = str(ce.data.get("containerOrchestrationType", "")).upper()
+    return orchestration == "EKS" or isinstance(ce.data.get("eksConfiguration"), Mapping)
+
+
 def is_enabled(res: Resource) -> bool:
     return str(res.data.get("state", "ENABLED")).upper() == "ENABLED"
 

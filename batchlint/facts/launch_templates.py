@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from batchlint import model as m
-from batchlint.facts.compute import resources_of
+from batchlint.facts.compute import is_eks, resources_of
 from batchlint.facts.jobdefs import REDACTED
 from batchlint.jsonvalues import integer
 from batchlint.model import Absent, Json, Lookup, Model, Resource, Unknown
@@ -120,9 +120,7 @@ def why(lookup: Absent | Unknown) -> str:
 
 def default_image_type(ce: Resource) -> str:
     """The image type Batch uses when ``ec2Configuration`` sets none (AL2023 since 2026-01-12)."""
-    orchestration = str(ce.data.get("containerOrchestrationType", "")).upper()
-    eks = orchestration == "EKS" or isinstance(ce.data.get("eksConfiguration"), Mapping)
-    return "EKS_AL2023" if eks else "ECS_AL2023"
+    return "EKS_AL2023" if is_eks(ce) else "ECS_AL2023"
 
 
 def configurations(ce: Resource) -> list[Mapping[str, Json]]:
