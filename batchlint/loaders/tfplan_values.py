@@ -57,6 +57,8 @@ def identity(target: Target) -> str | None:
     path = path if isinstance(path, str) and path.startswith("/") else "/"
     kind = {"aws_iam_role": "role", "aws_iam_instance_profile": "instance-profile",
             "aws_iam_policy": "policy"}.get(inst.type)
+    if kind == "role" and attribute in ("id", "name"):  # a role's name is no ARN: a profile
+        return Written(inst.address, f"the name of role `{inst.address}`")  # may share it
     if kind is not None and attribute in ("", "arn", "id", "name"):
         return f"arn:aws:iam:::{kind}{path}{inst.address}"
     if inst.type == "aws_launch_template":

@@ -129,3 +129,39 @@ def test_a_plan_reads_the_inline_policy_blocks_it_configures(tmp_path: Path) -> 
     lists = {r.name: [p["PolicyName"] for p in r.data["RolePolicyList"]]
              for r in model.of_kind(m.IAM_ROLE)}
     assert lists == {"aws_iam_role.set": ["s3", "inline_policy[1]"], "aws_iam_role.computed": []}
+
+
+def test_instance_role_by_the_name_of_a_role_without_one(tmp_path: Path) -> None:
+    """`aws_iam_role.x.name` of a role whose name Terraform generates is that name, not the
+    role's ARN: an instance profile created with the same name may carry it (it was a false
+    "is the ARN of role" error)."""
+    write(tmp_path, {"main.tf": '''
+resource "aws_iam_role" "instance" {
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+  managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"]
+}
+resource "aws_iam_instance_profile" "p" {
+  name = aws_iam_role.instance.name
+  role = aws_iam_role.instance.name
+}
+resource "aws_batch_compute_environment" "this" {
+  type = "MANAGED"
+  compute_resources {
+    type               = "EC2"
+    max_vcpus          = 16
+    instance_type      = ["m6i"]
+    subnets            = ["subnet-1"]
+    security_group_ids = ["sg-1"]
+    instance_role      = aws_iam_role.instance.name
+  }
+}
+'''})
+    _, report = lint([str(tmp_path)], "BL102")
+    assert report.findings == []
+    assert [n.reason for n in report.not_verified] == [
+        "compute_resources.instance_role is `aws_iam_role.instance.name`, the name of role "
+        "`aws_iam_role.instance`, where Batch needs an instance profile: it works only if an "
+        "instance profile of that name exists outside this Terraform configuration, or the "
+        "Terraform configuration's instance profile `aws_iam_instance_profile.p`, whose name "
+        "is not known before deployment, has it"]
