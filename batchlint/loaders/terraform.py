@@ -183,7 +183,7 @@ def _environment_arns(shaped: list[tuple[Instance, str, dict[str, Any], dict[Poi
 # is named: a plan or configuration without any has no network, and the mapping's modules
 # are not imported for it (the VPC's gateways and NAT only matter as a table's routes)
 NETWORK_PREFIXES = ("aws_vpc", "aws_subnet", "aws_route", "aws_default_route_table",
-                    "aws_main_route_table", "aws_security_group")
+                    "aws_main_route_table", "aws_security_group", "aws_default_security_group")
 
 
 def has_network(index: PlanIndex) -> bool:

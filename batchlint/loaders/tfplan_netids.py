@@ -17,7 +17,13 @@ Shaped = tuple[Instance, str, dict[str, Any], dict[Pointer, str], tuple[str, ...
 ReaderFor = Callable[[Instance], Reader]
 VPC, SUBNET, GROUP = "aws_vpc", "aws_subnet", "aws_security_group"
 DEFAULT_TABLE = "aws_default_route_table"
+# a VPC's default security group, which Terraform adopts (and strips of every rule not in
+# the configuration) rather than creates: where GROUP is asked for, it is a group too
+DEFAULT_GROUP = "aws_default_security_group"
 _MAIN_TABLE_ATTRIBUTES = ("default_route_table_id", "main_route_table_id")
+# how a VPC's default resource names its VPC: (its attribute, that VPC's attribute)
+_DEFAULT_OF = {DEFAULT_TABLE: ("default_route_table_id", "default_route_table_id"),
+               DEFAULT_GROUP: ("vpc_id", "id")}
 
 
 class Ids:
@@ -28,16 +34,26 @@ class Ids:
         self.of_type: dict[str, list[Instance]] = {}
         for inst in index.instances.values():
             self.of_type.setdefault(inst.type, []).append(inst)
-        # a VPC's main route table: its aws_default_route_table, else one batchlint makes
+        # a VPC's main route table: its aws_default_route_table, else one batchlint makes;
+        # its default security group: its aws_default_security_group, else not known
         self.main: dict[str, str] = {}
-        for table in self.of_type.get(DEFAULT_TABLE, []):
-            vpc = self._vpc_of_default(table)
-            if vpc is not None:
-                self.main.setdefault(vpc.address, self.own(table))
+        self.default_group: dict[str, str] = {}
+        for kind, found in ((DEFAULT_TABLE, self.main), (DEFAULT_GROUP, self.default_group)):
+            for inst in self.of_type.get(kind, []):
+                vpc = self._vpc_of_default(inst)
+                if vpc is not None:
+                    found.setdefault(vpc.address, self.own(inst))
 
     def own(self, inst: Instance) -> str:
         known = inst.value("id")
-        return known if isinstance(known, str) and known else inst.address
+        if isinstance(known, str) and known:
+            return known
+        if inst.type == DEFAULT_GROUP:  # adopted: the group its VPC already has
+            vpc = self._vpc_of_default(inst)
+            known = vpc.value("default_security_group_id") if vpc is not None else None
+            if isinstance(known, str) and known:
+                return known
+        return inst.address
 
     def main_table(self, vpc: Instance) -> str:
         known = vpc.value("main_route_table_id")
@@ -45,18 +61,24 @@ class Ids:
             return self.main[vpc.address]
         return known if isinstance(known, str) and known else f"{vpc.address} main route table"
 
-    def _vpc_of_default(self, table: Instance) -> Instance | None:
-        for origin in self.index.origins(table, "default_route_table_id"):
+    def _vpc_of_default(self, inst: Instance) -> Instance | None:
+        """The VPC whose main route table or default security group ``inst`` manages."""
+        own, twin = _DEFAULT_OF[inst.type]
+        for origin in self.index.origins(inst, own):
             if isinstance(origin, Target) and origin.instance.type == VPC:
                 return origin.instance
-        known = table.value("default_route_table_id")
+        known = inst.value(own)
         for vpc in self.of_type.get(VPC, []):
-            if isinstance(known, str) and known and vpc.value("default_route_table_id") == known:
+            if isinstance(known, str) and known and vpc.value(twin) == known:
                 return vpc
         return None
 
     def of(self, target: Target, types: tuple[str, ...]) -> str | None:
         inst, attribute = target.instance, target.attribute
+        if GROUP in types:
+            if inst.type == VPC and attribute == "default_security_group_id":
+                return self.default_group.get(inst.address)
+            types = (*types, DEFAULT_GROUP)
         if inst.type not in types:
             return None
         if inst.type == VPC and attribute in _MAIN_TABLE_ATTRIBUTES:

@@ -1,18 +1,21 @@
 """A plan's VPC resources in the ``ec2 describe-*`` shapes the network rules read.
 
-``aws_subnet``, ``aws_vpc_endpoint``, ``aws_security_group`` (inline ``egress``, with
-``aws_security_group_rule`` of type egress and ``aws_vpc_security_group_egress_rule``
-that name it) here; route tables in :mod:`tfplan_routes`. Each is named by its ``id``
-when the plan knows it (an existing resource), else by its address, which is what a
-reference to its ``id`` stands for (see :class:`Ids`). A reference is followed as the
-plan loader follows any (:mod:`tfplan_refs`); one that reaches no resource of the plan,
-or several the plan does not choose between, leaves the value unknown, in Terraform's
-words, and the checks that read it are not verified. A subnet outside the plan is not
-in the model: BL113 and BL114 say so.
+``aws_subnet``, ``aws_vpc_endpoint``, ``aws_security_group`` and
+``aws_default_security_group`` (inline ``egress``, with ``aws_security_group_rule`` of type
+egress and ``aws_vpc_security_group_egress_rule`` that name it) here; route tables in
+:mod:`tfplan_routes`. Each is named by its ``id`` when the plan knows it (an existing
+resource), else by its address, which is what a reference to its ``id`` stands for (see
+:class:`Ids`). A reference is followed as the plan loader follows any
+(:mod:`tfplan_refs`); one that reaches no resource of the plan, or several the plan does
+not choose between, leaves the value unknown, in Terraform's words, and the checks that
+read it are not verified. A subnet outside the plan is not in the model: BL113 and BL114
+say so.
 
 Terraform removes the default allow-all egress rule of a security group it creates: a
-group with no ``egress`` block and no egress rules allows no outbound traffic. A VPC the
-plan creates has only the endpoints of the plan.
+group with no ``egress`` block and no egress rules allows no outbound traffic. So does a
+VPC's default group that an ``aws_default_security_group`` adopts: Terraform removes its
+rules and adds only those of the configuration. A VPC the plan creates has only the
+endpoints of the plan.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from batchlint import model as m
 from batchlint.loaders import tfplan_routes
 from batchlint.loaders.builder import Document, ModelBuilder
 from batchlint.loaders.tfplan_netids import (
+    DEFAULT_GROUP,
     DEFAULT_TABLE,
     GROUP,
     SUBNET,
@@ -152,7 +156,7 @@ def _groups(ids: Ids, reader_for: ReaderFor) -> list[Shaped]:
         rules.setdefault(group, []).append(_permission(protocol, inst.value("from_port"),
                                                        inst.value("to_port")))
     out: list[Shaped] = []
-    for inst in ids.of_type.get(GROUP, []):
+    for inst in ids.of_type.get(GROUP, []) + ids.of_type.get(DEFAULT_GROUP, []):
         r = reader_for(inst)
         gid = ids.own(inst)
         name = inst.value("name")
