@@ -166,6 +166,10 @@ def _groups(ids: Ids, reader_for: ReaderFor) -> list[Shaped]:
         own = r.blocks(("IpPermissionsEgress",), "egress")
         permissions = [_permission(b.get("protocol"), b.get("from_port"), b.get("to_port"))
                        for b in own or ()]
+        open_fields = [f"egress[{i}].{key}" for i in range(len(own or ())) for key in
+                       ("protocol", "from_port", "to_port") if inst.is_unknown("egress", i, key)]
+        if open_fields:  # a dynamic block over values known only after apply
+            r.unknown[("IpPermissionsEgress",)] = f"`{open_fields[0]}` is known only after apply"
         data["IpPermissionsEgress"] = [*permissions, *rules.get(gid, [])]
         if loose:
             r.unknown[("IpPermissionsEgress",)] = loose[0]

@@ -186,6 +186,8 @@ class SourceInstance(Lazy):
             dynamic_blocks(self.node.file, block, scope, value)
         if found is None:
             raw[name] = value if isinstance(value, Unknown) else raw.get(name, [])
+            if isinstance(value, Unknown):  # written, in blocks not known: not unset
+                expressions.setdefault(name, [])
             self.positions.setdefault((*path, name), (block.line, block.column))
             return
         for content, inner in found:

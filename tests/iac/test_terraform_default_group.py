@@ -229,3 +229,73 @@ def test_an_adopted_group_of_an_existing_vpc_is_its_id(tmp_path: Path) -> None:
                                                      "aws_default_security_group.main")
     assert group.data == {"GroupId": "sg-0a1b2c3d", "GroupName": "aws_default_security_group.main",
                           "VpcId": "vpc-0a1b2c3d", "IpPermissionsEgress": []}
+
+
+@real
+def test_plan_dynamic_egress_over_values_known_after_apply(tmp_path: Path) -> None:
+    """A plan shows an ``egress`` written as a dynamic block over values known only after
+    apply as one block whose protocol and ports are unknown (checked with Terraform 1.11):
+    the egress is not known, so BL113 is not verified (it was a false error, the block
+    read as allowing nothing). The source scan of the same directory says the same."""
+    directory = tmp_path / "dynamic"
+    directory.mkdir()
+    (directory / "main.tf").write_text(DYNAMIC)
+    plan = Planner(tmp_path).plan(directory, tmp_path / "dynamic.json")
+    found, gaps = _report([str(plan)])
+    assert found == {}
+    gaps.pop(("BL114", f"{CE}ce"))  # the Availability Zones of m5.large: only the account
+    assert gaps == {("BL113", f"{CE}ce"): "it depends on values not known before deployment: "
+                    "`egress[0].protocol` is known only after apply (of security-group "
+                    "`aws_security_group.main`)"}
+    found, gaps = _report([str(directory / "main.tf")])  # the source: no block known
+    assert found == {}
+    assert gaps[("BL113", f"{CE}ce")] == (
+        "it depends on values not known before deployment: `egress` is known only after "
+        "apply (of security-group `aws_security_group.main`)")
+
+
+DYNAMIC = CONFIG.split("locals {")[0] + """
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "main" {
+  vpc_id                  = aws_vpc.main.id
+  cidr_block              = "10.0.0.0/24"
+  availability_zone       = "us-east-1a"
+  map_public_ip_on_launch = true
+}
+resource "aws_internet_gateway" "main" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_default_route_table" "main" {
+  default_route_table_id = aws_vpc.main.default_route_table_id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.main.id
+  }
+}
+resource "aws_security_group" "main" {
+  vpc_id = aws_vpc.main.id
+  dynamic "egress" {
+    for_each = split(",", aws_vpc.main.id)
+    content {
+      from_port   = 0
+      to_port     = 0
+      protocol    = "-1"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+}
+resource "aws_batch_compute_environment" "ce" {
+  compute_environment_name = "ce"
+  type                     = "MANAGED"
+  compute_resources {
+    type               = "EC2"
+    max_vcpus          = 4
+    instance_role      = "arn:aws:iam::123456789012:instance-profile/x"
+    instance_type      = ["m5.large"]
+    subnets            = [aws_subnet.main.id]
+    security_group_ids = [aws_security_group.main.id]
+  }
+}
+"""
