@@ -90,6 +90,39 @@ FINDINGS: dict[str, set[Key]] = {
         ("BL309", "Ubuntu14GccJobDefinition"),  # Vcpus: 2, Memory: 16000 (lines 165-166)
         ("BL309", "Ubuntu16GccJobDefinition"),  # lines 178-179
     },
+    "dejonghe-batch-example.yaml": {
+        # ImageId: !Ref AMI (line 197), a parameter of type
+        # AWS::SSM::Parameter::Value<String> whose default is the Amazon Linux 1 ECS AMI path
+        # (/aws/service/ecs/optimized-ami/amazon-linux/recommended/image_id), which
+        # CloudFormation resolves as it does Value<AWS::EC2::Image::Id>: AL1, end of life,
+        # 22 GiB Docker volume
+        ("BL104", "BatchCompute"),
+        ("BL103", "BatchCompute"),
+        ("BL108", "BatchCompute"),  # DesiredvCpus: 0 (line 203)
+        ("BL204", "Queue"),  # (off by default) no JobStateTimeLimitActions
+        ("BL301", "StartJob"),  # RetryStrategy Attempts: 1 (line 234)
+        ("BL305", "StartJob"),  # no Timeout
+        ("BL305", "ProcessJob"),
+        # Image: !Join ['', [AccountId, '.dkr.ecr.', Region, '.amazonaws.com/',
+        # !Ref StartImageName]], whose default ends in `:latest`
+        ("BL306", "StartJob"),
+        ("BL306", "ProcessJob"),
+        ("BL307", "ProcessJob"),  # Attempts: 4, no EvaluateOnExit (line 248)
+        ("BL309", "StartJob"),  # Vcpus: 1, Memory: 128 (lines 228-230)
+        ("BL309", "ProcessJob"),  # lines 243-245
+    },
+    "batch-mpi-quickstart.yaml": {
+        ("BL108", "ComputeEnvironment"),  # DesiredvCpus: !Ref MinvCpus, default 0 (line 172)
+        # BL109 (off by default): MinvCpus: !Ref MinvCpus, default 0, no ScalingPolicy
+        ("BL109", "ComputeEnvironment"),
+        ("BL116", "ComputeEnvironment"),  # LaunchTemplate Version: $Default (line 177)
+        ("BL204", "Queue"),  # (off by default) no JobStateTimeLimitActions
+        ("BL301", "BatchJobDefinition"),  # no RetryStrategy
+        ("BL305", "BatchJobDefinition"),  # no Timeout
+        # Image: !If [CreateECR, !GetAtt ECRRepository.RepositoryUri, !Ref EcrUrl] (line
+        # 205); EcrUrl defaults to '' so CreateECR holds: a repository URI carries no tag
+        ("BL306", "BatchJobDefinition"),
+    },
     "dceoy-batch-env-queues.yaml": {
         # ImageType ECS_AL2 (lines 83, 119, 258, 291) and ECS_AL2_NVIDIA (155, 324): Amazon
         # Linux 2, whose support ended on 30 June 2026
@@ -214,6 +247,22 @@ NOT_VERIFIED: dict[str, dict[Key, str]] = {
         ("BL401", "CBMCComputeEnvironmentWithTemplate7"): "parameter `MaxVcpus`",
         ("BL302", "Ubuntu14GccJobDefinition"): "parameter `MaxVcpus`",
         ("BL302", "Ubuntu16GccJobDefinition"): "parameter `MaxVcpus`",
+    },
+    "dejonghe-batch-example.yaml": {
+        ("BL113", "BatchCompute"): "parameter `Subnets`, which has no default",
+        ("BL401", "BatchCompute"): "is not in the CloudFormation template",
+    },
+    "batch-mpi-quickstart.yaml": {
+        # no ServiceRole: the service-linked role, which only the account has
+        ("BL101", "ComputeEnvironment"): "AWSServiceRoleForBatch",
+        # the launch template's ImageId is parameter Image, of type
+        # AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>, default a plain Amazon Linux 2
+        # path batchlint does not resolve (not an ECS-optimized one)
+        **{(rule, "ComputeEnvironment"): "the AMI comes from parameter `Image`, read from SSM "
+           "at deployment" for rule in ("BL103", "BL104", "BL105")},
+        ("BL113", "ComputeEnvironment"): "parameter `Subnets`, which has no default",
+        ("BL114", "ComputeEnvironment"): "parameter `Subnets`, which has no default",
+        ("BL401", "ComputeEnvironment"): "is not in the CloudFormation template",
     },
     "dceoy-batch-env-queues.yaml": {
         # roles and subnets come from other stacks (Fn::ImportValue)
