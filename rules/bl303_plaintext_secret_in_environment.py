@@ -107,7 +107,7 @@ class PlaintextSecretInEnvironment(Rule):
         # Messages carry names, paths and the kind of credential only, never the value.
         for var in jobdefs.environment(resource, where=jobdefs.exposes_secret):
             kind = credential_kind(var.value) if isinstance(var.value, str) else None
-            what = f"what looks like {kind}" if kind else "a literal value that looks secret"
+            what = f"what looks like {kind}" if kind else jobdefs.held_in_clear(var.value)
             yield self.finding(resource, f"job definition `{resource.name}` sets environment "
                                f"variable `{var.name}`{_of(var.container)} ({var.path}) to "
                                f"{what}; {jobdefs.secret_fix(var.container)}", var.path)

@@ -231,6 +231,15 @@ def _harmless(jobdef: Resource, path: Pointer) -> bool:
     return isinstance(name, str) and not looks_secret(name)
 
 
+def held_in_clear(value: Json) -> str:
+    """How a secret-looking variable's value is set, in BL303's words: a literal value, or
+    one set at deployment (a parameter, a variable: ``${…}``), which the job definition
+    then holds in clear all the same."""
+    if isinstance(value, str) and "${" in value:
+        return "a value set at deployment, which the job definition holds in clear"
+    return "a literal value that looks secret"
+
+
 def secret_fix(container: Container, command: bool = False) -> str:
     """How to pass a secret to the container instead of writing it out."""
     then = " and have the command read it from there" if command else ""
