@@ -102,7 +102,7 @@ def _coalescelist(*values: Any) -> Any:
 def _toset(value: Any) -> TfSet:
     if not isinstance(value, list):
         raise EvalError("toset() takes a list")
-    return TfSet(sorted(dict.fromkeys(value), key=lambda v: json.dumps(v, sort_keys=True)))
+    return TfSet(v for _, v in sorted({json.dumps(v, sort_keys=True): v for v in value}.items()))
 
 
 @dataclass(frozen=True, eq=False)

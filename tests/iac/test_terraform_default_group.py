@@ -299,3 +299,37 @@ resource "aws_batch_compute_environment" "ce" {
   }
 }
 """
+
+
+def test_source_dynamic_egress_over_a_set_of_lists(tmp_path: Path) -> None:
+    """``toset()`` of a list of lists is a set of lists (Terraform accepts it), as
+    popiol/daytrader writes its default group's egress: each rule a list of port, port,
+    protocol, CIDR. All traffic out is allowed, so BL113 passes (it said ``toset()`` of
+    arguments Terraform would reject)."""
+    config = DYNAMIC.replace("""  dynamic "egress" {
+    for_each = split(",", aws_vpc.main.id)
+    content {
+      from_port   = 0
+      to_port     = 0
+      protocol    = "-1"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }""", """  dynamic "egress" {
+    for_each = toset(var.egress)
+    content {
+      from_port   = egress.key[0]
+      to_port     = egress.key[1]
+      protocol    = egress.key[2]
+      cidr_blocks = [egress.key[3]]
+    }
+  }""")
+    assert "toset(var.egress)" in config
+    (tmp_path / "main.tf").write_text(config + """
+variable "egress" {
+  type    = list(list(string))
+  default = [["0", "0", "-1", "0.0.0.0/0"]]
+}
+""")
+    found, gaps = _report([str(tmp_path / "main.tf")])
+    assert found == {}
+    assert ("BL113", f"{CE}ce") not in gaps
