@@ -26,6 +26,7 @@ from batchlint.facts import launch_templates as lt
 from batchlint.facts.compute import FARGATE_TYPES, compute_type, resources_of
 from batchlint.facts.vpc import DEFAULT_ROUTE, default_route, endpoint_set, route_table
 from batchlint.model import Absent, Json, Model, Resource, Unknown
+from batchlint.syntax import quoted
 
 HTTPS = 443
 
@@ -66,13 +67,31 @@ class NetworkVerdict:
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        """Why it is not known, one line per subnet or group."""
-        out = [s.why for s in self.subnets if s.state == UNKNOWN]
+        """Why it is not known, one line per subnet or group (subnets missing for the same
+        reason in one line: a configuration may name a dozen of the account's subnets)."""
+        out = _grouped([s for s in self.subnets if s.state == UNKNOWN])
         if not self.subnets:
             out.append("the environment names no subnets")
         if self.egress is None:
             out.append(self.egress_why)
         return tuple(out)
+
+
+def _grouped(subnets: list[SubnetPath]) -> list[str]:
+    """Each subnet's why; the whys that differ only in the subnet named (``subnet `x` is
+    not in the …: only the account has it``) once, naming them all."""
+    shapes: dict[str, list[SubnetPath]] = {}
+    for s in subnets:
+        shapes.setdefault(s.why.replace(f"subnet `{s.subnet}` is ", "\0", 1), []).append(s)
+    out = []
+    for shape, alike in shapes.items():
+        if len(alike) < 2 or "\0" not in shape:
+            out += [s.why for s in alike]
+        else:
+            named = quoted([s.subnet for s in alike], 4)
+            out.append(shape.replace("\0", f"subnets {named} are ").replace(" has it ",
+                                                                             " has them "))
+    return out
 
 
 def network_path(model: Model, ce: Resource) -> NetworkVerdict:

@@ -266,7 +266,8 @@ def test_handwritten_plan(plans: dict[str, Path]) -> None:
     # the subnets and security group are literal ids of a VPC outside the plan
     for ce in ("bare", "ec2[0]", "ec2[1]", 'fargate["a"]', 'fargate["b"]'):
         assert gaps.pop(("BL113", f"aws_batch_compute_environment.{ce}")).startswith(
-            "subnet `subnet-0a1b2c3d4e5f60711` is not in the Terraform configuration")
+            "subnets `subnet-0a1b2c3d4e5f60711`, `subnet-0a1b2c3d4e5f60712` are not in the "
+            "Terraform configuration: only the account has them")
     assert gaps == {}
 
 

@@ -78,7 +78,10 @@ ISOLATED = _no_path("isolated", [(f"aws_subnet.isolated[{i}]",
                     'aws_vpc.this["isolated"]')
 GAPS = {  # plan and source alike
     # subnets from a variable: a VPC outside the plan
-    ("BL113", f"{CE}outside"): f"{OUTSIDE.format(1)}; {OUTSIDE.format(2)}",
+    # the subnets missing for the same reason, in one line
+    ("BL113", f"{CE}outside"): "subnets `subnet-0a1b2c3d4e5f60711`, `subnet-0a1b2c3d4e5f60712` "
+                               "are not in the Terraform configuration: only the account has "
+                               "them (scan the account, live or from a snapshot)",
     ("BL114", f"{CE}outside"): OUTSIDE.format(1),
     # the subnets' zones are known; which zones offer the type only files or a live account say
     ("BL114", f"{CE}endpoints"): OFFERINGS.format("p4d.24xlarge"),
