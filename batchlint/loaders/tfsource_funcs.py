@@ -1,10 +1,8 @@
 """Terraform's functions that Batch configurations use, on known values.
 
-An unknown argument gives an unknown result (its origins kept), but for the functions
-that carry a partly known string's text unchanged (:func:`tfsource_partial.carry`); a
-function batchlint does not evaluate raises EvalError, so the attribute using it is not
-known.
-"""
+An unknown argument gives an unknown result (its origins kept), but for the functions that
+carry a partly known string's text unchanged (:func:`tfsource_partial.carry`); a function
+batchlint does not evaluate raises EvalError, so the attribute using it is not known."""
 
 from __future__ import annotations
 
@@ -99,17 +97,18 @@ def _coalescelist(*values: Any) -> Any:
     return []
 
 
-def _toset(value: Any) -> TfSet:
+def _toset(value: Any) -> TfSet | Unknown:
     if not isinstance(value, list):
         raise EvalError("toset() takes a list")
+    if unknowns(value):  # which elements are equal is not known, nor how many there are
+        return Unknown.of(value)
     return TfSet(v for _, v in sorted({json.dumps(v, sort_keys=True): v for v in value}.items()))
 
 
 @dataclass(frozen=True, eq=False)
 class Encoded(Unknown):
     """``jsonencode()`` of a value with unknowns inside: unknown as a whole, and the value
-    encoded, so a reader can use its known parts (a job definition's container
-    properties naming ``aws_iam_role.x.arn``)."""
+    encoded, so a reader can use its known parts (container properties naming a role)."""
 
     value: Any = None
 

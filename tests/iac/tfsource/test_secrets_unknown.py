@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .test_tfsource import lint, results, write
+from .test_tfsource import lint, resource, results, write
 
 VARIABLES = '''
 variable "container_properties" { type = string }
@@ -62,3 +62,23 @@ def test_bl303_is_not_verified_where_a_secret_may_hide(tmp_path: Path) -> None:
             prefix + "`container_properties.environment[0].value` comes from "
                      "`var.db_password`, which has no default and no value in a tfvars file",
     }
+
+
+def test_toset_of_a_value_not_known_is_not_known(tmp_path: Path) -> None:
+    """``toset()`` with an element not known is not known (which elements are equal, so
+    how many there are, is not), and says where it comes from; with lists as elements it
+    is a set of lists, as Terraform has it."""
+    files = {"main.tf": VARIABLES
+             + 'locals {\n  names = toset([var.region, "b"])\n'
+               '  pairs = toset([["A", "1"], ["A", "1"], ["B", "2"]])\n}\n'
+             + job("from_set", container("[for n in local.names : { name = n, value = n }]"))
+             + job("pairs", container("[for p in local.pairs : { name = p[0], value = p[1] }]"))}
+    loaded, report = lint([str(write(tmp_path, files))], "BL303")
+    _, unsure = results(report)
+    assert unsure == {("BL303", "aws_batch_job_definition.from_set"):
+                      "it depends on values not known before deployment: "
+                      "`container_properties.environment` comes from `var.region`, which has no "
+                      "default and no value in a tfvars file"}
+    pairs = resource(loaded, "job-definition", "aws_batch_job_definition.pairs")
+    assert pairs.data["containerProperties"]["environment"] == [
+        {"name": "A", "value": "1"}, {"name": "B", "value": "2"}]
