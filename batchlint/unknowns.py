@@ -131,6 +131,8 @@ class known_text:  # used as a function: `with known_text():`
         _texts_read[0] -= 1
 
 
+# A part of a partly known string not known before deployment, as it is written (``${…}``)
+UNKNOWN_PART = re.compile(r"\$\{[^}]*\}")
 # A part of a partly known string that is a name made when the resource is created (an
 # ECR repository without RepositoryName): not known, but of letters, digits and
 # separators only, never a tag's `:` or a digest's `@`.

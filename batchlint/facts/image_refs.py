@@ -14,15 +14,14 @@ from __future__ import annotations
 import functools
 import re
 
-from batchlint.unknowns import GENERATED_NAME
+from batchlint.unknowns import GENERATED_NAME, UNKNOWN_PART
 
-_PART = re.compile(r"\$\{[^}]*\}")  # a part of a value not known before deployment
 _WHY_PREFIX = re.compile(r"^`[^`]*` depends on ")  # "`Image` depends on A and B" (a loader's)
 
 
 def _last_segment(image: str) -> str:
     """The reference's last path segment: after its last `/` outside the ``${…}`` parts."""
-    masked = _PART.sub(lambda m: "x" * len(m.group()), image)
+    masked = UNKNOWN_PART.sub(lambda m: "x" * len(m.group()), image)
     return image[masked.rfind("/") + 1:]
 
 
@@ -30,7 +29,7 @@ def _last_segment(image: str) -> str:
 def image_tag(image: str) -> str | None:
     """The tag of a reference without a digest; None when it has none. A part not known
     (``${…}``) reads as ``unknown``, a name as ``name``."""
-    last = _PART.sub(lambda m: "name" if GENERATED_NAME.fullmatch(m.group()) else "unknown",
+    last = UNKNOWN_PART.sub(lambda m: "name" if GENERATED_NAME.fullmatch(m.group()) else "unknown",
                      _last_segment(image.strip()))
     return last.split(":", 1)[1] if ":" in last else None
 
@@ -42,8 +41,8 @@ def tag_holes(image: str) -> tuple[str, ...]:
     with one, the parts of the tag unless its known start is no start of `latest`
     (``busybox:${Tag}``, not ``gcc:ubuntu-${Tag}``). () when the tag is known."""
     last = _last_segment(image.strip())
-    masked = _PART.sub(lambda m: "x" * len(m.group()), last)
-    parts = list(_PART.finditer(last))
+    masked = UNKNOWN_PART.sub(lambda m: "x" * len(m.group()), last)
+    parts = list(UNKNOWN_PART.finditer(last))
     if ":" not in masked:
         return tuple(p.group() for p in parts if not GENERATED_NAME.fullmatch(p.group()))
     tag_at = masked.index(":")
@@ -69,7 +68,7 @@ def tag_reason(image: str, why: str) -> str:
     a piece naming no part continues the one before it. When no why is left, the
     reason names the parts that may hold the tag."""
     holes = tag_holes(image)
-    others = {p for p in _PART.findall(image)} - set(holes)
+    others = {p for p in UNKNOWN_PART.findall(image)} - set(holes)
     if not others:
         return why
     named_in, named_out = _names(holes), _names(others) - _names(holes)

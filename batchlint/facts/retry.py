@@ -53,18 +53,14 @@ FARGATE_RETRY = {
 }
 
 
-def advised_for_fargate(jobdef: Resource) -> bool:
-    """Whether a fix is worded for Fargate: its platform is known to be Fargate. Only the
-    words depend on it, so a platform not known before deployment is no read that leaves
-    the check not verified (it is advised as EC2)."""
-    with isolated():
-        return on_fargate(jobdef)
-
-
 def lost_attempt(jobdef: Resource) -> tuple[str, str, Mapping[str, str]]:
     """(what loses an attempt to infrastructure, the status reasons that say so, the
-    strategy that retries them), for the job definition's platform."""
-    if advised_for_fargate(jobdef):
+    strategy that retries them), worded for Fargate when the platform is known to be
+    Fargate. Only the words depend on it, so a platform not known before deployment is no
+    read that leaves the check not verified (it is advised as EC2)."""
+    with isolated():
+        fargate = on_fargate(jobdef)
+    if fargate:
         return ("task that fails to start or Spot interruption", " or ".join(FARGATE_REASONS),
                 FARGATE_RETRY)
     return "host failure or Spot reclaim", '"Host EC2*"', HOST_RETRY

@@ -13,17 +13,15 @@ take; :func:`shown` writes them back as the template does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from batchlint.model import Json
-from batchlint.unknowns import plain
+from batchlint.unknowns import UNKNOWN_PART, plain
 
 _SYMBOLS = {f"${{AWS::{name}}}": chr(0xE000 + i)
             for i, name in enumerate(("Region", "AccountId", "StackName"))}
 _NAMES = {symbol: text for text, symbol in _SYMBOLS.items()}
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")  # how a template's unknown parts are written
 SYMBOLS_CLASS = "[\uE000-\uE0FF]"  # a regular expression's class of every symbol
 
 
@@ -46,9 +44,9 @@ REGION, ACCOUNT = _SYMBOLS["${AWS::Region}"], _SYMBOLS["${AWS::AccountId}"]
 
 def encoded(text: str) -> str | None:
     """``text`` with its stack constants as symbols; None if it holds another unknown."""
-    if not all(p in _SYMBOLS for p in _PLACEHOLDER.findall(text)):
+    if not all(p in _SYMBOLS for p in UNKNOWN_PART.findall(text)):
         return None
-    return _PLACEHOLDER.sub(lambda m: _SYMBOLS[m.group()], text)
+    return UNKNOWN_PART.sub(lambda m: _SYMBOLS[m.group()], text)
 
 
 def has_symbols(text: Any) -> bool:
